@@ -1,0 +1,111 @@
+"""registry: Guangdong's system of record for government-funded skills training."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults → instance/config.py → REGISTRY_* environment → ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure_settings(app, config)
+    configure_extensions(app)
+    configure_catalogue()
+    configure_audit_actor()
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    settings.load_environment(app.config)
+    if overrides:
+        app.config.update(overrides)
+    settings.finish(app.config, Path(app.instance_path))
+
+
+def configure_extensions(app: Flask) -> None:
+    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    from .domain import models  # noqa: F401  (the whole schema, for Alembic)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .domain.accounts.models import User
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_active else None
+
+
+def configure_catalogue() -> None:
+    from .blueprints import load_programmes
+
+    load_programmes()
+
+
+def configure_audit_actor() -> None:
+    """The audit log learns who acts from the signed-in user and the request."""
+    from flask import has_request_context, request
+    from flask_login import current_user
+
+    from .domain.audit import Actor, set_actor_provider
+
+    def web_actor() -> Actor | None:
+        if not has_request_context():
+            return None
+        if current_user and current_user.is_authenticated:
+            return Actor(current_user.id, current_user.username, request.remote_addr)
+        return Actor(None, "匿名访问", request.remote_addr)
+
+    set_actor_provider(web_actor)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .blueprints.admin import bp as admin_bp
+    from .blueprints.bases import bp as bases_bp
+    from .blueprints.enterprises import bp as enterprises_bp
+    from .blueprints.home import bp as home_bp
+    from .blueprints.sessions import bp as sessions_bp
+    from .blueprints.trainees import bp as trainees_bp
+
+    for blueprint in (auth_bp, home_bp, bases_bp, enterprises_bp, trainees_bp, sessions_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app: Flask) -> None:
+    from .templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def configure_errors(app: Flask) -> None:
+    from .errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,168 @@
+"""Every access rule in one place: which records a user may see and what they may change.
+
+Views and services call these; templates only hide links. A record outside the user's jurisdiction
+answers 404 (its existence is not revealed); a page the role may not use answers 403.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from ..domain.accounts.models import User
+from ..domain.organisations.models import Enterprise, TrainingBase
+from ..domain.trainees.models import Trainee
+from ..domain.training.models import Enrollment, TrainingSession
+from ..extensions import db
+
+T = TypeVar("T")
+
+BUREAU_ROLES = ("city", "district")
+
+
+def bases_visible(user: User) -> ColumnElement[bool]:
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return TrainingBase.district_id == user.district_id
+    if user.role == "base":
+        return TrainingBase.id == user.base_id
+    if user.role == "enterprise":
+        return TrainingBase.id.in_(
+            select(TrainingSession.base_id).where(TrainingSession.enterprise_id == user.enterprise_id)
+        )
+    return false()
+
+
+def enterprises_visible(user: User) -> ColumnElement[bool]:
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return Enterprise.district_id == user.district_id
+    if user.role == "enterprise":
+        return Enterprise.id == user.enterprise_id
+    if user.role == "base":
+        return Enterprise.id.in_(
+            select(TrainingSession.enterprise_id).where(TrainingSession.base_id == user.base_id)
+        )
+    return false()
+
+
+def sessions_visible(user: User) -> ColumnElement[bool]:
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return TrainingSession.base_id.in_(select(TrainingBase.id).where(TrainingBase.district_id == user.district_id))
+    if user.role == "base":
+        return TrainingSession.base_id == user.base_id
+    if user.role == "enterprise":
+        return TrainingSession.enterprise_id == user.enterprise_id
+    return false()
+
+
+def enrollments_visible(user: User) -> ColumnElement[bool]:
+    if user.role == "city":
+        return true()
+    return Enrollment.session_id.in_(select(TrainingSession.id).where(sessions_visible(user)))
+
+
+def trainees_visible(user: User) -> ColumnElement[bool]:
+    """A trainee is visible where they enrolled, or to the base (and district) that registered them."""
+    if user.role == "city":
+        return true()
+    enrolled_here = exists(
+        select(Enrollment.id)
+        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
+        .where(Enrollment.trainee_id == Trainee.id, sessions_visible(user))
+    )
+    if user.role in ("district", "base"):
+        registered_here = Trainee.registered_base_id.in_(select(TrainingBase.id).where(bases_visible(user)))
+        return or_(enrolled_here, registered_here)
+    return enrolled_here
+
+
+def users_visible(user: User) -> ColumnElement[bool]:
+    return true() if user.role == "city" else User.id == user.id
+
+
+#: Model → the rule that filters it; get_visible_or_404 and list views use this table.
+VISIBILITY: dict[type, Callable[[User], ColumnElement[bool]]] = {
+    TrainingBase: bases_visible,
+    Enterprise: enterprises_visible,
+    TrainingSession: sessions_visible,
+    Enrollment: enrollments_visible,
+    Trainee: trainees_visible,
+    User: users_visible,
+}
+
+
+def visible(model: type, user: User | None = None) -> ColumnElement[bool]:
+    return VISIBILITY[model](user or current_user)
+
+
+def get_visible_or_404(model: type[T], record_id: Any, user: User | None = None) -> T:
+    """Load a record the user may see, or answer 404 whether it exists or not."""
+    record = db.session.scalar(select(model).where(model.id == record_id, visible(model, user)))
+    if record is None:
+        abort(404)
+    return record
+
+
+# --- what a role may do -----------------------------------------------------------------
+
+def can_manage_bases(user: User) -> bool:
+    """Accrediting bases and recording their programme recognitions is the city bureau's."""
+    return user.role == "city"
+
+
+def can_register_enterprise(user: User, district_id: int | None = None) -> bool:
+    if user.role == "city":
+        return True
+    return user.role == "district" and (district_id is None or district_id == user.district_id)
+
+
+def can_register_trainees(user: User) -> bool:
+    return user.role in ("city", "district", "base")
+
+
+def can_edit_trainee(user: User, trainee: Trainee) -> bool:
+    """Anyone who may register trainees and can see this one may correct their record."""
+    return can_register_trainees(user) and db.session.scalar(
+        select(Trainee.id).where(Trainee.id == trainee.id, trainees_visible(user))
+    ) is not None
+
+
+def can_manage_users(user: User) -> bool:
+    return user.role == "city"
+
+
+def can_read_audit_log(user: User) -> bool:
+    return user.role == "city"
+
+
+def roles_required(*roles: str):
+    """View decorator: 403 for a signed-in user whose role may not use this page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from ..extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require(allowed: bool) -> None:
+    """Inline check for a rule that depends on the record: 403 when not allowed."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,26 @@
+"""企业新型学徒制 (enterprise new apprenticeship): 004 part 4, the most exact rules of the notices."""
+from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
+
+CODE = "apprenticeship"
+
+PROGRAMME = register(
+    Programme(
+        code=CODE,
+        name="企业新型学徒制",
+        summary="招工即招生、入企即入校、企校双师联合培养:企业向注册地区人社局备案,学徒签订一年以上劳动合同并在本市参保,按合格人数申领培训补贴。",
+        lead_agencies=("市人力资源和社会保障局", "区人力资源和社会保障局"),
+        sources=(PolicySource("004_1a0f249341a7ab5a.txt", "之四 一、二、三"),),
+        occupations=(
+            Occupation("electrician", "电工", ALL_LEVELS),
+            Occupation("welder", "焊工", ALL_LEVELS),
+            Occupation("lathe_operator", "车工", ALL_LEVELS),
+            Occupation("chinese_cook", "中式烹调师", ALL_LEVELS),
+            Occupation("elderly_carer", "养老护理员", ALL_LEVELS),
+            Occupation("auto_mechanic", "汽车维修工", ALL_LEVELS),
+        ),
+        certificate_types=("skill_level", "apprentice_completion"),
+        extra_measures=(Measure("apprentices", "新型学徒人数", "人"),),
+        ten_groups_number=4,
+        order=40,
+    )
+)

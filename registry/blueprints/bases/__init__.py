@@ -1,0 +1,157 @@
+"""Training bases: the city bureau accredits them; each role sees the bases in its jurisdiction."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ...auth.permissions import can_manage_bases, get_visible_or_404, require, roles_required, visible
+from ...domain.catalogue import catalogue
+from ...domain.common import today
+from ...domain.errors import DomainError
+from ...domain.organisations import operations
+from ...domain.organisations.models import BASE_KINDS, BaseRecognition, TrainingBase
+from ...domain.training.models import TrainingSession
+from ...extensions import db
+from ..forms_common import attach_error, district_choices, filter_args
+from .forms import BaseForm, EndRecognitionForm, RecognitionForm
+
+bp = Blueprint("bases", __name__, url_prefix="/bases")
+
+
+def _data(form: BaseForm) -> operations.OrganisationData:
+    return operations.OrganisationData(
+        form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
+        form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
+    )
+
+
+@bp.route("/")
+@roles_required("city", "district", "base", "enterprise")
+def index():
+    """Bases the user may see, filterable by name, district, kind and programme."""
+    query = select(TrainingBase).where(visible(TrainingBase)).order_by(TrainingBase.district_id, TrainingBase.name)
+    text = request.args.get("q", "").strip()
+    if text:
+        query = query.where(or_(TrainingBase.name.contains(text), TrainingBase.credit_code.contains(text.upper())))
+    kind = request.args.get("kind", "")
+    if kind in BASE_KINDS:
+        query = query.where(TrainingBase.kind == kind)
+    programme = request.args.get("programme", "")
+    if programme in catalogue:
+        query = query.where(
+            TrainingBase.id.in_(select(BaseRecognition.base_id).where(BaseRecognition.programme_code == programme))
+        )
+    page = db.paginate(query, per_page=30)
+    return render_template("bases/index.html", page=page, kinds=BASE_KINDS, args=filter_args())
+
+
+@bp.route("/<int:base_id>")
+@login_required
+def detail(base_id: int):
+    """One base: its details, recognitions and recent sessions."""
+    base = get_visible_or_404(TrainingBase, base_id)
+    sessions = db.session.scalars(
+        select(TrainingSession)
+        .where(TrainingSession.base_id == base.id, visible(TrainingSession))
+        .order_by(TrainingSession.start_date.desc())
+        .limit(20)
+    ).all()
+    form = RecognitionForm()
+    form.programme_code.choices = catalogue.choices()
+    return render_template(
+        "bases/detail.html", base=base, sessions=sessions, form=form, end_form=EndRecognitionForm(),
+        can_manage=can_manage_bases(current_user), today=today(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("city")
+def new():
+    """Accredit a new training base."""
+    form = BaseForm()
+    del form.status  # a new base starts active
+    form.district_id.choices = district_choices()
+    if form.validate_on_submit():
+        try:
+            base = operations.create_base(_data(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"已登记培训基地「{base.name}」。", "success")
+            return redirect(url_for("bases.detail", base_id=base.id))
+    return render_template("bases/form.html", form=form, base=None)
+
+
+@bp.route("/<int:base_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(base_id: int):
+    """Correct a base's details or change its status."""
+    base = get_visible_or_404(TrainingBase, base_id)
+    require(can_manage_bases(current_user))
+    form = BaseForm(obj=base)
+    form.district_id.choices = district_choices()
+    if form.validate_on_submit():
+        try:
+            operations.update_base(base, _data(form), form.status.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("已保存。", "success")
+            return redirect(url_for("bases.detail", base_id=base.id))
+    return render_template("bases/form.html", form=form, base=base)
+
+
+@bp.route("/<int:base_id>/recognitions", methods=["POST"])
+@login_required
+def add_recognition(base_id: int):
+    """Recognise the base for a programme."""
+    base = get_visible_or_404(TrainingBase, base_id)
+    require(can_manage_bases(current_user))
+    form = RecognitionForm()
+    form.programme_code.choices = catalogue.choices()
+    if form.validate_on_submit():
+        try:
+            operations.add_recognition(
+                base, form.programme_code.data, form.level.data, form.recognised_on.data, form.valid_until.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("已添加项目认定。", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for("bases.detail", base_id=base.id))
+
+
+@bp.route("/<int:base_id>/recognitions/<int:recognition_id>/end", methods=["POST"])
+@login_required
+def end_recognition(base_id: int, recognition_id: int):
+    """End a recognition; it stays on record."""
+    base = get_visible_or_404(TrainingBase, base_id)
+    require(can_manage_bases(current_user))
+    recognition = db.session.scalar(
+        select(BaseRecognition).where(BaseRecognition.id == recognition_id, BaseRecognition.base_id == base.id)
+    )
+    if recognition is None:
+        from flask import abort
+
+        abort(404)
+    form = EndRecognitionForm()
+    if form.validate_on_submit():
+        try:
+            operations.end_recognition(recognition, form.valid_until.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("已结束该项目认定。", "success")
+    else:
+        flash("请填写有效的结束日期。", "danger")
+    return redirect(url_for("bases.detail", base_id=base.id))

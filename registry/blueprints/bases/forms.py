@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired, Optional
+
+from ...domain.organisations.models import BASE_KINDS, BASE_STATUSES, RECOGNITION_LEVELS
+from ..forms_common import OrganisationForm
+
+
+class BaseForm(OrganisationForm):
+    status = SelectField("状态", choices=list(BASE_STATUSES.items()))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(BASE_KINDS.items())
+
+
+class RecognitionForm(FlaskForm):
+    programme_code = SelectField("培训项目")
+    level = SelectField("认定级别", choices=list(RECOGNITION_LEVELS.items()))
+    recognised_on = DateField("认定日期", validators=[DataRequired("请填写认定日期")])
+    valid_until = DateField("有效期至", validators=[Optional()], description="留空表示长期有效")
+
+
+class EndRecognitionForm(FlaskForm):
+    valid_until = DateField("结束日期", validators=[DataRequired("请填写结束日期")])

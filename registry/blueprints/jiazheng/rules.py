@@ -1,0 +1,39 @@
+"""南粤家政 (home services), Guangzhou's 羊城行动: 004 part 3; 000 item 16; 001 item 16."""
+from registry.domain.catalogue import Measure, Occupation, PolicySource, Programme, Track, register
+
+CODE = "jiazheng"
+
+PROGRAMME = register(
+    Programme(
+        code=CODE,
+        name="南粤家政",
+        summary="围绕母婴、居家、养老、医护四大项目开展家政服务类培训;推行集实名认证、从业经历、培训、体检信息于一体的上门服务证;在岗人员每两年至少回炉培训一次。",
+        lead_agencies=("市人力资源和社会保障局", "市商务局", "市民政局", "市卫生健康委", "市妇联"),
+        sources=(
+            PolicySource("004_1a0f249341a7ab5a.txt", "之三 二、4(上门服务证)、8(培训目标)、10(回炉培训)"),
+            PolicySource("000_aa4c8a4a97afae49.txt", "二(四)16"),
+            PolicySource("001_d6307313f90aea9d.txt", "16"),
+        ),
+        occupations=(
+            Occupation("nursery_worker", "保育员", (5, 4, 3)),
+            Occupation("infant_carer", "育婴员", (5, 4, 3)),
+            Occupation("maternity_carer", "母婴(妇婴)护理员", special=True),
+            Occupation("housekeeper", "家政服务员", (5, 4, 3, 2, 1)),
+            Occupation("elderly_carer", "养老护理员", (5, 4, 3, 2, 1)),
+            Occupation("medical_carer", "医疗护理员", (5, 4)),
+        ),
+        tracks=(
+            Track("maternal", "母婴", ("nursery_worker", "infant_carer", "maternity_carer")),
+            Track("household", "居家", ("housekeeper",)),
+            Track("elderly", "养老", ("elderly_carer",)),
+            Track("medical", "医护", ("medical_carer",)),
+        ),
+        certificate_types=("skill_level", "special_ability", "training_qualified"),
+        extra_measures=(
+            Measure("service_cards", "上门服务证", "张"),
+            Measure("service_stations", "基层服务站", "家"),
+        ),
+        ten_groups_number=3,
+        order=20,
+    )
+)

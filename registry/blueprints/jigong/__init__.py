@@ -1,0 +1,1 @@
+"""Programme package: see rules.py for what is particular to it."""

@@ -1,0 +1,185 @@
+"""Guangzhou's ten key groups (004, 穗人社函〔2020〕22号) not covered by their own packages.
+
+Groups 2 (粤菜师傅), 3 (南粤家政) and 4 (企业新型学徒制) have packages of their own; the other seven
+are defined here, each a programme with its own occupations, measures and rules.
+"""
+from __future__ import annotations
+
+from registry.domain.catalogue import (
+    ALL_LEVELS,
+    BASIC_LEVELS,
+    Measure,
+    Occupation,
+    PolicySource,
+    Programme,
+    register,
+)
+
+POLICY = "004_1a0f249341a7ab5a.txt"
+
+NEW_WORKERS = register(
+    Programme(
+        code="new_workers",
+        name="新生代产业工人",
+        summary="实施“羊城工匠”行动计划,面向重点产业领域培养高技能领军人才和拔尖技能人才,帮助中小微企业开展职工技能提升培训。",
+        lead_agencies=("市人力资源和社会保障局", "市工业和信息化局", "团市委"),
+        sources=(PolicySource(POLICY, "之一 一至七"),),
+        occupations=(
+            Occupation("electrician", "电工", ALL_LEVELS),
+            Occupation("fitter", "钳工", ALL_LEVELS),
+            Occupation("cnc_programmer", "数控程序员", (4, 3, 2, 1)),
+            Occupation("robot_operator", "工业机器人系统操作员", (5, 4, 3, 2)),
+            Occupation("ai_trainer", "人工智能训练师", (5, 4, 3, 2, 1)),
+        ),
+        certificate_types=("skill_level", "training_qualified"),
+        extra_measures=(
+            Measure("high_skill_leaders", "高技能领军人才培训人次"),
+            Measure("top_talent", "拔尖技能人才培训人次"),
+        ),
+        ten_groups_number=1,
+        order=51,
+    )
+)
+
+JOB_CHANGERS = register(
+    Programme(
+        code="job_change",
+        name="企业职工转岗转业",
+        summary="以行业企业为主体开展职工技能提升和转岗转业培训,受影响企业裁员失业人员可转岗为粤菜厨师、家政服务、养老护理或农村电商人员。",
+        lead_agencies=("市人力资源和社会保障局", "市工业和信息化局", "市国资委"),
+        sources=(PolicySource(POLICY, "之五 一至八"),),
+        occupations=(
+            Occupation("chinese_cook", "中式烹调师", BASIC_LEVELS),
+            Occupation("housekeeper", "家政服务员", BASIC_LEVELS),
+            Occupation("elderly_carer", "养老护理员", BASIC_LEVELS),
+            Occupation("ecommerce_specialist", "电子商务师", BASIC_LEVELS),
+            Occupation("enterprise_skills", "企业岗位技能提升", special=True),
+        ),
+        certificate_types=("skill_level", "special_ability", "training_qualified"),
+        ten_groups_number=5,
+        serves_tags=("unemployed", "hard_to_employ"),
+        order=55,
+    )
+)
+
+RURAL_LABOUR = register(
+    Programme(
+        code="rural",
+        name="农村劳动力精准培训",
+        summary="农村劳动力实名登记、精准培训:培育新型职业农民,开展农村电商和供销合作社培训,培养农村实用人才带头人。",
+        lead_agencies=("市人力资源和社会保障局", "市教育局", "市农业农村局", "团市委"),
+        sources=(PolicySource(POLICY, "之六 一至八"),),
+        occupations=(
+            Occupation("new_farmer", "新型职业农民培育", special=True),
+            Occupation("rural_ecommerce", "农村电商", special=True),
+            Occupation("coop_training", "供销合作社系统培训", special=True),
+            Occupation("agri_technician", "农业技术员", BASIC_LEVELS),
+        ),
+        certificate_types=("skill_level", "special_ability", "training_qualified"),
+        extra_measures=(
+            Measure("new_farmers", "新型职业农民", "人"),
+            Measure("rural_ecommerce", "农村电商培训人次"),
+            Measure("coop_trainings", "供销合作社培训人次"),
+        ),
+        ten_groups_number=6,
+        serves_tags=("low_income",),
+        order=56,
+    )
+)
+
+VETERANS = register(
+    Programme(
+        code="veterans",
+        name="退役军人职业技能培训",
+        summary="对每年退役的军人开展全员适应性培训,并开展就业技能和创新创业培训。",
+        lead_agencies=("市退役军人事务局", "市教育局", "市财政局", "市人力资源和社会保障局"),
+        sources=(PolicySource(POLICY, "之七 一、二、八"),),
+        occupations=(
+            Occupation("adaptive_training", "退役军人适应性培训", special=True),
+            Occupation("electrician", "电工", BASIC_LEVELS),
+            Occupation("auto_mechanic", "汽车维修工", BASIC_LEVELS),
+            Occupation("security_guard", "保安员", BASIC_LEVELS),
+            Occupation("entrepreneurship", "创业培训", special=True),
+        ),
+        certificate_types=("skill_level", "special_ability", "training_qualified"),
+        extra_measures=(Measure("adaptive_trainings", "适应性培训人次"),),
+        ten_groups_number=7,
+        serves_tags=("veteran",),
+        order=57,
+    )
+)
+
+SCHOOL_LEAVERS = register(
+    Programme(
+        code="school_leavers",
+        name="两后生教育培训",
+        summary="城乡未继续升学的初高中毕业生(两后生)每名有意愿者至少接受一次初级及以上职业技能培训,建立两后生工作台账。",
+        lead_agencies=("市教育局", "市人力资源和社会保障局"),
+        sources=(PolicySource(POLICY, "之八 一至四"),),
+        occupations=(
+            Occupation("chinese_cook", "中式烹调师", BASIC_LEVELS),
+            Occupation("electrician", "电工", BASIC_LEVELS),
+            Occupation("auto_mechanic", "汽车维修工", BASIC_LEVELS),
+            Occupation("ecommerce_specialist", "电子商务师", BASIC_LEVELS),
+        ),
+        certificate_types=("skill_level", "training_qualified"),
+        ten_groups_number=8,
+        serves_tags=("school_leaver",),
+        order=58,
+    )
+)
+
+#: Minimum class hours for heads and safety managers of high-risk firms (004 之九 二).
+SAFETY_MINIMUM_HOURS = {"safety_manager_initial": 48, "safety_manager_refresher": 16}
+SAFETY_HOURS_RULE = "高危企业主要负责人和安全管理人员初次安全培训不少于48学时、每年再培训不少于16学时(004 之九 二)"
+
+
+def minimum_pass_hours(occupation_code: str) -> tuple[int, str] | None:
+    """The policy's minimum attended hours for a pass in this occupation, with the rule's wording."""
+    hours = SAFETY_MINIMUM_HOURS.get(occupation_code)
+    return (hours, SAFETY_HOURS_RULE) if hours else None
+
+
+SAFETY = register(
+    Programme(
+        code="safety",
+        name="安全技能提升",
+        summary="规范特种作业培训考核;高危企业主要负责人和安全管理人员初次培训不少于48学时、每年再培训不少于16学时,任职6个月内考核合格;危险化学品特种作业须高中以上文化程度。",
+        lead_agencies=("市应急管理局", "市住房城乡建设局", "市市场监管局"),
+        sources=(PolicySource(POLICY, "之九 二、六"),),
+        occupations=(
+            Occupation("safety_manager_initial", "主要负责人和安全管理人员初次培训", special=True),
+            Occupation("safety_manager_refresher", "主要负责人和安全管理人员年度再培训", special=True),
+            Occupation("low_voltage_electrician", "低压电工作业", special=True),
+            Occupation("welding_cutting", "熔化焊接与热切割作业", special=True),
+            Occupation("work_at_height", "高处作业", special=True),
+            Occupation("hazardous_chemicals", "危险化学品安全作业", special=True),
+        ),
+        certificate_types=("training_qualified",),
+        extra_measures=(Measure("special_operations", "特种作业培训人次"),),
+        ten_groups_number=9,
+        rules={"minimum_pass_hours": minimum_pass_hours},
+        order=59,
+    )
+)
+
+DISABILITY = register(
+    Programme(
+        code="disability",
+        name="残疾人职业技能提升",
+        summary="以农村新成长劳动力和城镇登记失业的青壮年残疾人为重点,开展就业技能、实用技术、创业培训;2019—2021年新增培训1200、1100、1000人。",
+        lead_agencies=("市残联",),
+        sources=(PolicySource(POLICY, "之十 一、二"),),
+        occupations=(
+            Occupation("massage", "保健按摩师", BASIC_LEVELS),
+            Occupation("ecommerce_specialist", "电子商务师", BASIC_LEVELS),
+            Occupation("handicraft", "手工艺品制作", special=True),
+            Occupation("digital_skills", "数字技能就业培训", special=True),
+        ),
+        certificate_types=("skill_level", "special_ability", "training_qualified"),
+        extra_measures=(Measure("new_trainees", "新增残疾人培训人数", "人"),),
+        ten_groups_number=10,
+        serves_tags=("disabled",),
+        order=60,
+    )
+)

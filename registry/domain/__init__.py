@@ -1,0 +1,1 @@
+"""Domain layer: models and the operations that change them. No Flask request objects here."""

@@ -1,0 +1,175 @@
+"""The audit log: one append-only table of every insert, update and delete.
+
+Rows are written by session events (``after_flush``), never by hand in views, so no code path that
+changes a record through the ORM can skip it. The table itself refuses UPDATE and DELETE (database
+triggers in the migration) and the ORM refuses to flush a changed or deleted audit row.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable
+
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import JSON, DateTime, Integer, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .common import utcnow
+
+ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
+REDACTED = "******"
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+    __audit_exclude__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: The signed-in user, or None for the command line and start-up jobs.
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_name: Mapped[str] = mapped_column(String(80))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    #: {"before": {...}, "after": {...}} with only the changed columns for updates.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Why the change was made, where the operation asked for one.
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (db.Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+    @property
+    def action_name(self) -> str:
+        return ACTIONS.get(self.action, self.action)
+
+
+@dataclass
+class Actor:
+    user_id: int | None
+    name: str
+    remote_addr: str | None = None
+
+
+_SYSTEM_ACTOR = Actor(None, "系统")
+_actor_provider: Callable[[], Actor | None] = lambda: None
+
+
+def set_actor_provider(provider: Callable[[], Actor | None]) -> None:
+    """The web layer tells the audit log who is acting (signed-in user, client address)."""
+    global _actor_provider
+    _actor_provider = provider
+
+
+def current_actor() -> Actor:
+    return _actor_provider() or _SYSTEM_ACTOR
+
+
+def set_reason(session, reason: str | None) -> None:
+    """Attach a reason to the changes flushed next in this session (cleared at commit/rollback)."""
+    session.info["audit_reason"] = reason
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _is_audited(obj: Any) -> bool:
+    return not getattr(type(obj), "__audit_exclude__", False)
+
+
+def _entity_id(obj: Any) -> str:
+    identity = inspect(obj).identity or ()
+    return "/".join(str(part) for part in identity)
+
+
+def _column_values(obj: Any) -> dict[str, Any]:
+    redact = getattr(type(obj), "__audit_redact__", frozenset())
+    state = inspect(obj)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        value = state.dict.get(attr.key)
+        values[attr.key] = REDACTED if attr.key in redact and value is not None else _json_value(value)
+    return values
+
+
+def _column_changes(obj: Any) -> tuple[dict, dict]:
+    redact = getattr(type(obj), "__audit_redact__", frozenset())
+    state = inspect(obj)
+    before, after = {}, {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        if attr.key in redact:
+            old, new = REDACTED, REDACTED
+        before[attr.key], after[attr.key] = _json_value(old), _json_value(new)
+    return before, after
+
+
+def _row(obj: Any, action: str, changes: dict, actor: Actor, reason: str | None) -> dict:
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_name": actor.name,
+        "remote_addr": actor.remote_addr,
+        "entity_type": type(obj).__tablename__,
+        "entity_id": _entity_id(obj),
+        "action": action,
+        "changes": changes,
+        "reason": reason,
+    }
+
+
+@event.listens_for(FlaskSession, "before_flush")
+def _refuse_audit_edits(session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditLog):
+            raise PermissionError("审计日志只能追加,不能修改或删除")
+
+
+@event.listens_for(FlaskSession, "after_flush")
+def _write_audit_rows(session, flush_context) -> None:
+    actor = current_actor()
+    reason = session.info.get("audit_reason")
+    rows = []
+    for obj in session.new:
+        if _is_audited(obj):
+            rows.append(_row(obj, "insert", {"after": _column_values(obj)}, actor, reason))
+    for obj in session.dirty:
+        if _is_audited(obj) and session.is_modified(obj, include_collections=False):
+            before, after = _column_changes(obj)
+            if after:
+                rows.append(_row(obj, "update", {"before": before, "after": after}, actor, reason))
+    for obj in session.deleted:
+        if _is_audited(obj):
+            rows.append(_row(obj, "delete", {"before": _column_values(obj)}, actor, reason))
+    if rows:
+        session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+@event.listens_for(FlaskSession, "after_commit")
+@event.listens_for(FlaskSession, "after_rollback")
+def _clear_reason(session) -> None:
+    session.info.pop("audit_reason", None)
+
+
+def record_view(session, obj: Any, reason: str | None = None) -> None:
+    """PIPL: note that someone looked at a person's full record."""
+    session.add(AuditLog(**_row(obj, "view", {}, current_actor(), reason)))

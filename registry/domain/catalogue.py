@@ -1,0 +1,174 @@
+"""The programme catalogue: one registry that every programme package registers into.
+
+Shared machinery asks the catalogue about a programme (its occupations, tracks, certificate types,
+measures, rule hooks); it never tests a programme by name. Each programme lives in its own package
+under ``registry/blueprints/`` and calls :func:`register` when imported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+#: National skill levels (国家职业技能标准): number → name.
+LEVELS = {
+    5: "五级/初级工",
+    4: "四级/中级工",
+    3: "三级/高级工",
+    2: "二级/技师",
+    1: "一级/高级技师",
+}
+ALL_LEVELS = (5, 4, 3, 2, 1)
+BASIC_LEVELS = (5, 4, 3)
+
+#: Certificate types a programme may issue (code → name).
+CERTIFICATE_TYPES = {
+    "skill_level": "职业技能等级证书",
+    "special_ability": "专项职业能力证书",
+    "training_qualified": "培训合格证书",
+    "apprentice_completion": "学徒结业证书",
+}
+
+#: Assessment types recorded on a result (code → name).
+ASSESSMENT_TYPES = {
+    "skill_level": "职业技能等级认定",
+    "special_ability": "专项职业能力考核",
+    "training_qualified": "培训合格评价",
+}
+
+#: Target measures every programme reports (DOMAIN.md, Measures).
+COMMON_MEASURES = {
+    "trainings": "培训人次",
+    "persons": "培训人数",
+    "passed": "合格人数",
+    "certified": "取证人数",
+    "employed": "就业人数",
+}
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """An occupation (工种) with the levels it is assessed at, or a 专项职业能力 item."""
+
+    code: str
+    name: str
+    levels: tuple[int, ...] = ()
+    #: True for a 专项职业能力 item, which has no level.
+    special: bool = False
+
+    @property
+    def level_names(self) -> list[str]:
+        return [LEVELS[level] for level in self.levels]
+
+
+@dataclass(frozen=True)
+class Track:
+    """A group of occupations inside a programme (e.g. 南粤家政's 母婴 track)."""
+
+    code: str
+    name: str
+    occupation_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """Where a programme's rule comes from: a file in shared/policy and the item in it."""
+
+    file: str
+    item: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    unit: str = "人次"
+
+
+@dataclass
+class Programme:
+    code: str
+    name: str
+    summary: str
+    lead_agencies: tuple[str, ...]
+    sources: tuple[PolicySource, ...]
+    occupations: tuple[Occupation, ...]
+    certificate_types: tuple[str, ...]
+    tracks: tuple[Track, ...] = ()
+    #: Measures beyond COMMON_MEASURES (e.g. 上门服务证 cards).
+    extra_measures: tuple[Measure, ...] = ()
+    #: Position among Guangzhou's ten key groups (004), or None.
+    ten_groups_number: int | None = None
+    #: Trainee group tags this programme serves (see trainees.models.GROUP_TAGS).
+    serves_tags: tuple[str, ...] = ()
+    #: Rule hooks other features call: name → callable (declared by the programme package).
+    rules: dict[str, Callable] = field(default_factory=dict)
+    #: Display order in menus and reports.
+    order: int = 100
+
+    def occupation(self, code: str) -> Occupation | None:
+        return next((o for o in self.occupations if o.code == code), None)
+
+    def track(self, code: str) -> Track | None:
+        return next((t for t in self.tracks if t.code == code), None)
+
+    def track_of(self, occupation_code: str) -> Track | None:
+        return next((t for t in self.tracks if occupation_code in t.occupation_codes), None)
+
+    @property
+    def measures(self) -> dict[str, str]:
+        return {**COMMON_MEASURES, **{m.code: m.name for m in self.extra_measures}}
+
+    def validate(self) -> None:
+        """Catch catalogue mistakes at start-up rather than in a report."""
+        codes = [o.code for o in self.occupations]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"{self.code}: duplicate occupation codes")
+        for track in self.tracks:
+            unknown = set(track.occupation_codes) - set(codes)
+            if unknown:
+                raise ValueError(f"{self.code}: track {track.code} names unknown occupations {unknown}")
+        for occupation in self.occupations:
+            if occupation.special == bool(occupation.levels):
+                raise ValueError(f"{self.code}: {occupation.code} must have levels or be a 专项 item")
+        unknown_types = set(self.certificate_types) - set(CERTIFICATE_TYPES)
+        if unknown_types:
+            raise ValueError(f"{self.code}: unknown certificate types {unknown_types}")
+
+
+class Catalogue:
+    """All registered programmes, by code."""
+
+    def __init__(self) -> None:
+        self._programmes: dict[str, Programme] = {}
+
+    def register(self, programme: Programme) -> Programme:
+        programme.validate()
+        existing = self._programmes.get(programme.code)
+        if existing is not None and existing is not programme:
+            raise ValueError(f"programme {programme.code} registered twice")
+        self._programmes[programme.code] = programme
+        return programme
+
+    def get(self, code: str | None) -> Programme | None:
+        return self._programmes.get(code or "")
+
+    def __getitem__(self, code: str) -> Programme:
+        return self._programmes[code]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._programmes
+
+    def all(self) -> list[Programme]:
+        return sorted(self._programmes.values(), key=lambda p: (p.order, p.code))
+
+    def choices(self, codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        allowed = set(codes) if codes is not None else None
+        return [(p.code, p.name) for p in self.all() if allowed is None or p.code in allowed]
+
+    def name_of(self, code: str | None) -> str:
+        programme = self.get(code)
+        return programme.name if programme else (code or "")
+
+
+catalogue = Catalogue()
+register = catalogue.register

@@ -1,0 +1,146 @@
+"""Identity documents and organisation codes: normalise, validate, mask.
+
+Checksums come from python-stdnum (``stdnum.cn.ric``, ``stdnum.cn.uscc``); this module wraps
+it where its rules are stricter or staler than the standards (see DOMAIN.md, Identifiers).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
+
+from .errors import DomainError
+
+#: Document types a trainee may present (code → label shown on screen).
+DOCUMENT_TYPES = {
+    "resident_id": "居民身份证",
+    "hmt_residence": "港澳台居民居住证",
+    "hk_macao_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+    "foreign_permanent": "外国人永久居留身份证",
+    "passport": "护照",
+}
+
+#: Documents that carry the GB 11643 layout (birth date, sex, checksum).
+GB11643_DOCUMENTS = {"resident_id", "hmt_residence"}
+
+#: Area prefixes of 港澳台居民居住证 (GB 11643 layout, 81/82/83 for HK, Macao, Taiwan).
+HMT_PREFIXES = ("810000", "820000", "830000")
+
+_OTHER_DOCUMENT_PATTERNS = {
+    "hk_macao_permit": (re.compile(r"^[HM]\d{8}(\d{2})?$"), "应为 H 或 M 开头加 8 或 10 位数字"),
+    "taiwan_permit": (re.compile(r"^\d{8}$"), "应为 8 位数字"),
+    "foreign_permanent": (re.compile(r"^([A-Z]{3}\d{12}|9\d{17})$"), "应为 15 位(3 个字母加 12 位数字)或 9 开头的 18 位"),
+    "passport": (re.compile(r"^[A-Z0-9]{5,20}$"), "应为 5 到 20 位字母或数字"),
+}
+
+
+def normalise_code(value: str | None) -> str:
+    """What a clerk would consider the same code: full-width to half-width, no spaces or dashes, upper case."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"[\s\-_./·]", "", text).upper()
+
+
+@dataclass
+class IdentityDocument:
+    document_type: str
+    number: str
+    birth_date: date | None = None
+    sex: str | None = None  # "M" / "F"
+    birth_place: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_document(document_type: str, raw_number: str, field_name: str = "document_number") -> IdentityDocument:
+    """Validate a trainee's document; raise DomainError naming the field when it is wrong."""
+    if document_type not in DOCUMENT_TYPES:
+        raise DomainError("证件类型无效", "document_type")
+    label = DOCUMENT_TYPES[document_type]
+    number = normalise_code(raw_number)
+    if not number:
+        raise DomainError(f"请填写{label}号码", field_name)
+    if document_type in GB11643_DOCUMENTS:
+        return _check_gb11643(document_type, number, label, field_name)
+    pattern, hint = _OTHER_DOCUMENT_PATTERNS[document_type]
+    if not pattern.match(number):
+        raise DomainError(f"{label}号码格式不正确:{hint}", field_name)
+    return IdentityDocument(document_type, number)
+
+
+def _check_gb11643(document_type: str, number: str, label: str, field_name: str) -> IdentityDocument:
+    """GB 11643 layout: 6-digit area, 8-digit birth date, 3-digit sequence (odd = male), check character."""
+    if len(number) != 18:
+        raise DomainError(f"{label}号码应为 18 位,现为 {len(number)} 位", field_name)
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise DomainError(f"{label}号码格式不正确:前 17 位应为数字,末位为数字或 X", field_name)
+    if number[17] != ric.calc_check_digit(number):
+        raise DomainError(f"{label}号码校验位错误,请核对号码", field_name)
+    try:
+        birth_date = ric.get_birth_date(number)
+    except stdnum_errors.ValidationError:
+        raise DomainError(f"{label}号码中的出生日期无效", field_name) from None
+    if birth_date > date.today():
+        raise DomainError(f"{label}号码中的出生日期晚于今天", field_name)
+    if document_type == "hmt_residence" and not number.startswith(HMT_PREFIXES):
+        raise DomainError(f"{label}号码应以 810000、820000 或 830000 开头", field_name)
+    if document_type == "resident_id" and number.startswith(HMT_PREFIXES):
+        raise DomainError("该号码属于港澳台居民居住证,请选择对应证件类型", "document_type")
+    result = IdentityDocument(document_type, number, birth_date, "M" if int(number[16]) % 2 else "F")
+    if document_type == "resident_id":
+        try:
+            place = ric.get_birth_place(number)
+            result.birth_place = "".join(place.values()) if isinstance(place, dict) else str(place)
+        except stdnum_errors.ValidationError:
+            # python-stdnum's area table is stale: a new area code is not an error (issue 2).
+            result.warnings.append(f"地区码 {number[:6]} 不在本系统的行政区划表中,请确认号码无误")
+    return result
+
+
+#: First character of a 统一社会信用代码: the registration authority (GB 32100 table 1).
+_USCC_AUTHORITIES = set("123456789ANY")
+_USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
+
+
+def check_credit_code(raw: str, field_name: str = "credit_code") -> str:
+    """Validate a 统一社会信用代码 (GB 32100); return it normalised.
+
+    python-stdnum's ``uscc.validate`` wants digits in the first eight places, but codes issued by
+    authorities such as 民政 (5), 农业 (N) or 其他 (Y) carry letters there, so only its
+    check-character calculation is used.
+    """
+    code = normalise_code(raw)
+    if len(code) != 18:
+        raise DomainError(f"统一社会信用代码应为 18 位,现为 {len(code)} 位", field_name)
+    if any(c not in _USCC_ALPHABET for c in code):
+        raise DomainError("统一社会信用代码含有无效字符(不使用 I、O、Z、S、V)", field_name)
+    if code[0] not in _USCC_AUTHORITIES:
+        raise DomainError("统一社会信用代码第 1 位(登记管理部门代码)无效", field_name)
+    if not code[2:8].isdigit():
+        raise DomainError("统一社会信用代码第 3–8 位应为行政区划数字", field_name)
+    if code[17] != uscc.calc_check_digit(code[:17]):
+        raise DomainError("统一社会信用代码校验位错误,请核对", field_name)
+    return code
+
+
+def mask_name(name: str) -> str:
+    """张三明 → 张*明, 张三 → 张*: enough for the holder to recognise, not enough to identify."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def mask_document(number: str) -> str:
+    """440106199001011234 → 440106********1234; short numbers keep two characters at each end."""
+    number = number or ""
+    if len(number) == 18:
+        return number[:6] + "*" * 8 + number[-4:]
+    if len(number) <= 4:
+        return "*" * len(number)
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]

@@ -1,0 +1,6 @@
+"""Import every model so that the metadata (and Alembic) sees the whole schema."""
+from .accounts.models import ROLES, User  # noqa: F401
+from .audit import AuditLog  # noqa: F401
+from .organisations.models import BaseRecognition, District, Enterprise, TrainingBase  # noqa: F401
+from .trainees.models import Trainee, TraineeTag  # noqa: F401
+from .training.models import Enrollment, TrainingSession  # noqa: F401

@@ -1,0 +1,131 @@
+"""Verbs on trainees: find by document, register, correct. They flush, never commit."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ..errors import DomainError
+from ..identifiers import GB11643_DOCUMENTS, check_document, normalise_code
+from .models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, SEXES, Trainee, TraineeTag
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\s]{2,60}$")
+
+
+@dataclass
+class TraineeData:
+    document_type: str
+    document_number: str
+    name: str
+    hukou_type: str
+    sex: str | None = None
+    birth_date: date | None = None
+    phone: str = ""
+    education: str | None = None
+    tags: set[str] = field(default_factory=set)
+    assisted_region: str | None = None
+
+
+@dataclass
+class Registration:
+    trainee: Trainee
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_trainee(document_type: str, document_number: str) -> Trainee | None:
+    """The trainee holding this document, however the number was typed."""
+    number = normalise_code(document_number)
+    return db.session.scalar(
+        select(Trainee).where(Trainee.document_type == document_type, Trainee.document_number == number)
+    )
+
+
+def _checked(data: TraineeData) -> tuple[dict, list[str]]:
+    """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them."""
+    document = check_document(data.document_type, data.document_number)
+    name = re.sub(r"\s+", " ", (data.name or "").strip())
+    if not _NAME.match(name):
+        raise DomainError("姓名应为 2 到 60 个汉字或字母", "name")
+    sex, birth_date = data.sex or None, data.birth_date
+    if data.document_type in GB11643_DOCUMENTS:
+        if sex and sex != document.sex:
+            raise DomainError(
+                f"性别与证件号码不符:号码显示为{SEXES[document.sex]}", "sex"
+            )
+        if birth_date and birth_date != document.birth_date:
+            raise DomainError(
+                f"出生日期与证件号码不符:号码显示为 {document.birth_date:%Y-%m-%d}", "birth_date"
+            )
+        sex, birth_date = document.sex, document.birth_date
+    if sex not in SEXES:
+        raise DomainError("请选择性别", "sex")
+    if birth_date is None:
+        raise DomainError("请填写出生日期", "birth_date")
+    if birth_date >= date.today():
+        raise DomainError("出生日期应早于今天", "birth_date")
+    if data.hukou_type not in HUKOU_TYPES:
+        raise DomainError("请选择户籍类型(城镇/农村)", "hukou_type")
+    phone = normalise_code(data.phone) if data.phone else ""
+    if phone and not _PHONE.match(phone):
+        raise DomainError("联系电话应为 11 位手机号码或带区号的固定电话", "phone")
+    if data.education and data.education not in EDUCATION_LEVELS:
+        raise DomainError("文化程度无效", "education")
+    unknown = set(data.tags) - set(GROUP_TAGS)
+    if unknown:
+        raise DomainError("人员类别无效", "tags")
+    region = data.assisted_region or None
+    if "assisted_region" in data.tags and region not in ASSISTED_REGIONS:
+        raise DomainError("已选“帮扶地区”,请选择来源地区", "assisted_region")
+    if "assisted_region" not in data.tags:
+        region = None
+    values = dict(
+        document_type=data.document_type,
+        document_number=document.number,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        phone=phone,
+        hukou_type=data.hukou_type,
+        education=data.education or None,
+        assisted_region=region,
+    )
+    return values, document.warnings
+
+
+def _set_tags(trainee: Trainee, tags: set[str]) -> None:
+    current = {t.tag: t for t in trainee.tags}
+    for tag in set(current) - tags:
+        trainee.tags.remove(current[tag])
+    for tag in sorted(tags - set(current)):
+        trainee.tags.append(TraineeTag(tag=tag))
+
+
+def register_trainee(data: TraineeData, registered_base_id: int | None = None) -> Registration:
+    """Create a trainee, refusing a document that is already registered."""
+    values, warnings = _checked(data)
+    existing = find_trainee(values["document_type"], values["document_number"])
+    if existing is not None:
+        raise DomainError("该证件已登记,不能重复登记", "document_number")
+    trainee = Trainee(**values, registered_base_id=registered_base_id)
+    _set_tags(trainee, set(data.tags))
+    db.session.add(trainee)
+    db.session.flush()
+    return Registration(trainee, True, warnings)
+
+
+def update_trainee(trainee: Trainee, data: TraineeData) -> Registration:
+    """Correct a trainee's record; the document must stay unique."""
+    values, warnings = _checked(data)
+    clash = find_trainee(values["document_type"], values["document_number"])
+    if clash is not None and clash.id != trainee.id:
+        raise DomainError("该证件号码已属于另一名学员", "document_number")
+    for key, value in values.items():
+        setattr(trainee, key, value)
+    _set_tags(trainee, set(data.tags))
+    db.session.flush()
+    return Registration(trainee, False, warnings)

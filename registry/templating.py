@@ -1,0 +1,50 @@
+"""Template globals and filters shared by every page."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Flask
+
+from .auth import permissions
+from .domain.catalogue import LEVELS, catalogue
+from .domain.identifiers import mask_document, mask_name
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # Stored in UTC; shown in China Standard Time.
+        return (value + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(date=_date, percent=_percent, mask_name=mask_name, mask_document=mask_document)
+    app.jinja_env.globals.update(catalogue=catalogue, LEVELS=LEVELS, permissions=permissions, nav_items=nav_items)
+
+
+#: Navigation: endpoint, label, and the roles that may use it.
+NAVIGATION = (
+    ("home.index", "首页", ("city", "district", "base", "enterprise")),
+    ("sessions.index", "培训班期", ("city", "district", "base", "enterprise")),
+    ("trainees.index", "学员", ("city", "district", "base", "enterprise")),
+    ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
+    ("enterprises.index", "企业", ("city", "district", "enterprise")),
+    ("admin.users", "账号管理", ("city",)),
+    ("admin.audit", "审计日志", ("city",)),
+)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
