@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, inspect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from ..extensions import db
 from .common import utcnow
@@ -91,8 +91,9 @@ def _is_audited(obj: Any) -> bool:
 
 
 def _entity_id(obj: Any) -> str:
-    identity = inspect(obj).identity or ()
-    return "/".join(str(part) for part in identity)
+    # Pending rows have their keys by after_flush but no identity yet: read the key columns.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(part) for part in key)
 
 
 def _column_values(obj: Any) -> dict[str, Any]:
@@ -135,6 +136,21 @@ def _row(obj: Any, action: str, changes: dict, actor: Actor, reason: str | None)
         "changes": changes,
         "reason": reason,
     }
+
+
+def _note_old_value(target, value, oldvalue, initiator) -> None:
+    """Registered with active_history, so the old value is loaded even when it had expired."""
+
+
+@event.listens_for(Mapper, "after_configured")
+def _load_old_values_before_changes() -> None:
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__audit_exclude__", False):
+            continue
+        for prop in mapper.column_attrs:
+            attribute = getattr(mapper.class_, prop.key)
+            if not event.contains(attribute, "set", _note_old_value):
+                event.listen(attribute, "set", _note_old_value, active_history=True)
 
 
 @event.listens_for(FlaskSession, "before_flush")

@@ -94,7 +94,7 @@ def _check_gb11643(document_type: str, number: str, label: str, field_name: str)
         try:
             place = ric.get_birth_place(number)
             result.birth_place = "".join(place.values()) if isinstance(place, dict) else str(place)
-        except stdnum_errors.ValidationError:
+        except (stdnum_errors.ValidationError, KeyError):
             # python-stdnum's area table is stale: a new area code is not an error (issue 2).
             result.warnings.append(f"地区码 {number[:6]} 不在本系统的行政区划表中,请确认号码无误")
     return result

@@ -64,7 +64,7 @@ JOB_CHANGERS = register(
 
 RURAL_LABOUR = register(
     Programme(
-        code="rural",
+        code="rural_labour",
         name="农村劳动力精准培训",
         summary="农村劳动力实名登记、精准培训:培育新型职业农民,开展农村电商和供销合作社培训,培养农村实用人才带头人。",
         lead_agencies=("市人力资源和社会保障局", "市教育局", "市农业农村局", "团市委"),
