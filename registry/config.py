@@ -35,7 +35,11 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-ins allowed per client address and per username.
     LOGIN_FAILURE_LIMIT = "5 per minute;20 per hour"
+    #: werkzeug hash method for passwords (tests use a cheaper one).
+    PASSWORD_HASH_METHOD = "scrypt"
     BOOTSTRAP_SERVE_LOCAL = True
+    #: WTForms translates its own messages (RegistryForm.Meta.locales); no Flask-Babel here.
+    WTF_I18N_ENABLED = False
     BOOTSTRAP_BOOTSWATCH_THEME = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 

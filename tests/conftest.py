@@ -61,6 +61,8 @@ def make_test_app(database_url: str, **overrides):
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "REGISTRY_ENV": "test",
+        # Real deployments use scrypt; tests hash thousands of times and only need correctness.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return create_app(config)

@@ -1,7 +1,6 @@
 """Form pieces shared by several blueprints."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,12 +9,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..domain.errors import DomainError
 from ..domain.organisations.models import District
 from ..extensions import db
-
+from ..forms import RegistryForm
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
 
 def district_choices(only_id: int | None = None) -> list[tuple[int, str]]:
     query = select(District).order_by(District.code)
@@ -23,8 +21,7 @@ def district_choices(only_id: int | None = None) -> list[tuple[int, str]]:
         query = query.where(District.id == only_id)
     return [(d.id, d.name) for d in db.session.scalars(query)]
 
-
-def attach_error(form: FlaskForm, error: DomainError) -> None:
+def attach_error(form: RegistryForm, error: DomainError) -> None:
     """Show a domain error beside its field, or at the top of the form when it names none."""
     target = getattr(form, error.field, None) if error.field else None
     if target is not None:
@@ -32,8 +29,7 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
     else:
         form.form_errors.append(error.message)
 
-
-class OrganisationForm(FlaskForm):
+class OrganisationForm(RegistryForm):
     name = StringField("名称", validators=[DataRequired("请填写名称"), Length(max=120)])
     credit_code = StringField(
         "统一社会信用代码", validators=[DataRequired("请填写统一社会信用代码"), Length(max=40)],
@@ -44,7 +40,6 @@ class OrganisationForm(FlaskForm):
     address = StringField("地址", validators=[Optional(), Length(max=200)])
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
-
 
 def filter_args() -> dict[str, str]:
     """The list page's filters, without the page number (the pager adds its own)."""

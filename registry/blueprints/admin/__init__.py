@@ -1,7 +1,7 @@
 """City-bureau administration: accounts and the audit log (read-only)."""
+from ...forms import RegistryForm
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -18,7 +18,7 @@ from ..forms_common import attach_error, district_choices, filter_args
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-class UserForm(FlaskForm):
+class UserForm(RegistryForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=64)])
     display_name = StringField("姓名", validators=[Optional(), Length(max=60)])
     role = SelectField("角色", choices=list(ROLES.items()))
@@ -39,7 +39,7 @@ class UserForm(FlaskForm):
         ]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(RegistryForm):
     """An empty form: a POST button with its CSRF token."""
 
 

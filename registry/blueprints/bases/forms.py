@@ -1,4 +1,4 @@
-from flask_wtf import FlaskForm
+from ...forms import RegistryForm
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, Optional
 
@@ -14,12 +14,12 @@ class BaseForm(OrganisationForm):
         self.kind.choices = list(BASE_KINDS.items())
 
 
-class RecognitionForm(FlaskForm):
+class RecognitionForm(RegistryForm):
     programme_code = SelectField("培训项目")
     level = SelectField("认定级别", choices=list(RECOGNITION_LEVELS.items()))
     recognised_on = DateField("认定日期", validators=[DataRequired("请填写认定日期")])
     valid_until = DateField("有效期至", validators=[Optional()], description="留空表示长期有效")
 
 
-class EndRecognitionForm(FlaskForm):
+class EndRecognitionForm(RegistryForm):
     valid_until = DateField("结束日期", validators=[DataRequired("请填写结束日期")])
