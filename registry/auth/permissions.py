@@ -166,3 +166,31 @@ def require(allowed: bool) -> None:
     """Inline check for a rule that depends on the record: 403 when not allowed."""
     if not allowed:
         abort(403)
+
+
+# --- sessions and their records ------------------------------------------------------------
+
+def can_plan_sessions(user: User, base: TrainingBase | None = None) -> bool:
+    """Sessions are planned by the base that runs them."""
+    return user.role == "base" and (base is None or base.id == user.base_id)
+
+
+def can_edit_roster(user: User, session: TrainingSession) -> bool:
+    """Enrolment and withdrawal: the base's clerks, until the session is closed."""
+    return user.role == "base" and session.base_id == user.base_id and session.status != "closed"
+
+
+def is_bureau(user: User) -> bool:
+    return user.role in BUREAU_ROLES
+
+
+def can_record_results(user: User, session: TrainingSession) -> bool:
+    """Hours, results and follow-up: the base's clerks until closed; bureau staff of the jurisdiction
+    at any time (with a reason once the session is closed)."""
+    if user.role == "base":
+        return session.base_id == user.base_id and session.status != "closed"
+    if is_bureau(user):
+        return db.session.scalar(
+            select(TrainingSession.id).where(TrainingSession.id == session.id, sessions_visible(user))
+        ) is not None
+    return False

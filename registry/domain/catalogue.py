@@ -100,6 +100,8 @@ class Programme:
     ten_groups_number: int | None = None
     #: Trainee group tags this programme serves (see trainees.models.GROUP_TAGS).
     serves_tags: tuple[str, ...] = ()
+    #: Kinds of session this programme runs (see training.models.SESSION_KINDS).
+    session_kinds: tuple[str, ...] = ("short",)
     #: Rule hooks other features call: name → callable (declared by the programme package).
     rules: dict[str, Callable] = field(default_factory=dict)
     #: Display order in menus and reports.

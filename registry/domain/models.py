@@ -4,3 +4,4 @@ from .audit import AuditLog  # noqa: F401
 from .organisations.models import BaseRecognition, District, Enterprise, TrainingBase  # noqa: F401
 from .trainees.models import Trainee, TraineeTag  # noqa: F401
 from .training.models import Enrollment, TrainingSession  # noqa: F401
+from .imports.models import ImportBatch  # noqa: F401

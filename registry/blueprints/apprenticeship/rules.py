@@ -21,6 +21,7 @@ PROGRAMME = register(
         certificate_types=("skill_level", "apprentice_completion"),
         extra_measures=(Measure("apprentices", "新型学徒人数", "人"),),
         ten_groups_number=4,
+        session_kinds=("apprentice",),
         order=40,
     )
 )

@@ -26,6 +26,7 @@ PROGRAMME = register(
             Measure("dual_certified", "双证毕业生", "人"),
             Measure("retained_local", "留本市就业毕业生", "人"),
         ),
+        session_kinds=("degree", "short"),
         order=30,
     )
 )

@@ -1,16 +1,29 @@
-"""Training sessions (班期): bureau staff see every session in their jurisdiction, bases their own."""
+"""Training sessions (班期): bases plan and run them; bureau staff see every session in their
+jurisdiction. Enrolment lives in enrolment.py, hours and results in results.py."""
 from datetime import date
 
-from flask import Blueprint, render_template, request
-from flask_login import login_required
-from sqlalchemy import select
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import and_, func, select
 
-from ...auth.permissions import get_visible_or_404, roles_required, visible
+from ...auth.permissions import (
+    can_edit_roster,
+    can_plan_sessions,
+    can_record_results,
+    get_visible_or_404,
+    require,
+    roles_required,
+    visible,
+)
 from ...domain.catalogue import catalogue
+from ...domain.common import today
+from ...domain.errors import DomainError
 from ...domain.organisations.models import TrainingBase
+from ...domain.training import operations
 from ...domain.training.models import SESSION_STATUSES, Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import district_choices, filter_args
+from ..forms_common import attach_error, district_choices, filter_args
+from .forms import EnrolForm, MoveForm, SessionForm, WithdrawForm
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -20,6 +33,15 @@ def _date_arg(name: str) -> date | None:
         return date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+
+
+def enrolled_counts(session_ids) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Enrollment.session_id, func.count(Enrollment.id))
+        .where(Enrollment.session_id.in_(session_ids), Enrollment.status != "withdrawn")
+        .group_by(Enrollment.session_id)
+    )
+    return {session_id: count for session_id, count in rows}
 
 
 @bp.route("/")
@@ -49,16 +71,116 @@ def index():
     bases = db.session.scalars(select(TrainingBase).where(visible(TrainingBase)).order_by(TrainingBase.name)).all()
     return render_template(
         "sessions/index.html", page=page, args=args, statuses=SESSION_STATUSES, bases=bases,
-        districts=district_choices(),
+        districts=district_choices(), counts=enrolled_counts([s.id for s in page.items]),
+        can_plan=can_plan_sessions(current_user),
     )
 
 
 @bp.route("/<int:session_id>")
 @login_required
 def detail(session_id: int):
-    """One session and its roster (names in full: staff of this jurisdiction only)."""
-    session = get_visible_or_404(TrainingSession, session_id)
+    """One session: its plan, state, roster and the actions the user may take."""
+    return render_detail(get_visible_or_404(TrainingSession, session_id))
+
+
+def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None, status: int = 200):
+    """The session page; with ``enrol_form`` it shows that form's errors and typed values."""
     enrollments = db.session.scalars(
         select(Enrollment).where(Enrollment.session_id == session.id).order_by(Enrollment.id)
     ).all()
-    return render_template("sessions/detail.html", session=session, enrollments=enrollments)
+    move_form = MoveForm()
+    move_form.target.choices = [(t, SESSION_STATUSES[t]) for t in operations.TRANSITIONS[session.status]]
+    return render_template(
+        "sessions/detail.html", session=session, enrollments=enrollments, move_form=move_form,
+        enrol_form=enrol_form or EnrolForm(formdata=None), open_enrol=enrol_form is not None,
+        withdraw_form=WithdrawForm(formdata=None, withdrawn_on=today()),
+        active=operations.active_count(session),
+        can_edit_roster=can_edit_roster(current_user, session),
+        can_plan=can_plan_sessions(current_user, session.base),
+        can_record=can_record_results(current_user, session),
+    ), status
+
+
+def _session_data(form: SessionForm) -> operations.SessionData:
+    programme_code, _, occupation_code = (form.occupation.data or "|").partition("|")
+    return operations.SessionData(
+        programme_code=programme_code, occupation_code=occupation_code, level=form.level.data or None,
+        kind=form.kind.data, start_date=form.start_date.data, end_date=form.end_date.data,
+        planned_hours=form.planned_hours.data, capacity=form.capacity.data, place=form.place.data or "",
+        mode=form.mode.data, enterprise_id=form.enterprise_id.data or None,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("base")
+def new():
+    """Plan a session of a programme the base is recognised for."""
+    base = current_user.base
+    form = SessionForm(base)
+    if form.validate_on_submit():
+        try:
+            session = operations.create_session(base, _session_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, _session_field(error))
+        else:
+            db.session.commit()
+            flash(f"已创建班期 {session.code}。", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id))
+    return render_template("sessions/form.html", form=form, session=None)
+
+
+def _session_field(error: DomainError) -> DomainError:
+    """Programme and occupation share one field on the form."""
+    if error.field in ("programme_code", "occupation_code"):
+        error.field = "occupation"
+    return error
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(session_id: int):
+    """Change a session's plan before it finishes."""
+    session = get_visible_or_404(TrainingSession, session_id)
+    require(can_plan_sessions(current_user, session.base))
+    form = SessionForm(session.base, obj=session)
+    if request.method == "GET":
+        form.occupation.data = f"{session.programme_code}|{session.occupation_code}"
+        form.level.data = session.level or 0
+        form.enterprise_id.data = session.enterprise_id or 0
+    if form.validate_on_submit():
+        try:
+            operations.update_session(session, _session_data(form))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, _session_field(error))
+        else:
+            db.session.commit()
+            flash("已保存班期计划。", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id))
+    return render_template("sessions/form.html", form=form, session=session)
+
+
+@bp.route("/<int:session_id>/state", methods=["POST"])
+@login_required
+def move(session_id: int):
+    """Move the session to its next (or previous) state, if its dates and results allow."""
+    session = get_visible_or_404(TrainingSession, session_id)
+    require(can_plan_sessions(current_user, session.base))
+    form = MoveForm()
+    form.target.choices = [(t, SESSION_STATUSES[t]) for t in operations.TRANSITIONS[session.status]]
+    if not form.validate_on_submit():
+        flash("请选择班期的新状态。", "danger")
+    else:
+        try:
+            operations.move_session(session, form.target.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"班期已改为「{session.status_name}」。", "success")
+    return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+from . import enrolment, results  # noqa: E402,F401  (routes on this blueprint)

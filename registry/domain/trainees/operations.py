@@ -45,7 +45,7 @@ def find_trainee(document_type: str, document_number: str) -> Trainee | None:
     )
 
 
-def _checked(data: TraineeData) -> tuple[dict, list[str]]:
+def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
     """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them."""
     document = check_document(data.document_type, data.document_number)
     name = re.sub(r"\s+", " ", (data.name or "").strip())
@@ -107,7 +107,7 @@ def _set_tags(trainee: Trainee, tags: set[str]) -> None:
 
 def register_trainee(data: TraineeData, registered_base_id: int | None = None) -> Registration:
     """Create a trainee, refusing a document that is already registered."""
-    values, warnings = _checked(data)
+    values, warnings = check_trainee(data)
     existing = find_trainee(values["document_type"], values["document_number"])
     if existing is not None:
         raise DomainError("该证件已登记,不能重复登记", "document_number")
@@ -120,7 +120,7 @@ def register_trainee(data: TraineeData, registered_base_id: int | None = None) -
 
 def update_trainee(trainee: Trainee, data: TraineeData) -> Registration:
     """Correct a trainee's record; the document must stay unique."""
-    values, warnings = _checked(data)
+    values, warnings = check_trainee(data)
     clash = find_trainee(values["document_type"], values["document_number"])
     if clash is not None and clash.id != trainee.id:
         raise DomainError("该证件号码已属于另一名学员", "document_number")

@@ -1,0 +1,202 @@
+"""Enrolment one by one and by spreadsheet (both kinds of upload share the preview-and-confirm pages)."""
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ...auth.permissions import can_edit_roster, can_record_results, get_visible_or_404, is_bureau, require
+from ...domain.errors import DomainError
+from ...domain.imports import batches
+from ...domain.imports.models import IMPORT_KINDS, ImportBatch
+from ...domain.spreadsheets import XLSX_MIMETYPE
+from ...domain.trainees.operations import TraineeData
+from ...domain.training import operations
+from ...domain.training.models import Enrollment, TrainingSession
+from ...extensions import db
+from ..forms_common import attach_error
+from . import bp, render_detail
+from .forms import ConfirmForm, EnrolForm, UploadForm, WithdrawForm
+
+
+def _roster_session(session_id: int) -> TrainingSession:
+    session = get_visible_or_404(TrainingSession, session_id)
+    require(can_edit_roster(current_user, session))
+    return session
+
+
+@bp.route("/<int:session_id>/enrol", methods=["POST"])
+@login_required
+def enrol(session_id: int):
+    """Enrol one person by document: found if known (names must agree), registered if new."""
+    session = _roster_session(session_id)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        data = TraineeData(
+            document_type=form.document_type.data, document_number=form.document_number.data, name=form.name.data,
+            hukou_type=form.hukou_type.data, sex=form.sex.data or None, birth_date=form.birth_date.data,
+            phone=form.phone.data or "", education=form.education.data or None, tags=set(form.tags.data or []),
+            assisted_region=form.assisted_region.data or None,
+        )
+        try:
+            enrollment, created, warnings = operations.enrol_person(session, data, registered_base_id=session.base_id)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            for warning in warnings:
+                flash(warning, "warning")
+            how = "新登记并报名" if created else "已找到已登记学员并报名"
+            flash(f"{enrollment.trainee.name}:{how}。", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id) + "#enrol")
+    flash("报名未成功,请按提示修改。", "danger")
+    return render_detail(session, enrol_form=form)
+
+
+@bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(session_id: int, enrollment_id: int):
+    """Withdraw a trainee with a date and reason; nothing is deleted."""
+    session = _roster_session(session_id)
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.session_id != session.id:
+        abort(404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash("退训须填写日期和原因。", "danger")
+    else:
+        try:
+            operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"{enrollment.trainee.name} 已退训。", "success")
+    return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+# --- spreadsheet uploads -----------------------------------------------------------------------
+
+def _upload_session(session_id: int, kind: str) -> TrainingSession:
+    if kind not in IMPORT_KINDS:
+        abort(404)
+    session = get_visible_or_404(TrainingSession, session_id)
+    allowed = can_edit_roster if kind == "enrolment" else can_record_results
+    require(allowed(current_user, session))
+    return session
+
+
+def _context(session: TrainingSession, reason: str | None) -> batches.Context:
+    return batches.Context(
+        user_id=current_user.id,
+        registered_base_id=session.base_id,
+        by_bureau=is_bureau(current_user),
+        reason=(reason or "").strip() or None,
+    )
+
+
+@bp.route("/<int:session_id>/imports/<kind>/template.xlsx")
+@login_required
+def import_template(session_id: int, kind: str):
+    """The spreadsheet template with Chinese headers and a filled-in example row."""
+    _upload_session(session_id, kind)
+    content = batches.template_workbook(kind)
+    name = "报名名单模板.xlsx" if kind == "enrolment" else "学时和考核结果模板.xlsx"
+    return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
+
+
+@bp.route("/<int:session_id>/imports/<kind>", methods=["GET", "POST"])
+@login_required
+def upload(session_id: int, kind: str):
+    """Upload a spreadsheet; nothing changes until the preview is confirmed."""
+    session = _upload_session(session_id, kind)
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            batch, _ = batches.upload(kind, session, file.filename, file.read(), _context(session, form.reason.data))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id,
+                                    reason=form.reason.data or None))
+    return render_template("sessions/upload.html", session=session, form=form, kind=kind,
+                           kind_name=IMPORT_KINDS[kind])
+
+
+def _batch(session_id: int, batch_id: int) -> tuple[TrainingSession, ImportBatch]:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.session_id != session_id:
+        abort(404)
+    session = _upload_session(session_id, batch.kind)
+    return session, batch
+
+
+@bp.route("/<int:session_id>/imports/batch/<int:batch_id>")
+@login_required
+def import_batch(session_id: int, batch_id: int):
+    """The preview: every row ready, unchanged or wrong, with the reason per row and field."""
+    session, batch = _batch(session_id, batch_id)
+    reason = request.args.get("reason")
+    try:
+        preview = batches.reread(batch, _context(session, reason))
+    except DomainError as error:
+        preview = None
+        flash(error.message, "danger")
+    return render_template(
+        "sessions/import_preview.html", session=session, batch=batch, preview=preview,
+        earlier=batches.earlier_import(batch), form=ConfirmForm(formdata=None, reason=reason),
+    )
+
+
+@bp.route("/<int:session_id>/imports/batch/<int:batch_id>/confirm", methods=["POST"])
+@login_required
+def confirm_import(session_id: int, batch_id: int):
+    """Import the ready rows in one transaction; a failure changes nothing."""
+    session, batch = _batch(session_id, batch_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            batch, preview = batches.confirm(batch.id, _context(session, form.reason.data))
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"已导入 {batch.ready_rows} 行;{batch.error_rows} 行有误未导入,{batch.unchanged_rows} 行无需导入。",
+                  "success")
+    return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
+
+
+@bp.route("/<int:session_id>/imports/batch/<int:batch_id>/discard", methods=["POST"])
+@login_required
+def discard_import(session_id: int, batch_id: int):
+    session, batch = _batch(session_id, batch_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            batches.discard(batch.id)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("已放弃本次上传,未导入任何数据。", "info")
+    return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+@bp.route("/<int:session_id>/imports/batch/<int:batch_id>/errors.xlsx")
+@login_required
+def import_errors(session_id: int, batch_id: int):
+    """The wrong rows with an error column, ready to fix and upload again."""
+    session, batch = _batch(session_id, batch_id)
+    try:
+        preview = batches.reread(batch, _context(session, request.args.get("reason")))
+    except DomainError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
+    stem = batch.filename.rsplit(".", 1)[0] or "名单"
+    return send_file(BytesIO(batches.error_workbook(preview)), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"{stem}-需修改.xlsx")

@@ -1,0 +1,101 @@
+"""Attendance hours, results and employment follow-up for a whole session at once; roster export."""
+from datetime import date
+from io import BytesIO
+
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ...auth.permissions import can_record_results, get_visible_or_404, is_bureau, require
+from ...domain import normalise
+from ...domain.catalogue import ASSESSMENT_TYPES
+from ...domain.errors import DomainError
+from ...domain.spreadsheets import XLSX_MIMETYPE
+from ...domain.training import operations
+from ...domain.training.exports import roster_workbook
+from ...domain.training.models import RESULTS, Enrollment, TrainingSession
+from ...extensions import db
+from . import bp
+from .forms import GridForm
+
+GRID_FIELDS = ("attended_hours", "result", "score", "assessed_on", "assessment_type",
+               "is_employed", "employed_on", "employer_name")
+
+
+def _grid_rows(session: TrainingSession) -> list[Enrollment]:
+    return db.session.scalars(
+        select(Enrollment).where(Enrollment.session_id == session.id).order_by(Enrollment.id)
+    ).all()
+
+
+def _submitted(enrollment_id: int) -> dict[str, str]:
+    return {field: request.form.get(f"{field}-{enrollment_id}", "").strip() for field in GRID_FIELDS}
+
+
+def _employment(values: dict[str, str]) -> tuple[bool | None, date | None, str]:
+    employed = {"": None, "yes": True, "no": False}.get(values["is_employed"])
+    try:
+        employed_on = normalise.a_date(values["employed_on"], "就业日期")
+    except ValueError as error:
+        raise DomainError(str(error), "employed_on") from None
+    return employed, employed_on, values["employer_name"]
+
+
+def _apply_row(enrollment: Enrollment, values: dict[str, str], reason: str | None) -> None:
+    try:
+        assessed_on = normalise.a_date(values["assessed_on"], "考核日期")
+    except ValueError as error:
+        raise DomainError(str(error), "assessed_on") from None
+    data = operations.ResultData(values["attended_hours"] or None, values["result"] or None, values["score"] or None,
+                                 assessed_on, values["assessment_type"] or None)
+    by_bureau = is_bureau(current_user)
+    operations.record_result(enrollment, data, by_bureau=by_bureau, reason=reason)
+    employed, employed_on, employer = _employment(values)
+    if (employed, employed_on, employer or None) != (enrollment.is_employed, enrollment.employed_on,
+                                                      enrollment.employer_name):
+        operations.record_employment(enrollment, employed, employed_on, employer, by_bureau, reason)
+
+
+@bp.route("/<int:session_id>/results", methods=["GET", "POST"])
+@login_required
+def results_grid(session_id: int):
+    """Every enrolled trainee on one page; the whole grid is saved or, on any error, nothing is."""
+    session = get_visible_or_404(TrainingSession, session_id)
+    require(can_record_results(current_user, session))
+    form = GridForm()
+    rows = _grid_rows(session)
+    errors: dict[int, str] = {}
+    submitted: dict[int, dict[str, str]] = {}
+    if form.validate_on_submit():
+        reason = (form.reason.data or "").strip() or None
+        for enrollment in rows:
+            if enrollment.status == "withdrawn":
+                continue
+            submitted[enrollment.id] = values = _submitted(enrollment.id)
+            try:
+                with db.session.begin_nested():
+                    _apply_row(enrollment, values, reason)
+            except DomainError as error:
+                errors[enrollment.id] = error.message
+        if errors:
+            db.session.rollback()
+            flash(f"有 {len(errors)} 行需要修改,本次没有保存任何数据。", "danger")
+        else:
+            db.session.commit()
+            flash("已保存学时、考核结果和就业情况。", "success")
+            return redirect(url_for("sessions.detail", session_id=session.id))
+    return render_template(
+        "sessions/results.html", session=session, rows=rows, form=form, errors=errors, submitted=submitted,
+        results=RESULTS, assessment_types={k: ASSESSMENT_TYPES[k] for k in operations.allowed_assessment_types(session)},
+        minimum=operations.minimum_pass_hours(session), needs_reason=session.status == "closed",
+    )
+
+
+@bp.route("/<int:session_id>/roster.xlsx")
+@login_required
+def roster(session_id: int):
+    """The session's roster and results as a spreadsheet."""
+    session = get_visible_or_404(TrainingSession, session_id)
+    content = roster_workbook(session, _grid_rows(session))
+    return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"班期{session.code}花名册.xlsx")

@@ -1,0 +1,3 @@
+"""Spreadsheet imports: upload → preview (every row ready or wrong, with reasons) → confirm in one
+transaction. The uploaded file is kept with its batch, so confirming re-reads and re-checks it
+against the records as they are then, and the wrong rows can be downloaded to fix."""

@@ -1,0 +1,124 @@
+"""The life of an upload: preview (stored with its file), confirm once, or discard."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ..common import today, utcnow
+from ..errors import DomainError
+from ..spreadsheets import workbook_bytes
+from ..training.models import TrainingSession
+from . import enrolment, results
+from .models import ImportBatch
+from .tables import Column, Preview, error_rows
+
+
+@dataclass
+class Context:
+    """Who imports, and with what authority: base clerks, or bureau staff with a reason for closed sessions."""
+
+    user_id: int | None
+    registered_base_id: int | None = None
+    by_bureau: bool = False
+    reason: str | None = None
+    on: date | None = None
+
+
+COLUMNS: dict[str, list[Column]] = {"enrolment": enrolment.COLUMNS, "results": results.COLUMNS}
+
+
+def _preview(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> Preview:
+    if kind == "enrolment":
+        return enrolment.preview(session, filename, content)
+    if kind == "results":
+        return results.preview(session, filename, content, context.on or today(), context.by_bureau, context.reason)
+    raise DomainError("导入类型无效")
+
+
+def upload(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
+    """Check the file and keep it as a batch awaiting confirmation; no record changes."""
+    preview = _preview(kind, session, filename, content, context)
+    batch = ImportBatch(
+        kind=kind, session_id=session.id, user_id=context.user_id, filename=(filename or "")[:200],
+        sha256=hashlib.sha256(content).hexdigest(), content=content, status="preview",
+    )
+    _count(batch, preview)
+    db.session.add(batch)
+    db.session.flush()
+    return batch, preview
+
+
+def earlier_import(batch: ImportBatch) -> ImportBatch | None:
+    """The same file, already confirmed for the same session (so the clerk knows it came before)."""
+    return db.session.scalar(
+        select(ImportBatch).where(
+            ImportBatch.session_id == batch.session_id, ImportBatch.sha256 == batch.sha256,
+            ImportBatch.kind == batch.kind, ImportBatch.status == "confirmed", ImportBatch.id != batch.id,
+        ).order_by(ImportBatch.id.desc())
+    )
+
+
+def reread(batch: ImportBatch, context: Context) -> Preview:
+    return _preview(batch.kind, batch.session, batch.filename, batch.content, context)
+
+
+def _count(batch: ImportBatch, preview: Preview) -> None:
+    batch.total_rows = len(preview.rows)
+    batch.ready_rows = preview.count("ready")
+    batch.error_rows = preview.count("error")
+    batch.unchanged_rows = preview.count("unchanged")
+
+
+def _lock(batch_id: int) -> ImportBatch:
+    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id).with_for_update())
+    if batch is None:
+        raise DomainError("导入批次不存在")
+    if batch.status != "preview":
+        raise DomainError(f"该批次{batch.status_name},不能再次确认")
+    return batch
+
+
+def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
+    """Import the ready rows, checked again against the records as they are now, all or nothing."""
+    batch = _lock(batch_id)
+    preview = reread(batch, context)
+    session = batch.session
+    if batch.kind == "enrolment":
+        imported = enrolment.confirm(session, preview, context.registered_base_id)
+        affected = {"trainees": imported.trainee_ids, "enrollments": imported.enrollment_ids}
+    else:
+        affected = {"enrollments": results.confirm(session, preview, context.on or today(), context.by_bureau,
+                                                   context.reason)}
+    _count(batch, preview)
+    batch.status = "confirmed"
+    batch.confirmed_at = utcnow()
+    batch.affected_ids = affected
+    db.session.flush()
+    return batch, preview
+
+
+def discard(batch_id: int) -> ImportBatch:
+    batch = _lock(batch_id)
+    batch.status = "discarded"
+    db.session.flush()
+    return batch
+
+
+def error_workbook(preview: Preview) -> bytes:
+    """The wrong rows, as typed, with a reason column: fix them and upload this file again."""
+    headers, rows = error_rows(preview)
+    return workbook_bytes([("需修改的行", headers, rows)], text_columns=("证件号码", "联系电话"))
+
+
+def template_workbook(kind: str) -> bytes:
+    columns = COLUMNS[kind]
+    example = [[column.example for column in columns]]
+    notes = [[f"{c.header}{'(必填)' if c.required else ''}", c.example] for c in columns]
+    return workbook_bytes(
+        [("名单", [c.header for c in columns], example), ("填写说明", ["列", "示例"], notes)],
+        text_columns=("证件号码", "联系电话"),
+    )

@@ -1,0 +1,148 @@
+"""Enrolment by spreadsheet: each row a person (found by document or registered) enrolled in a session."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, tuple_
+
+from ...extensions import db
+from .. import normalise
+from ..errors import DomainError
+from ..identifiers import mask_name
+from ..trainees.models import Trainee, TraineeTag
+from ..trainees.operations import TraineeData, check_trainee
+from ..training.models import Enrollment, TrainingSession
+from ..training.operations import ENROLLING_STATES, active_count
+from .tables import Column, Preview, Row, normalise_into, read_rows
+
+COLUMNS = [
+    Column("name", "姓名", ("学员姓名", "名字"), required=True, example="张三明"),
+    Column("document_type", "证件类型", ("证件种类",), example="居民身份证"),
+    Column("document_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号", "身份证"),
+           required=True, example="440106199003071234"),
+    Column("sex", "性别", example="男"),
+    Column("birth_date", "出生日期", ("出生年月日", "生日"), example="1990-03-07"),
+    Column("phone", "联系电话", ("手机", "手机号", "手机号码", "电话", "联系方式"), example="13800138000"),
+    Column("hukou_type", "户籍类型", ("户籍", "户口性质", "户口类型", "户籍性质"), example="城镇"),
+    Column("education", "文化程度", ("学历",), example="高中"),
+    Column("tags", "人员类别", ("人员类型", "类别", "重点群体"), example="退役军人、失业人员"),
+    Column("assisted_region", "帮扶地区", ("来源地区",), example=""),
+]
+LABELS = {column.key: column.header for column in COLUMNS}
+LOOKUP_CHUNK = 500
+
+
+def _trainee_data(row: Row) -> TraineeData | None:
+    get = lambda key, function: normalise_into(row, key, LABELS[key], function)  # noqa: E731
+    data = TraineeData(
+        document_type=get("document_type", normalise.document_type),
+        document_number=get("document_number", normalise.document_number),
+        name=get("name", normalise.person_name),
+        hukou_type=get("hukou_type", normalise.hukou),
+        sex=get("sex", normalise.sex),
+        birth_date=get("birth_date", lambda v: normalise.a_date(v, "出生日期")),
+        phone=get("phone", normalise.phone),
+        education=get("education", normalise.education),
+        tags=get("tags", normalise.tags) or set(),
+        assisted_region=get("assisted_region", normalise.text) or None,
+    )
+    if data.assisted_region:
+        data.tags.add("assisted_region")
+    return None if row.status == "error" else data
+
+
+def _existing_trainees(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Trainee]:
+    found: dict[tuple[str, str], Trainee] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start:start + LOOKUP_CHUNK]
+        query = select(Trainee).where(tuple_(Trainee.document_type, Trainee.document_number).in_(chunk))
+        for trainee in db.session.scalars(query):
+            found[(trainee.document_type, trainee.document_number)] = trainee
+    return found
+
+
+def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
+    """Read and check every row against the rules and the records as they are now; change nothing."""
+    if session.status not in ENROLLING_STATES:
+        raise DomainError(f"班期已{session.status_name},不能再报名", "file")
+    result = read_rows(COLUMNS, filename, content)
+    seen: dict[tuple[str, str], int] = {}
+    for row in result.rows:
+        data = _trainee_data(row)
+        if data is None:
+            continue
+        try:
+            values, warnings = check_trainee(data)
+        except DomainError as error:
+            row.fail(f"「{LABELS.get(error.field, error.field or '')}」{error.message}" if error.field in LABELS
+                     else error.message)
+            continue
+        key = (values["document_type"], values["document_number"])
+        if key in seen:
+            row.fail(f"「证件号码」与第 {seen[key]} 行重复")
+            continue
+        seen[key] = row.number
+        row.values = {**values, "tags": sorted(data.tags)}
+        row.notes.extend(warnings)
+    _match_known_people(session, result)
+    _apply_capacity(session, result)
+    return result
+
+
+def _match_known_people(session: TrainingSession, result: Preview) -> None:
+    """A known document is that person: the name must agree; one already in this session is skipped."""
+    candidates = [row for row in result.rows if row.status == "ready"]
+    known = _existing_trainees({(r.values["document_type"], r.values["document_number"]) for r in candidates})
+    enrolled = set(db.session.scalars(select(Enrollment.trainee_id).where(Enrollment.session_id == session.id)))
+    for row in candidates:
+        trainee = known.get((row.values["document_type"], row.values["document_number"]))
+        if trainee is None:
+            continue
+        if trainee.name != row.values["name"]:
+            row.fail(f"「姓名」与系统中该证件登记的姓名({mask_name(trainee.name)})不一致")
+            continue
+        row.values["trainee_id"] = trainee.id
+        if trainee.id in enrolled:
+            row.status = "unchanged"
+            row.notes.append("已在本班期报名,不会重复导入")
+        else:
+            row.notes.append("系统中已有此人,直接报名")
+
+
+def _apply_capacity(session: TrainingSession, result: Preview) -> None:
+    remaining = session.capacity - active_count(session)
+    for row in result.ready[max(remaining, 0):]:
+        row.fail(f"超出班期容量(容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额)")
+
+
+@dataclass
+class Imported:
+    trainee_ids: list[int]
+    enrollment_ids: list[int]
+
+
+def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
+    """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's)."""
+    rows = result.ready
+    new_rows = [row for row in rows if "trainee_id" not in row.values]
+    trainee_ids: list[int] = []
+    if new_rows:
+        records = [{key: value for key, value in row.values.items() if key != "tags"} | {
+            "registered_base_id": registered_base_id} for row in new_rows]
+        inserted = db.session.execute(
+            insert(Trainee).returning(Trainee.id, sort_by_parameter_order=True), records
+        ).scalars().all()
+        for row, trainee_id in zip(new_rows, inserted):
+            row.values["trainee_id"] = trainee_id
+        trainee_ids = list(inserted)
+        tags = [{"trainee_id": row.values["trainee_id"], "tag": tag} for row in new_rows for tag in row.values["tags"]]
+        if tags:
+            db.session.execute(insert(TraineeTag), tags)
+    enrollment_ids: list[int] = []
+    if rows:
+        enrollment_ids = list(db.session.execute(
+            insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True),
+            [{"session_id": session.id, "trainee_id": row.values["trainee_id"], "status": "enrolled"} for row in rows],
+        ).scalars().all())
+    return Imported(trainee_ids, enrollment_ids)

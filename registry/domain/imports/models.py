@@ -1,0 +1,50 @@
+"""An uploaded spreadsheet and what became of it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...extensions import db
+from ..common import utcnow
+from ..training.models import TrainingSession
+
+IMPORT_KINDS = {"enrolment": "报名名单", "results": "学时和考核结果"}
+IMPORT_STATUSES = {"preview": "待确认", "confirmed": "已导入", "discarded": "已放弃"}
+
+
+class ImportBatch(db.Model):
+    """One upload for one session; confirmed at most once."""
+
+    __tablename__ = "import_batches"
+    #: The file itself is kept here, not copied into the audit log.
+    __audit_redact__ = frozenset({"content"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    #: SHA-256 of the file, to tell the clerk when the same file comes again.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="preview")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    total_rows: Mapped[int] = mapped_column(default=0)
+    ready_rows: Mapped[int] = mapped_column(default=0)
+    error_rows: Mapped[int] = mapped_column(default=0)
+    unchanged_rows: Mapped[int] = mapped_column(default=0)
+    #: Ids the confirmation created or changed: {"trainees": [...], "enrollments": [...]}.
+    affected_ids: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    session: Mapped[TrainingSession] = relationship()
+
+    @property
+    def kind_name(self) -> str:
+        return IMPORT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_name(self) -> str:
+        return IMPORT_STATUSES.get(self.status, self.status)

@@ -1,0 +1,99 @@
+"""Hours and results by spreadsheet: each row one enrolled person, matched by document number."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ...extensions import db
+from .. import normalise
+from ..errors import DomainError
+from ..identifiers import mask_name
+from ..trainees.models import Trainee
+from ..training.models import Enrollment, TrainingSession
+from ..training.operations import ResultData, check_can_change_records, check_result, record_result
+from .tables import Column, Preview, Row, normalise_into, read_rows
+
+COLUMNS = [
+    Column("name", "姓名", ("学员姓名",), example="张三明"),
+    Column("document_type", "证件类型", ("证件种类",), example="居民身份证"),
+    Column("document_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号", "身份证"),
+           required=True, example="440106199003071234"),
+    Column("attended_hours", "实到学时", ("学时", "实际学时", "出勤学时", "培训学时"), example="80"),
+    Column("result", "考核结果", ("结果", "是否合格", "考核情况"), example="合格"),
+    Column("score", "成绩", ("分数", "考核成绩"), example="86"),
+    Column("assessed_on", "考核日期", ("考试日期", "鉴定日期", "评价日期"), example="2026-06-30"),
+    Column("assessment_type", "考核类型", ("评价方式", "考核方式"), example="职业技能等级认定"),
+]
+LABELS = {column.key: column.header for column in COLUMNS}
+FIELDS = ("attended_hours", "result", "score", "assessed_on", "assessment_type")
+
+
+def _result_data(row: Row) -> ResultData:
+    get = lambda key, function: normalise_into(row, key, LABELS[key], function)  # noqa: E731
+    return ResultData(
+        attended_hours=get("attended_hours", lambda v: normalise.number(v, "")),
+        result=get("result", normalise.result),
+        score=get("score", lambda v: normalise.number(v, "")),
+        assessed_on=get("assessed_on", lambda v: normalise.a_date(v, "")),
+        assessment_type=get("assessment_type", normalise.assessment_type),
+    )
+
+
+def preview(session: TrainingSession, filename: str, content: bytes, on: date, by_bureau: bool,
+            reason: str | None) -> Preview:
+    """Check every row against the session's roster and the result rules; change nothing."""
+    try:
+        check_can_change_records(session, by_bureau, reason)
+    except DomainError as error:
+        raise DomainError(error.message, "file") from None
+    result = read_rows(COLUMNS, filename, content)
+    roster = {
+        (trainee.document_type, trainee.document_number): enrollment
+        for enrollment, trainee in db.session.execute(
+            select(Enrollment, Trainee).join(Trainee, Enrollment.trainee_id == Trainee.id)
+            .where(Enrollment.session_id == session.id)
+        )
+    }
+    seen: dict[int, int] = {}
+    for row in result.rows:
+        document_type = normalise_into(row, "document_type", "证件类型", normalise.document_type)
+        number = normalise_into(row, "document_number", "证件号码", normalise.document_number)
+        data = _result_data(row)
+        if row.status == "error":
+            continue
+        enrollment = roster.get((document_type, number))
+        if enrollment is None:
+            row.fail("该证件号码的学员未在本班期报名")
+            continue
+        name = normalise.person_name(row.cells.get("name"))
+        if name and name != enrollment.trainee.name:
+            row.fail(f"「姓名」与报名信息({mask_name(enrollment.trainee.name)})不一致")
+            continue
+        if enrollment.id in seen:
+            row.fail(f"与第 {seen[enrollment.id]} 行是同一名学员")
+            continue
+        seen[enrollment.id] = row.number
+        if enrollment.status == "withdrawn":
+            row.fail("该学员已退训,不能录入结果")
+            continue
+        try:
+            checked = check_result(session, data, on)
+        except DomainError as error:
+            row.fail(f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
+            continue
+        row.values = {"enrollment_id": enrollment.id, **{f: getattr(checked, f) for f in FIELDS}}
+        if all(getattr(enrollment, f) == row.values[f] for f in FIELDS):
+            row.status = "unchanged"
+            row.notes.append("与已录入的结果相同")
+    return result
+
+
+def confirm(session: TrainingSession, result: Preview, on: date, by_bureau: bool, reason: str | None) -> list[int]:
+    """Record every ready row through the same operation the grid uses."""
+    changed = []
+    for row in result.ready:
+        enrollment = db.session.get(Enrollment, row.values["enrollment_id"])
+        record_result(enrollment, ResultData(**{f: row.values[f] for f in FIELDS}), on, by_bureau, reason)
+        changed.append(enrollment.id)
+    return changed

@@ -1,0 +1,172 @@
+"""What a clerk would consider the same value: spreadsheet cells to registry values.
+
+Each function takes a raw cell (str, number, date or None) and returns the registry's value, or
+raises ValueError with a Chinese explanation. Unknown words are refused, not guessed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .identifiers import normalise_code
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def text(value: Any) -> str:
+    """Half-width, trimmed, inner runs of spaces folded to one; numbers without a trailing .0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
+    return re.sub(r"\s+", " ", result).strip()
+
+
+def person_name(value: Any) -> str:
+    """张 三 → 张三 (spaces between Chinese characters are typing noise); Latin names keep one space."""
+    name = text(value)
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", name)
+
+
+def document_number(value: Any) -> str:
+    if isinstance(value, float):
+        # Excel turned an 18-digit number into a float and lost its last digits.
+        raise ValueError("证件号码被表格软件存成了数字,末几位已丢失;请把该列设为“文本”后重新填写")
+    if isinstance(value, int):
+        value = str(value)
+    return normalise_code(text(value))
+
+
+def _lookup(value: Any, table: dict[str, str], label: str, blank: str | None = None) -> str | None:
+    word = text(value).replace(" ", "")
+    if not word:
+        return blank
+    key = word.upper()
+    if key in table:
+        return table[key]
+    raise ValueError(f"{label}「{word}」无法识别")
+
+
+def _table(pairs: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {alias.upper(): code for code, aliases in pairs.items() for alias in aliases}
+
+
+DOCUMENT_TYPE_WORDS = _table({
+    "resident_id": ("居民身份证", "身份证", "二代身份证", "大陆居民身份证", "中华人民共和国居民身份证", "resident_id"),
+    "hmt_residence": ("港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "居住证", "hmt_residence"),
+    "hk_macao_permit": ("港澳居民来往内地通行证", "回乡证", "港澳通行证", "hk_macao_permit"),
+    "taiwan_permit": ("台湾居民来往大陆通行证", "台胞证", "taiwan_permit"),
+    "foreign_permanent": ("外国人永久居留身份证", "外国人永久居留证", "永居证", "foreign_permanent"),
+    "passport": ("护照", "外国护照", "passport"),
+})
+SEX_WORDS = _table({"M": ("男", "男性", "M", "MALE"), "F": ("女", "女性", "F", "FEMALE")})
+HUKOU_WORDS = _table({
+    "urban": ("城镇", "城市", "城镇户口", "非农", "非农业", "非农业户口", "居民户口", "urban"),
+    "rural": ("农村", "农业", "农村户口", "农业户口", "rural"),
+})
+EDUCATION_WORDS = _table({
+    "primary": ("小学", "小学及以下", "文盲", "半文盲"),
+    "junior": ("初中", "初级中学"),
+    "senior": ("高中", "中专", "技校", "职高", "中技", "高中/中专/技校", "中职", "高级中学"),
+    "college": ("大专", "专科", "高职", "大学专科"),
+    "bachelor": ("本科", "大学本科", "硕士", "研究生", "博士", "本科及以上"),
+})
+TAG_WORDS = _table({
+    "veteran": ("退役军人", "退伍军人", "军人"),
+    "disabled": ("残疾人", "残疾"),
+    "school_leaver": ("两后生",),
+    "low_income": ("脱贫/低保家庭", "脱贫家庭", "低保家庭", "脱贫户", "低保户", "脱贫", "低保", "建档立卡"),
+    "hard_to_employ": ("就业困难人员", "就业困难"),
+    "unemployed": ("失业人员", "失业", "登记失业"),
+    "assisted_region": ("帮扶地区", "帮扶地区人员"),
+})
+RESULT_WORDS = _table({
+    "passed": ("合格", "通过", "及格", "是"),
+    "failed": ("不合格", "未通过", "不及格", "否"),
+    "absent": ("缺考", "缺席", "未参加"),
+})
+ASSESSMENT_WORDS = _table({
+    "skill_level": ("职业技能等级认定", "技能等级认定", "等级认定"),
+    "special_ability": ("专项职业能力考核", "专项能力考核", "专项考核", "专项"),
+    "training_qualified": ("培训合格评价", "培训合格", "结业考核"),
+})
+
+
+def document_type(value: Any) -> str:
+    return _lookup(value, DOCUMENT_TYPE_WORDS, "证件类型", blank="resident_id")
+
+
+def sex(value: Any) -> str | None:
+    return _lookup(value, SEX_WORDS, "性别")
+
+
+def hukou(value: Any) -> str | None:
+    return _lookup(value, HUKOU_WORDS, "户籍类型")
+
+
+def education(value: Any) -> str | None:
+    return _lookup(value, EDUCATION_WORDS, "文化程度")
+
+
+def result(value: Any) -> str | None:
+    return _lookup(value, RESULT_WORDS, "考核结果")
+
+
+def assessment_type(value: Any) -> str | None:
+    return _lookup(value, ASSESSMENT_WORDS, "考核类型")
+
+
+def tags(value: Any) -> set[str]:
+    words = [w for w in re.split(r"[、,;/\s|]+", text(value).replace(",", ",")) if w]
+    found = set()
+    for word in words:
+        # "脱贫/低保家庭" is split above; each half is in the table.
+        found.add(_lookup(word, TAG_WORDS, "人员类别"))
+    return found
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def a_date(value: Any, label: str = "日期") -> date | None:
+    """Dates as Excel, WPS and people write them: cells, 2024-1-2, 2024/01/02, 2024.1.2, 2024年1月2日, 20240102."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and 1 < value < 80000:
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    raw = text(value).replace(" ", "")
+    raw = re.sub(r"\s*(00:00(:00)?)$", "", raw)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                break
+    raise ValueError(f"{label}「{raw}」不是有效日期,请写成 2024-01-31")
+
+
+def number(value: Any, label: str) -> Decimal | None:
+    if value is None or text(value) == "":
+        return None
+    raw = text(value).replace(",", "")
+    raw = re.sub(r"(学时|小时|分)$", "", raw)
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{label}「{text(value)}」不是数字") from None
+
+
+def phone(value: Any) -> str:
+    return normalise_code(text(value)) if text(value) else ""

@@ -1,0 +1,367 @@
+"""Verbs on sessions and enrollments: create, move through states, enrol, withdraw, record results.
+
+They flush, never commit (the caller commits once), and raise DomainError with a Chinese message
+naming the field or the rule. Programme-specific rules come from the catalogue (rule hooks), never
+from programme names here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ..audit import set_reason
+from ..catalogue import LEVELS, catalogue
+from ..common import today
+from ..errors import DomainError
+from ..organisations.models import Enterprise, TrainingBase
+from ..trainees.models import Trainee
+from .models import RESULTS, SESSION_KINDS, SESSION_MODES, SESSION_STATUSES, Enrollment, TrainingSession
+
+#: Allowed moves between session states (issue 3: planned → open → in progress → completed → closed).
+TRANSITIONS = {
+    "planned": ("open",),
+    "open": ("planned", "in_progress"),
+    "in_progress": ("completed",),
+    "completed": ("in_progress", "closed"),
+    "closed": (),
+}
+ENROLLING_STATES = ("planned", "open", "in_progress")
+RESULT_STATES = ("in_progress", "completed", "closed")
+MAX_SCORE = Decimal("100")
+
+
+@dataclass
+class SessionData:
+    programme_code: str
+    occupation_code: str
+    level: int | None
+    kind: str
+    start_date: date
+    end_date: date
+    planned_hours: int
+    capacity: int
+    place: str = ""
+    mode: str = "offline"
+    enterprise_id: int | None = None
+
+
+def minimum_pass_hours(session: TrainingSession) -> tuple[int, str] | None:
+    """The programme's minimum attended hours for a pass in this session, with the rule's wording."""
+    programme = catalogue.get(session.programme_code)
+    rule = programme.rules.get("minimum_pass_hours") if programme else None
+    return rule(session.occupation_code) if rule else None
+
+
+def _check_session(base: TrainingBase, data: SessionData) -> tuple[str | None, int | None]:
+    """Validate session fields against the base's recognitions and the programme's catalogue entry."""
+    programme = catalogue.get(data.programme_code)
+    if programme is None:
+        raise DomainError("请选择培训项目", "programme_code")
+    if base.status != "active":
+        raise DomainError(f"培训基地状态为「{base.status_name}」,不能开设班期", "programme_code")
+    if data.start_date is None or data.end_date is None:
+        raise DomainError("请填写开班和结业日期", "start_date")
+    if data.programme_code not in base.recognised_programme_codes(data.start_date):
+        raise DomainError(f"本基地在开班日期未获「{programme.name}」项目认定", "programme_code")
+    occupation = programme.occupation(data.occupation_code)
+    if occupation is None:
+        raise DomainError(f"「{programme.name}」没有该职业(工种)或专项", "occupation_code")
+    level = None
+    if occupation.special:
+        if data.level:
+            raise DomainError(f"「{occupation.name}」是专项职业能力,不分等级", "level")
+    else:
+        if data.level not in occupation.levels:
+            allowed = "、".join(LEVELS[level] for level in occupation.levels)
+            raise DomainError(f"「{occupation.name}」可选等级为:{allowed}", "level")
+        level = data.level
+    if data.kind not in SESSION_KINDS or data.kind not in programme.session_kinds:
+        allowed = "、".join(SESSION_KINDS[k] for k in programme.session_kinds)
+        raise DomainError(f"「{programme.name}」的班期类型可选:{allowed}", "kind")
+    if data.mode not in SESSION_MODES:
+        raise DomainError("培训方式无效", "mode")
+    if data.end_date < data.start_date:
+        raise DomainError("结业日期不能早于开班日期", "end_date")
+    if not data.planned_hours or data.planned_hours <= 0:
+        raise DomainError("计划学时应为正整数", "planned_hours")
+    if not data.capacity or data.capacity <= 0:
+        raise DomainError("班期容量应为正整数", "capacity")
+    rule = programme.rules.get("minimum_pass_hours")
+    minimum = rule(occupation.code) if rule else None
+    if minimum and data.planned_hours < minimum[0]:
+        raise DomainError(f"计划学时低于政策要求:{minimum[1]}", "planned_hours")
+    if data.kind == "apprentice" and (
+        not data.enterprise_id or db.session.get(Enterprise, data.enterprise_id) is None
+    ):
+        raise DomainError("学徒班须选择学徒所在企业", "enterprise_id")
+    track = programme.track_of(occupation.code)
+    return (track.code if track else None), level
+
+
+def _next_code(base: TrainingBase, year: int) -> str:
+    prefix = f"{year}-{base.id:04d}-"
+    last = db.session.scalar(
+        select(func.max(TrainingSession.code)).where(TrainingSession.code.like(prefix + "%"))
+    )
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{sequence:04d}"
+
+
+def create_session(base: TrainingBase, data: SessionData) -> TrainingSession:
+    """Open a new session (班期) at a base; its code is year-base-sequence."""
+    track_code, level = _check_session(base, data)
+    for _ in range(5):  # two clerks may take the same sequence at once: retry on the unique code
+        session = TrainingSession(
+            code=_next_code(base, data.start_date.year), base_id=base.id, programme_code=data.programme_code,
+            track_code=track_code, occupation_code=data.occupation_code, level=level, kind=data.kind,
+            start_date=data.start_date, end_date=data.end_date, planned_hours=data.planned_hours,
+            capacity=data.capacity, place=(data.place or "").strip(), mode=data.mode,
+            enterprise_id=data.enterprise_id if data.kind == "apprentice" else None, status="planned",
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(session)
+        except IntegrityError:
+            continue
+        return session
+    raise DomainError("班期编号冲突,请重试")
+
+
+def active_count(session: TrainingSession) -> int:
+    return db.session.scalar(
+        select(func.count(Enrollment.id)).where(Enrollment.session_id == session.id, Enrollment.status != "withdrawn")
+    ) or 0
+
+
+def update_session(session: TrainingSession, data: SessionData) -> TrainingSession:
+    """Change a session's plan while it has not finished."""
+    if session.status in ("completed", "closed"):
+        raise DomainError(f"班期已{session.status_name},不能修改计划")
+    if session.status == "in_progress" and (
+        data.programme_code != session.programme_code or data.occupation_code != session.occupation_code
+        or data.level != session.level or data.start_date != session.start_date
+    ):
+        raise DomainError("培训已开始,项目、职业(工种)、等级和开班日期不能再修改")
+    track_code, level = _check_session(session.base, data)
+    enrolled = active_count(session)
+    if data.capacity < enrolled:
+        raise DomainError(f"容量不能小于已报名人数({enrolled} 人)", "capacity")
+    for field in ("programme_code", "occupation_code", "kind", "start_date", "end_date", "planned_hours",
+                  "capacity", "mode"):
+        setattr(session, field, getattr(data, field))
+    session.track_code, session.level = track_code, level
+    session.place = (data.place or "").strip()
+    session.enterprise_id = data.enterprise_id if data.kind == "apprentice" else None
+    db.session.flush()
+    return session
+
+
+def move_session(session: TrainingSession, target: str, on: date | None = None) -> TrainingSession:
+    """Move a session to another state, guarded by its dates and results."""
+    on = on or today()
+    if target not in SESSION_STATUSES or target not in TRANSITIONS[session.status]:
+        raise DomainError(
+            f"班期当前为「{session.status_name}」,不能改为「{SESSION_STATUSES.get(target, target)}」", "status"
+        )
+    if target == "in_progress" and on < session.start_date:
+        raise DomainError(f"开班日期 {session.start_date} 未到,不能开始培训", "status")
+    if target == "completed" and on < session.end_date:
+        raise DomainError(f"结业日期 {session.end_date} 未到,不能结业", "status")
+    if target == "closed":
+        missing = db.session.scalar(
+            select(func.count(Enrollment.id)).where(
+                Enrollment.session_id == session.id, Enrollment.status != "withdrawn", Enrollment.result.is_(None)
+            )
+        )
+        if missing:
+            raise DomainError(f"尚有 {missing} 名学员未录入考核结果,不能归档", "status")
+    session.status = target
+    db.session.flush()
+    return session
+
+
+def check_can_enrol(session: TrainingSession, adding: int = 1) -> None:
+    if session.status not in ENROLLING_STATES:
+        raise DomainError(f"班期已{session.status_name},不能再报名")
+    remaining = session.capacity - active_count(session)
+    if adding > remaining:
+        raise DomainError(f"班期容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额")
+
+
+def enrol(session: TrainingSession, trainee: Trainee) -> Enrollment:
+    """Enrol a trainee; the same person cannot be enrolled twice in one session."""
+    existing = db.session.scalar(
+        select(Enrollment).where(Enrollment.session_id == session.id, Enrollment.trainee_id == trainee.id)
+    )
+    if existing is not None:
+        raise DomainError(f"{trainee.name} 已在本班期报名", "document_number")
+    check_can_enrol(session)
+    enrollment = Enrollment(session_id=session.id, trainee_id=trainee.id, status="enrolled")
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
+def enrol_person(session: TrainingSession, data, registered_base_id: int | None = None):
+    """Enrol by document: a known person is found (the typed name must agree), a new one registered.
+
+    Returns (enrollment, created, warnings).
+    """
+    from ..identifiers import mask_name
+    from ..trainees.operations import find_trainee, register_trainee
+
+    check_can_enrol(session)
+    trainee = find_trainee(data.document_type, data.document_number)
+    if trainee is not None:
+        typed = "".join((data.name or "").split())
+        if typed and typed != "".join(trainee.name.split()):
+            raise DomainError(f"姓名与该证件已登记的姓名({mask_name(trainee.name)})不一致,请核对", "name")
+        return enrol(session, trainee), False, []
+    registration = register_trainee(data, registered_base_id=registered_base_id)
+    return enrol(session, registration.trainee), True, registration.warnings
+
+
+def withdraw(enrollment: Enrollment, on: date, reason: str) -> Enrollment:
+    """Withdraw a trainee with a reason; the record stays, the place is freed."""
+    if enrollment.status == "withdrawn":
+        raise DomainError("该学员已退训")
+    if enrollment.result is not None:
+        raise DomainError("已有考核结果的学员不能退训")
+    if not (reason or "").strip():
+        raise DomainError("请填写退训原因", "withdrawal_reason")
+    if on is None or on > today():
+        raise DomainError("退训日期不能为空或晚于今天", "withdrawn_on")
+    enrollment.status = "withdrawn"
+    enrollment.withdrawn_on = on
+    enrollment.withdrawal_reason = reason.strip()
+    db.session.flush()
+    return enrollment
+
+
+@dataclass
+class ResultData:
+    attended_hours: Decimal | None = None
+    result: str | None = None
+    score: Decimal | None = None
+    assessed_on: date | None = None
+    assessment_type: str | None = None
+
+
+def _decimal(value, field: str, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{label}应为数字", field) from None
+    if number < 0:
+        raise DomainError(f"{label}不能为负数", field)
+    return number
+
+
+def allowed_assessment_types(session: TrainingSession) -> tuple[str, ...]:
+    """职业技能等级认定 for levelled occupations, 专项职业能力考核 for 专项 items; 培训合格评价 for either."""
+    programme = catalogue.get(session.programme_code)
+    occupation = programme.occupation(session.occupation_code) if programme else None
+    if occupation is None:
+        return ("training_qualified",)
+    return ("special_ability", "training_qualified") if occupation.special else ("skill_level", "training_qualified")
+
+
+def check_result(session: TrainingSession, data: ResultData, on: date) -> ResultData:
+    """Validate one trainee's hours and result against the session and the programme's rules."""
+    hours = _decimal(data.attended_hours, "attended_hours", "实到学时")
+    score = _decimal(data.score, "score", "成绩")
+    if hours is not None and hours > session.planned_hours:
+        raise DomainError(f"实到学时 {hours} 超过计划学时 {session.planned_hours}", "attended_hours")
+    if score is not None and score > MAX_SCORE:
+        raise DomainError("成绩应在 0 到 100 之间", "score")
+    result = data.result or None
+    if result is not None and result not in RESULTS:
+        raise DomainError("考核结果应为 合格、不合格 或 缺考", "result")
+    if result is None:
+        if score is not None or data.assessed_on is not None:
+            raise DomainError("填写成绩或考核日期时,请同时填写考核结果", "result")
+        return ResultData(hours, None, None, None, None)
+    if on < session.start_date:
+        raise DomainError(f"班期 {session.start_date} 才开班,不能录入考核结果", "result")
+    assessed_on = data.assessed_on
+    if assessed_on is None:
+        raise DomainError("请填写考核日期", "assessed_on")
+    if assessed_on < session.start_date or assessed_on > on:
+        raise DomainError(f"考核日期应在开班日期 {session.start_date} 与今天之间", "assessed_on")
+    assessment_type = data.assessment_type or None
+    allowed = allowed_assessment_types(session)
+    if result != "absent" and assessment_type not in allowed:
+        from ..catalogue import ASSESSMENT_TYPES
+
+        raise DomainError("考核类型应为:" + "、".join(ASSESSMENT_TYPES[t] for t in allowed), "assessment_type")
+    if result == "absent":
+        score = None
+    if result == "passed":
+        if hours is None:
+            raise DomainError("合格须填写实到学时", "attended_hours")
+        minimum = minimum_pass_hours(session)
+        if minimum and hours < minimum[0]:
+            raise DomainError(f"实到学时 {hours} 低于最低要求 {minimum[0]} 学时,不能评为合格。依据:{minimum[1]}",
+                              "attended_hours")
+    return ResultData(hours, result, score, assessed_on, assessment_type)
+
+
+def check_can_change_records(session: TrainingSession, by_bureau: bool, reason: str | None) -> None:
+    """After a session is closed only bureau staff change its records, and each change has a reason."""
+    if session.status == "closed":
+        if not by_bureau:
+            raise DomainError("班期已归档,只有人社部门可以修改其记录")
+        if not (reason or "").strip():
+            raise DomainError("班期已归档,修改须填写原因", "reason")
+    if session.status not in RESULT_STATES:
+        raise DomainError(f"班期{session.status_name},培训尚未开始,不能录入学时和结果")
+
+
+def record_result(
+    enrollment: Enrollment, data: ResultData, on: date | None = None, by_bureau: bool = False, reason: str | None = None
+) -> Enrollment:
+    """Record one enrollment's hours and result."""
+    session = enrollment.session
+    check_can_change_records(session, by_bureau, reason)
+    if enrollment.status == "withdrawn":
+        raise DomainError("已退训的学员不能录入结果", "result")
+    checked = check_result(session, data, on or today())
+    if reason:
+        set_reason(db.session, reason.strip())
+    enrollment.attended_hours = checked.attended_hours
+    enrollment.result = checked.result
+    enrollment.score = checked.score
+    enrollment.assessed_on = checked.assessed_on
+    enrollment.assessment_type = checked.assessment_type
+    db.session.flush()
+    return enrollment
+
+
+def record_employment(
+    enrollment: Enrollment, employed: bool | None, employed_on: date | None, employer_name: str | None,
+    by_bureau: bool = False, reason: str | None = None,
+) -> Enrollment:
+    """Employment follow-up for 就业率: employed or not, from when, and with whom."""
+    if enrollment.session.status == "closed":
+        check_can_change_records(enrollment.session, by_bureau, reason)
+    if employed:
+        if employed_on is None:
+            raise DomainError("请填写就业日期", "employed_on")
+        if employed_on < enrollment.session.start_date:
+            raise DomainError("就业日期不能早于开班日期", "employed_on")
+        if not (employer_name or "").strip():
+            raise DomainError("请填写就业单位", "employer_name")
+    if reason:
+        set_reason(db.session, reason.strip())
+    enrollment.is_employed = employed
+    enrollment.employed_on = employed_on if employed else None
+    enrollment.employer_name = (employer_name or "").strip() if employed else None
+    db.session.flush()
+    return enrollment
