@@ -1,0 +1,230 @@
+"""The clerk's day through HTTP: plan a session, enrol by form and spreadsheet, record results, export."""
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from registry.domain.audit import AuditLog
+from registry.domain.common import today
+from registry.domain.trainees.models import Trainee
+from registry.domain.training.models import Enrollment, TrainingSession
+from registry.extensions import db
+from tests import factories
+
+
+@pytest.fixture
+def clerk(client):
+    base = factories.base("白云粤菜基地", programmes=("yuecai",))
+    factories.user("clerk", "base", base_id=base.id)
+    factories.user("districtstaff", "district", district_id=base.district_id)
+    factories.user("otherclerk", "base", base_id=factories.base("别的基地").id)
+    db.session.commit()
+    factories.login(client, "clerk")
+    return base
+
+
+def session_form(**overrides):
+    start = today() + timedelta(days=7)
+    values = {"occupation": "yuecai|chinese_cook", "level": 5, "kind": "short", "start_date": start.isoformat(),
+              "end_date": (start + timedelta(days=14)).isoformat(), "planned_hours": 80, "capacity": 30,
+              "place": "白云区某路1号", "mode": "offline", "enterprise_id": 0}
+    values.update(overrides)
+    return values
+
+
+def test_clerk_plans_a_session(client, clerk):
+    response = client.post("/sessions/new", data=session_form())
+    session = db.session.scalar(select(TrainingSession))
+    assert response.location == f"/sessions/{session.id}"
+    page = client.get(response.location).text
+    assert session.code in page and "中式烹调师" in page and "计划中" in page
+
+
+def test_bad_plan_is_shown_beside_the_field(client, clerk):
+    response = client.post("/sessions/new", data=session_form(occupation="yuecai|cantonese_roast", level=4))
+    assert 'data-field="level"' in response.text and "不分等级" in response.text
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
+
+
+def test_only_the_base_plans_its_sessions(client, clerk):
+    client.post("/auth/logout")
+    factories.login(client, "districtstaff")
+    assert client.get("/sessions/new").status_code == 403
+
+
+def make_session(base, **fields) -> TrainingSession:
+    fields.setdefault("status", "open")
+    fields.setdefault("start_date", today() + timedelta(days=3))
+    return factories.session(base, capacity=fields.pop("capacity", 30), **fields)
+
+
+def test_enrol_one_by_one_and_see_errors_in_place(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    bad = client.post(f"/sessions/{session.id}/enrol",
+                      data={"document_type": "resident_id", "document_number": "440106199001010000", "name": "王小明"})
+    assert 'data-field="document_number"' in bad.text and "校验位错误" in bad.text
+    number = factories.id_number(date(1996, 2, 2))
+    good = client.post(f"/sessions/{session.id}/enrol",
+                       data={"document_type": "resident_id", "document_number": number, "name": "王小明",
+                             "hukou_type": "rural"})
+    assert good.status_code == 302
+    twice = client.post(f"/sessions/{session.id}/enrol",
+                        data={"document_type": "resident_id", "document_number": number, "name": "王小明"})
+    assert "已在本班期报名" in twice.text
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 1
+
+
+def spreadsheet(rows) -> io.BytesIO:
+    workbook = Workbook()
+    workbook.active.append(["姓名", "身份证号", "户籍"])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_upload_preview_confirm_fix_and_reupload(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    assert client.get(f"/sessions/{session.id}/imports/enrolment/template.xlsx").status_code == 200
+    good = [[f"学员{'甲乙丙丁戊'[i]}", factories.id_number(date(1990, 1, 1) + timedelta(days=i)), "城镇"] for i in range(5)]
+    wrong_number = factories.id_number(date(1980, 1, 1))
+    wrong = [["错号码", wrong_number[:-1] + ("1" if wrong_number[-1] != "1" else "2"), "城镇"]]
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (spreadsheet(good + wrong), "名单.xlsx")}, content_type="multipart/form-data")
+    preview_url = response.location
+    page = client.get(preview_url).text
+    assert 'data-testid="ready-count">5<' in page and 'data-testid="error-count">1<' in page
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 0
+    errors = client.get(preview_url.split("?")[0] + "/errors.xlsx")
+    sheet = load_workbook(io.BytesIO(errors.data)).active
+    assert sheet.max_row == 2 and "校验位" in sheet.cell(row=2, column=11).value
+    batch_id = int(preview_url.split("/batch/")[1].split("?")[0])
+    client.post(f"/sessions/{session.id}/imports/batch/{batch_id}/confirm")
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 5
+    # the clerk fixes the number in the error file and uploads it again
+    sheet.cell(row=2, column=3).value = factories.id_number(date(1980, 1, 1))
+    fixed = io.BytesIO()
+    sheet.parent.save(fixed)
+    fixed.seek(0)
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (fixed, "名单-需修改.xlsx")}, content_type="multipart/form-data")
+    batch_id = int(response.location.split("/batch/")[1].split("?")[0])
+    client.post(f"/sessions/{session.id}/imports/batch/{batch_id}/confirm")
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 6
+
+
+def test_a_bad_file_is_refused_on_the_upload_page(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (io.BytesIO(b"hello"), "名单.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 200 and "只支持" in response.text
+
+
+@pytest.fixture
+def running(clerk):
+    session = make_session(clerk, status="in_progress", start_date=today() - timedelta(days=20),
+                           end_date=today() - timedelta(days=1))
+    people = [factories.trainee(f"学员{'甲乙'[i]}一", document_number=factories.id_number(date(1991, 3, i + 1)))
+              for i in range(2)]
+    enrollments = [factories.enrollment(session, p, result=None, hours=None) for p in people]
+    db.session.commit()
+    return session, enrollments
+
+
+def grid(enrollments, **per_row):
+    data = {}
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    for e in enrollments:
+        values = {"attended_hours": "80", "result": "passed", "score": "90", "assessed_on": yesterday,
+                  "assessment_type": "skill_level", "is_employed": "", "employed_on": "", "employer_name": ""}
+        values.update(per_row.get(e.id, {}))
+        data.update({f"{k}-{e.id}": v for k, v in values.items()})
+    return data
+
+
+def test_results_grid_saves_everyone_or_no_one(client, running):
+    session, enrollments = running
+    first, second = enrollments
+    response = client.post(f"/sessions/{session.id}/results",
+                           data=grid(enrollments) | {f"attended_hours-{second.id}": "81"})
+    assert "超过计划学时" in response.text and "本次没有保存任何数据" in response.text
+    assert 'value="81"' in response.text  # what the clerk typed is kept on the page
+    db.session.expire_all()
+    assert db.session.get(Enrollment, first.id).result is None
+    data = grid(enrollments) | {f"is_employed-{first.id}": "yes", f"employed_on-{first.id}": today().isoformat(),
+                                f"employer_name-{first.id}": "广州酒家"}
+    assert client.post(f"/sessions/{session.id}/results", data=data).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Enrollment, first.id)
+    assert (saved.result, saved.is_employed, saved.employer_name) == ("passed", True, "广州酒家")
+
+
+def test_closed_session_only_bureau_with_reason(client, running):
+    session, enrollments = running
+    client.post(f"/sessions/{session.id}/results", data=grid(enrollments))
+    db.session.expire_all()
+    session = db.session.get(TrainingSession, session.id)
+    session.status = "closed"
+    db.session.commit()
+    assert client.get(f"/sessions/{session.id}/results").status_code == 403
+    client.post("/auth/logout")
+    factories.login(client, "districtstaff")
+    first = enrollments[0]
+    data = grid(enrollments) | {f"score-{first.id}": "75"}
+    no_reason = client.post(f"/sessions/{session.id}/results", data=data)
+    assert "须填写原因" in no_reason.text
+    assert client.post(f"/sessions/{session.id}/results", data=data | {"reason": "复核成绩"}).status_code == 302
+    row = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "enrollments",
+                                                    AuditLog.entity_id == str(first.id)).order_by(AuditLog.id.desc())).first()
+    assert (row.actor_name, row.reason, row.changes["after"]) == ("districtstaff", "复核成绩", {"score": "75.0"})
+
+
+def test_roster_export_never_writes_formulas(client, running):
+    session, enrollments = running
+    person = enrollments[0].trainee
+    person.phone = "=1+1"  # as if it came from elsewhere; exports must not let it run
+    db.session.commit()
+    response = client.get(f"/sessions/{session.id}/roster.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data))["花名册"]
+    headers = [c.value for c in sheet[1]]
+    phone = sheet.cell(row=2, column=headers.index("联系电话") + 1)
+    assert phone.value == "=1+1" and phone.data_type != "f" and phone.quotePrefix
+    assert sheet.cell(row=2, column=headers.index("证件号码") + 1).value == person.document_number
+
+
+def test_another_base_cannot_reach_these_pages(client, running):
+    session, enrollments = running
+    client.post("/auth/logout")
+    factories.login(client, "otherclerk")
+    for url in (f"/sessions/{session.id}", f"/sessions/{session.id}/results", f"/sessions/{session.id}/roster.xlsx",
+                f"/sessions/{session.id}/imports/enrolment", f"/sessions/{session.id}/edit"):
+        assert client.get(url).status_code == 404, url
+    response = client.post(f"/sessions/{session.id}/enrollments/{enrollments[0].id}/withdraw",
+                           data={"withdrawn_on": today().isoformat(), "withdrawal_reason": "x"})
+    assert response.status_code == 404
+    assert db.session.get(Enrollment, enrollments[0].id).status == "enrolled"
+
+
+def test_withdraw_through_the_page(client, clerk):
+    session = make_session(clerk)
+    enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    db.session.commit()
+    client.post(f"/sessions/{session.id}/enrollments/{enrollment.id}/withdraw",
+                data={"withdrawn_on": today().isoformat(), "withdrawal_reason": "家中有事"})
+    db.session.expire_all()
+    assert db.session.get(Enrollment, enrollment.id).withdrawal_reason == "家中有事"
+
+
+def test_state_change_through_the_page(client, clerk):
+    session = make_session(clerk, status="open", start_date=today() + timedelta(days=3))
+    db.session.commit()
+    client.post(f"/sessions/{session.id}/state", data={"target": "in_progress"})
+    page = client.get(f"/sessions/{session.id}").text
+    assert "未到" in page and "报名中" in page

@@ -1,0 +1,226 @@
+"""Spreadsheet imports: messy input read as a clerk means it, wrong rows explained, confirm all-or-nothing."""
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from registry.domain.common import today
+from registry.domain.errors import DomainError
+from registry.domain.imports import batches
+from registry.domain.imports.models import ImportBatch
+from registry.domain.trainees.models import Trainee
+from registry.domain.training import operations as ops
+from registry.domain.training.models import Enrollment
+from registry.extensions import db
+from tests import factories
+
+HEADERS = ["序号", "姓名", "证件类型", "身份证号码", "性别", "出生日期", "手机号码", "户口性质", "学历", "人员类别"]
+
+
+def xlsx(rows, headers=HEADERS, title="2026年粤菜师傅培训报名表") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    if title:
+        sheet.append([title])
+        sheet.append([])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+@pytest.fixture
+def session():
+    base = factories.base(programmes=("yuecai",))
+    start = today() + timedelta(days=5)
+    return ops.create_session(base, ops.SessionData("yuecai", "chinese_cook", 5, "short", start,
+                                                    start + timedelta(days=10), 80, 10))
+
+
+def context(session):
+    return batches.Context(user_id=None, registered_base_id=session.base_id)
+
+
+def test_messy_rows_are_read_as_a_clerk_means_them(session):
+    number = factories.id_number(date(1990, 3, 7))
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number[:10]) + number[10:].lower()
+    content = xlsx([
+        [1, "张 三", "身份证", full_width, "男", datetime(1990, 3, 7), 13800138000, "农业户口", "高中", "退役军人、失业人员"],
+        [2, " 李四 ", "", factories.id_number(date(1985, 12, 1), male=False), "女性", "1985年12月1日", "020-87654321",
+         "非农", "大专", ""],
+    ])
+    batch, preview = batches.upload("enrolment", session, "报名.xlsx", content, context(session))
+    assert [row.status for row in preview.rows] == ["ready", "ready"]
+    assert [row.number for row in preview.rows] == [4, 5]  # rows as the spreadsheet numbers them
+    first = preview.rows[0].values
+    assert (first["name"], first["document_number"], first["hukou_type"], first["phone"]) == (
+        "张三", number, "rural", "13800138000")
+    assert first["tags"] == ["unemployed", "veteran"]
+    assert preview.ignored_headers == ["序号"]
+    assert count(Trainee) == 0 and batch.status == "preview"  # nothing changes before confirmation
+
+
+def test_wrong_rows_say_why_and_which_field(session):
+    good = factories.id_number(date(1990, 1, 1))
+    bad_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    content = xlsx([
+        [1, "甲一", "身份证", good, "", "", "", "城镇", "", ""],
+        [2, "乙一", "身份证", bad_check, "", "", "", "城镇", "", ""],
+        [3, "丙一", "身份证", good, "", "", "", "城镇", "", ""],
+        [4, "丁一", "身份证", 4.40106199001011e17, "", "", "", "城镇", "", ""],
+        [5, "戊一", "身份证", factories.id_number(date(1991, 1, 1)), "", "1991-01-02", "", "城镇", "", ""],
+        [6, "己一", "身份证", factories.id_number(date(1992, 1, 1)), "", "", "", "半城镇", "", ""],
+        [7, "庚一", "驾驶证", "123", "", "", "", "城镇", "", ""],
+        [8, "辛一", "身份证", factories.id_number(date(1993, 1, 1)), "", "", "", "", "", ""],
+    ])
+    _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    errors = {row.number: " ".join(row.errors) for row in preview.wrong}
+    assert preview.count("ready") == 1
+    assert "校验位错误" in errors[5] and "「证件号码」" in errors[5]
+    assert "与第 4 行重复" in errors[6]
+    assert "存成了数字" in errors[7]
+    assert "出生日期与证件号码不符" in errors[8]
+    assert "户籍类型「半城镇」无法识别" in errors[9]
+    assert "证件类型「驾驶证」无法识别" in errors[10]
+    assert "户籍类型" in errors[11]
+
+
+def test_confirm_imports_ready_rows_once_and_a_second_upload_creates_nothing(session):
+    rows = [[i, f"学员{'甲乙丙'[i]}", "身份证", factories.id_number(date(1990, 1, i + 1)), "", "", "", "城镇", "", ""]
+            for i in range(3)]
+    rows.append([9, "错行", "身份证", "123", "", "", "", "城镇", "", ""])
+    content = xlsx(rows)
+    batch, _ = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    batch, preview = batches.confirm(batch.id, context(session))
+    assert (batch.status, batch.ready_rows, batch.error_rows) == ("confirmed", 3, 1)
+    assert len(batch.affected_ids["enrollments"]) == 3 and count(Trainee) == 3
+    with pytest.raises(DomainError):
+        batches.confirm(batch.id, context(session))  # a batch is confirmed once
+    again, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert preview.count("unchanged") == 3 and preview.count("ready") == 0
+    assert batches.earlier_import(again).id == batch.id
+    batches.confirm(again.id, context(session))
+    assert count(Enrollment) == 3 and count(Trainee) == 3
+
+
+def test_known_person_with_another_name_is_refused_masked(session):
+    known = factories.trainee("赵六明")
+    content = xlsx([[1, "赵大明", "身份证", known.document_number, "", "", "", "城镇", "", ""]])
+    _, preview = batches.upload("enrolment", session, "a.xlsx", content, context(session))
+    assert "赵*明" in preview.rows[0].errors[0] and "赵六明" not in preview.rows[0].errors[0]
+
+
+def test_rows_beyond_capacity_are_wrong(session):
+    session.capacity = 2
+    rows = [[i, f"学员{'甲乙丙'[i]}", "身份证", factories.id_number(date(1990, 2, i + 1)), "", "", "", "城镇", "", ""]
+            for i in range(3)]
+    _, preview = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    assert preview.count("ready") == 2 and "超出班期容量" in preview.wrong[0].errors[0]
+
+
+def test_confirm_rechecks_against_the_records_as_they_are_then(session):
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1990, 5, 1)), "", "", "", "城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    session.status = "closed"
+    with pytest.raises(DomainError) as error:
+        batches.confirm(batch.id, context(session))
+    assert "不能再报名" in error.value.message
+
+
+def test_a_failure_during_confirm_changes_nothing(session, monkeypatch):
+    rows = [[i, f"学员{'甲乙'[i]}", "身份证", factories.id_number(date(1990, 6, i + 1)), "", "", "", "城镇", "", ""]
+            for i in range(2)]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    db.session.commit()
+    from registry.domain.imports import enrolment
+
+    real_insert = enrolment.insert
+
+    def failing_insert(table):
+        if table is Enrollment:
+            raise RuntimeError("connection lost")
+        return real_insert(table)
+
+    monkeypatch.setattr(enrolment, "insert", failing_insert)
+    with pytest.raises(RuntimeError):
+        batches.confirm(batch.id, context(session))
+    db.session.rollback()
+    assert count(Trainee) == 0 and db.session.get(ImportBatch, batch.id).status == "preview"
+
+
+def test_error_workbook_returns_the_wrong_rows_with_reasons_ready_to_reupload(session):
+    good = factories.id_number(date(1990, 7, 1))
+    content = xlsx([
+        [1, "甲一", "身份证", good, "", "", "", "城镇", "", ""],
+        [2, "乙一", "身份证", "440106199007010000", "", "", "@SUM(1+1)", "城镇", "", ""],
+    ])
+    _, preview = batches.upload("enrolment", session, "a.xlsx", content, context(session))
+    sheet = load_workbook(io.BytesIO(batches.error_workbook(preview))).active
+    rows = list(sheet.values)
+    assert rows[0][-2:] == ("错误原因", "原行号")
+    assert rows[1][0] == "乙一" and "校验位" in rows[1][-2] and rows[1][-1] == 5
+    formula_cell = sheet.cell(row=2, column=6)  # a formula typed by someone stays text
+    assert formula_cell.value == "@SUM(1+1)" and formula_cell.data_type != "f" and formula_cell.quotePrefix
+    # fixed and uploaded again, the file is understood (extra columns ignored)
+    _, again = batches.upload("enrolment", session, "fixed.xlsx", batches.error_workbook(preview), context(session))
+    assert again.ignored_headers == ["错误原因", "原行号"]
+
+
+def test_csv_in_gbk_with_the_template_headers(session):
+    number = factories.id_number(date(1990, 8, 8))
+    text = f"姓名,证件号码,户籍类型\n王五,{number},城镇\n"
+    _, preview = batches.upload("enrolment", session, "名单.csv", text.encode("gb18030"), context(session))
+    assert preview.rows[0].status == "ready" and preview.rows[0].values["name"] == "王五"
+
+
+@pytest.mark.parametrize(
+    "filename,content,fragment",
+    [
+        ("名单.docx", b"x", "只支持"),
+        ("名单.xlsx", b"not a spreadsheet", "无法读取"),
+        ("名单.csv", "姓名,电话\n张三,1\n".encode(), "找不到表头"),
+        ("名单.csv", "姓名,证件号码\n".encode(), "没有数据行"),
+    ],
+)
+def test_unreadable_files_are_refused_with_a_reason(session, filename, content, fragment):
+    with pytest.raises(DomainError) as error:
+        batches.upload("enrolment", session, filename, content, context(session))
+    assert fragment in error.value.message and count(ImportBatch) == 0
+
+
+def test_template_has_the_chinese_headers():
+    sheet = load_workbook(io.BytesIO(batches.template_workbook("enrolment"))).active
+    assert [c.value for c in sheet[1]][:3] == ["姓名", "证件类型", "证件号码"]
+
+
+def test_results_by_spreadsheet(session):
+    session.start_date = today() - timedelta(days=20)
+    session.end_date = today() - timedelta(days=2)
+    session.status = "in_progress"
+    people = [factories.trainee(f"学员{'甲乙丙'[i]}", document_number=factories.id_number(date(1990, 9, i + 1)))
+              for i in range(3)]
+    for person in people:
+        factories.enrollment(session, person, result=None, hours=None)
+    stranger = factories.id_number(date(1990, 10, 1))
+    headers = ["姓名", "证件号码", "实到学时", "考核结果", "成绩", "考核日期", "考核类型"]
+    rows = [
+        ["学员甲", people[0].document_number, 80, "合格", 92, today() - timedelta(days=1), "等级认定"],
+        ["学员乙", people[1].document_number, "76学时", "不合格", 41, str(today() - timedelta(days=1)), "职业技能等级认定"],
+        ["学员丙", people[2].document_number, 90, "合格", 80, today() - timedelta(days=1), "职业技能等级认定"],
+        ["路人", stranger, 80, "合格", 80, today(), "职业技能等级认定"],
+    ]
+    batch, preview = batches.upload("results", session, "成绩.xlsx", xlsx(rows, headers, title=None), context(session))
+    assert [row.status for row in preview.rows] == ["ready", "ready", "error", "error"]
+    assert "超过计划学时" in preview.rows[2].errors[0] and "未在本班期报名" in preview.rows[3].errors[0]
+    batches.confirm(batch.id, context(session))
+    db.session.refresh(people[0])
+    results = dict(db.session.execute(select(Enrollment.trainee_id, Enrollment.result)).all())
+    assert results == {people[0].id: "passed", people[1].id: "failed", people[2].id: None}

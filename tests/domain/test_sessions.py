@@ -1,0 +1,232 @@
+"""Sessions: planned only for recognised programmes, guarded states, capacity, results rules."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from registry.domain.audit import AuditLog
+from registry.domain.common import today
+from registry.domain.errors import DomainError
+from registry.domain.trainees.operations import TraineeData
+from registry.domain.training import operations as ops
+from registry.extensions import db
+from tests import factories
+
+
+def plan(**overrides) -> ops.SessionData:
+    start = overrides.pop("start_date", today() + timedelta(days=10))
+    values = dict(programme_code="yuecai", occupation_code="chinese_cook", level=5, kind="short",
+                  start_date=start, end_date=start + timedelta(days=20), planned_hours=80, capacity=3)
+    values.update(overrides)
+    return ops.SessionData(**values)
+
+
+@pytest.fixture
+def base():
+    return factories.base(programmes=("yuecai", "safety", "apprenticeship"))
+
+
+def test_session_gets_a_code_and_its_track(base):
+    first = ops.create_session(base, plan())
+    second = ops.create_session(base, plan())
+    year = first.start_date.year
+    assert (first.code, second.code) == (f"{year}-{base.id:04d}-0001", f"{year}-{base.id:04d}-0002")
+    assert first.status == "planned"
+
+
+@pytest.mark.parametrize(
+    "overrides,field,fragment",
+    [
+        ({"programme_code": "jiazheng", "occupation_code": "housekeeper"}, "programme_code", "未获「南粤家政」项目认定"),
+        ({"occupation_code": "housekeeper"}, "occupation_code", "没有该职业"),
+        ({"level": None}, "level", "可选等级"),
+        ({"occupation_code": "cantonese_roast", "level": 4}, "level", "不分等级"),
+        ({"kind": "apprentice"}, "kind", "短期培训"),
+        ({"end_date": today()}, "end_date", "不能早于开班日期"),
+        ({"capacity": 0}, "capacity", "容量"),
+    ],
+)
+def test_bad_plans_are_refused_naming_the_field(base, overrides, field, fragment):
+    with pytest.raises(DomainError) as error:
+        ops.create_session(base, plan(**overrides))
+    assert error.value.field == field and fragment in error.value.message
+
+
+def test_special_item_has_no_level(base):
+    assert ops.create_session(base, plan(occupation_code="cantonese_roast", level=None)).level is None
+
+
+def test_safety_session_must_plan_the_policy_minimum(base):
+    with pytest.raises(DomainError) as error:
+        ops.create_session(base, plan(programme_code="safety", occupation_code="safety_manager_initial",
+                                      level=None, planned_hours=40))
+    assert "48学时" in error.value.message
+
+
+def test_apprentice_class_needs_an_enterprise(base):
+    data = plan(programme_code="apprenticeship", occupation_code="welder", kind="apprentice")
+    with pytest.raises(DomainError) as error:
+        ops.create_session(base, data)
+    assert error.value.field == "enterprise_id"
+    data.enterprise_id = factories.enterprise().id
+    assert ops.create_session(base, data).enterprise_id == data.enterprise_id
+
+
+def test_state_transitions_are_guarded_by_dates_and_results(base):
+    session = ops.create_session(base, plan(start_date=today() - timedelta(days=5), capacity=5))
+    with pytest.raises(DomainError):
+        ops.move_session(session, "completed")  # not from planned
+    ops.move_session(session, "open")
+    ops.move_session(session, "in_progress")
+    with pytest.raises(DomainError) as error:
+        ops.move_session(session, "completed")
+    assert "结业日期" in error.value.message
+    ops.move_session(session, "completed", on=session.end_date)
+    person = factories.trainee()
+    enrollment = factories.enrollment(session, person, result=None)
+    with pytest.raises(DomainError) as error:
+        ops.move_session(session, "closed", on=session.end_date)
+    assert "1 名学员未录入考核结果" in error.value.message
+    ops.record_result(enrollment, ops.ResultData("80", "passed", "90", session.end_date, "skill_level"),
+                      on=session.end_date)
+    ops.move_session(session, "closed", on=session.end_date)
+    assert session.status == "closed"
+
+
+def test_cannot_start_before_the_start_date(base):
+    session = ops.create_session(base, plan())
+    ops.move_session(session, "open")
+    with pytest.raises(DomainError) as error:
+        ops.move_session(session, "in_progress")
+    assert "未到" in error.value.message
+
+
+def person_data(name="陈小红", birth=date(1990, 4, 1), **overrides) -> TraineeData:
+    values = dict(document_type="resident_id", document_number=factories.id_number(birth), name=name,
+                  hukou_type="urban")
+    values.update(overrides)
+    return TraineeData(**values)
+
+
+def test_enrol_by_document_finds_or_registers_and_respects_capacity(base):
+    session = ops.create_session(base, plan(capacity=2))
+    data = person_data()
+    enrollment, created, _ = ops.enrol_person(session, data)
+    assert created
+    with pytest.raises(DomainError) as error:
+        ops.enrol_person(session, data)
+    assert "已在本班期报名" in error.value.message
+    other = ops.create_session(base, plan(capacity=2))
+    again, created, _ = ops.enrol_person(other, person_data(document_number=data.document_number.lower()))
+    assert not created and again.trainee_id == enrollment.trainee_id
+    with pytest.raises(DomainError) as error:
+        ops.enrol_person(other, person_data(name="别人", document_number=data.document_number))
+    assert error.value.field == "name" and "陈*红" in error.value.message
+    ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
+    with pytest.raises(DomainError) as error:
+        ops.enrol_person(session, person_data("王五", date(1992, 1, 1)))
+    assert "剩余 0 个名额" in error.value.message
+
+
+def test_withdrawal_frees_a_place_and_keeps_the_record(base):
+    session = ops.create_session(base, plan(capacity=1))
+    enrollment, _, _ = ops.enrol_person(session, person_data())
+    with pytest.raises(DomainError):
+        ops.withdraw(enrollment, today(), " ")
+    ops.withdraw(enrollment, today(), "找到工作")
+    assert (enrollment.status, enrollment.withdrawal_reason) == ("withdrawn", "找到工作")
+    ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
+
+
+@pytest.fixture
+def running(base):
+    session = ops.create_session(base, plan(start_date=today() - timedelta(days=30), capacity=10))
+    session.end_date = today() - timedelta(days=1)
+    ops.move_session(session, "open")
+    ops.move_session(session, "in_progress")
+    return session
+
+
+def result(hours="80", outcome="passed", score="88", on=None, kind="skill_level"):
+    return ops.ResultData(hours, outcome, score, on or today() - timedelta(days=1), kind)
+
+
+def test_results_are_refused_before_the_session_starts(base):
+    session = ops.create_session(base, plan())
+    enrollment, _, _ = ops.enrol_person(session, person_data())
+    with pytest.raises(DomainError) as error:
+        ops.record_result(enrollment, result())
+    assert "尚未开始" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "data,field,fragment",
+    [
+        (result(hours="81"), "attended_hours", "超过计划学时"),
+        (result(score="101"), "score", "0 到 100"),
+        (result(kind="special_ability"), "assessment_type", "职业技能等级认定"),
+        (result(hours=None), "attended_hours", "合格须填写实到学时"),
+        (ops.ResultData("80", "passed", "88", None, "skill_level"), "assessed_on", "考核日期"),
+        (ops.ResultData("80", "maybe", None, None, None), "result", "合格、不合格 或 缺考"),
+        (result(on=today() + timedelta(days=1)), "assessed_on", "今天"),
+    ],
+)
+def test_bad_results_name_the_field(running, data, field, fragment):
+    enrollment, _, _ = ops.enrol_person(running, person_data())
+    with pytest.raises(DomainError) as error:
+        ops.record_result(enrollment, data)
+    assert error.value.field == field and fragment in error.value.message
+
+
+def test_safety_pass_below_the_minimum_hours_names_the_rule(base):
+    session = ops.create_session(base, plan(programme_code="safety", occupation_code="safety_manager_refresher",
+                                            level=None, planned_hours=24, start_date=today() - timedelta(days=3)))
+    ops.move_session(session, "open")
+    ops.move_session(session, "in_progress")
+    enrollment, _, _ = ops.enrol_person(session, person_data())
+    with pytest.raises(DomainError) as error:
+        ops.record_result(enrollment, result(hours="15", kind="special_ability"))
+    assert "16学时" in error.value.message and "004" in error.value.message
+    ops.record_result(enrollment, result(hours="16", kind="special_ability"))
+    assert enrollment.result == "passed"
+    # a fail below the minimum is a fact, not a breach
+    other, _, _ = ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
+    ops.record_result(other, result(hours="8", outcome="failed", kind="special_ability"))
+
+
+def test_closed_sessions_change_only_by_bureau_with_a_reason(running):
+    enrollment, _, _ = ops.enrol_person(running, person_data())
+    ops.record_result(enrollment, result())
+    ops.move_session(running, "completed")
+    ops.move_session(running, "closed")
+    with pytest.raises(DomainError) as error:
+        ops.record_result(enrollment, result(score="70"))
+    assert "只有人社部门" in error.value.message
+    with pytest.raises(DomainError) as error:
+        ops.record_result(enrollment, result(score="70"), by_bureau=True)
+    assert error.value.field == "reason"
+    ops.record_result(enrollment, result(score="70"), by_bureau=True, reason="复核更正成绩")
+    db.session.commit()
+    row = db.session.scalars(
+        select(AuditLog).where(AuditLog.entity_type == "enrollments", AuditLog.entity_id == str(enrollment.id))
+        .order_by(AuditLog.id.desc())
+    ).first()
+    assert row.reason == "复核更正成绩" and row.changes["after"] == {"score": "70.0"}
+
+
+def test_employment_follow_up(running):
+    enrollment, _, _ = ops.enrol_person(running, person_data())
+    with pytest.raises(DomainError) as error:
+        ops.record_employment(enrollment, True, today(), "")
+    assert error.value.field == "employer_name"
+    ops.record_employment(enrollment, True, today(), "广州某酒家")
+    assert (enrollment.is_employed, enrollment.employer_name) == (True, "广州某酒家")
+    ops.record_employment(enrollment, False, None, None)
+    assert enrollment.employed_on is None and enrollment.employer_name is None
+
+
+def test_absent_clears_the_score(running):
+    enrollment, _, _ = ops.enrol_person(running, person_data())
+    ops.record_result(enrollment, ops.ResultData("10", "absent", "50", today() - timedelta(days=1), None))
+    assert enrollment.score is None and enrollment.attended_hours == Decimal("10.0")
