@@ -228,3 +228,16 @@ def test_state_change_through_the_page(client, clerk):
     client.post(f"/sessions/{session.id}/state", data={"target": "in_progress"})
     page = client.get(f"/sessions/{session.id}").text
     assert "未到" in page and "报名中" in page
+
+
+def test_lookup_tells_a_known_document_with_a_masked_name_only(client, clerk):
+    session = make_session(clerk)
+    known = factories.trainee("赵六明")
+    db.session.commit()
+    found = client.get(f"/sessions/{session.id}/lookup?document_type=resident_id&document_number={known.document_number}")
+    assert found.json == {"found": True, "masked_name": "赵*明", "enrolled": False}
+    missing = client.get(f"/sessions/{session.id}/lookup?document_number=440106199001011234")
+    assert missing.json == {"found": False}
+    client.post("/auth/logout")
+    factories.login(client, "otherclerk")
+    assert client.get(f"/sessions/{session.id}/lookup?document_number={known.document_number}").status_code == 404

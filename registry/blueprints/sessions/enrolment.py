@@ -3,6 +3,7 @@ from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from ...auth.permissions import can_edit_roster, can_record_results, get_visible_or_404, is_bureau, require
 from ...domain.errors import DomainError
@@ -51,6 +52,25 @@ def enrol(session_id: int):
             return redirect(url_for("sessions.detail", session_id=session.id) + "#enrol")
     flash("报名未成功,请按提示修改。", "danger")
     return render_detail(session, enrol_form=form)
+
+
+@bp.route("/<int:session_id>/lookup")
+@login_required
+def lookup(session_id: int):
+    """While typing a document number: is this person known? Only a masked name is returned."""
+    from flask import jsonify
+
+    from ...domain.identifiers import mask_name
+    from ...domain.trainees.operations import find_trainee
+
+    session = _roster_session(session_id)
+    trainee = find_trainee(request.args.get("document_type", "resident_id"), request.args.get("document_number", ""))
+    if trainee is None:
+        return jsonify(found=False)
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(Enrollment.session_id == session.id, Enrollment.trainee_id == trainee.id)
+    )
+    return jsonify(found=True, masked_name=mask_name(trainee.name), enrolled=enrolled is not None)
 
 
 @bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])

@@ -1,0 +1,47 @@
+/* Small conveniences; every page also works without script. */
+(function () {
+  "use strict";
+
+  // Enrolment: tell the clerk whether the typed document is already registered.
+  var form = document.querySelector("form[data-lookup-url]");
+  if (form) {
+    var number = form.querySelector("[name=document_number]");
+    var type = form.querySelector("[name=document_type]");
+    var hint = form.querySelector("[data-lookup-hint]");
+    var newOnly = form.querySelectorAll("[data-new-person]");
+    var check = function () {
+      var value = number.value.trim();
+      if (value.length < 5) { hint.textContent = ""; return; }
+      var url = form.dataset.lookupUrl + "?document_type=" + encodeURIComponent(type.value) +
+        "&document_number=" + encodeURIComponent(value);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          if (data.found) {
+            hint.textContent = data.enrolled ? "该学员(" + data.masked_name + ")已在本班期报名。"
+              : "系统中已登记:" + data.masked_name + "。请输入完整姓名核对后报名,其余信息无需填写。";
+          } else {
+            hint.textContent = "新学员:请同时填写户籍类型等信息。";
+          }
+          newOnly.forEach(function (el) { el.hidden = !!data.found; });
+        });
+    };
+    number.addEventListener("change", check);
+    type.addEventListener("change", check);
+  }
+
+  // Results grid: fill every blank cell of a column with one value.
+  var fill = document.querySelector("[data-fill-blanks]");
+  if (fill) {
+    fill.addEventListener("click", function () {
+      ["attended_hours", "result", "assessed_on", "assessment_type"].forEach(function (field) {
+        var source = document.getElementById("fill-" + field);
+        if (!source || source.value === "") { return; }
+        document.querySelectorAll("[name^='" + field + "-']").forEach(function (input) {
+          if (input.value === "") { input.value = source.value; }
+        });
+      });
+    });
+  }
+})();
