@@ -224,3 +224,21 @@ def test_results_by_spreadsheet(session):
     db.session.refresh(people[0])
     results = dict(db.session.execute(select(Enrollment.trainee_id, Enrollment.result)).all())
     assert results == {people[0].id: "passed", people[1].id: "failed", people[2].id: None}
+
+
+def test_confirmed_import_names_every_created_record_in_the_audit_log(session):
+    from registry.domain.audit import AuditLog
+
+    rows = [[1, "审计学员", "身份证", factories.id_number(date(1990, 11, 1)), "", "", "", "城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batches.confirm(batch.id, context(session))
+    db.session.commit()
+    logged = db.session.scalars(
+        select(AuditLog).where(AuditLog.entity_type == "import_batches", AuditLog.entity_id == str(batch.id))
+        .order_by(AuditLog.id)
+    ).all()
+    assert [row.action for row in logged] == ["insert", "update"]
+    assert logged[0].changes["after"]["content"] == "******"  # the file is not copied into the log
+    after = logged[1].changes["after"]
+    assert after["status"] == "confirmed"
+    assert after["affected_ids"]["trainees"] == batch.affected_ids["trainees"] != []
