@@ -46,3 +46,36 @@ def filter_args() -> dict[str, str]:
     from flask import request
 
     return {key: value for key, value in request.args.items() if key != "page"}
+
+
+def perform(action, success: str) -> bool:
+    """Run a domain operation behind a button: commit and say so, or roll back and say why."""
+    from flask import flash
+
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+def flash_form_errors(form: RegistryForm) -> None:
+    from flask import flash
+
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+
+
+def organisation_data(form: "OrganisationForm"):
+    """The fields bases and enterprises share, as the operations take them."""
+    from ..domain.organisations.operations import OrganisationData
+
+    return OrganisationData(
+        form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
+        form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
+    )

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from registry.domain.audit import AuditLog
 from registry.domain.common import today
-from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
 from tests import factories

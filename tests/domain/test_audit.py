@@ -1,6 +1,6 @@
 """The audit log records every insert, update and delete, and cannot itself be changed."""
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
 from registry.domain.audit import REDACTED, AuditLog, set_reason

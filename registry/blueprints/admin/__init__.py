@@ -1,6 +1,6 @@
 """City-bureau administration: accounts and the audit log (read-only)."""
-from ...forms import RegistryForm
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import PasswordField, SelectField, StringField
@@ -13,6 +13,7 @@ from ...domain.audit import ACTIONS, AuditLog
 from ...domain.errors import DomainError
 from ...domain.organisations.models import Enterprise, TrainingBase
 from ...extensions import db
+from ...forms import RegistryForm
 from ..forms_common import attach_error, district_choices, filter_args
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,5 +1,5 @@
 """Training bases: the city bureau accredits them; each role sees the bases in its jurisdiction."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -11,17 +11,10 @@ from ...domain.organisations import operations
 from ...domain.organisations.models import BASE_KINDS, BaseRecognition, TrainingBase
 from ...domain.training.models import TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args
+from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, organisation_data, perform
 from .forms import BaseForm, EndRecognitionForm, RecognitionForm
 
 bp = Blueprint("bases", __name__, url_prefix="/bases")
-
-
-def _data(form: BaseForm) -> operations.OrganisationData:
-    return operations.OrganisationData(
-        form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
-        form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
-    )
 
 
 @bp.route("/")
@@ -72,7 +65,7 @@ def new():
     form.district_id.choices = district_choices()
     if form.validate_on_submit():
         try:
-            base = operations.create_base(_data(form))
+            base = operations.create_base(organisation_data(form))
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -92,7 +85,7 @@ def edit(base_id: int):
     form.district_id.choices = district_choices()
     if form.validate_on_submit():
         try:
-            operations.update_base(base, _data(form), form.status.data)
+            operations.update_base(base, organisation_data(form), form.status.data)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -112,20 +105,11 @@ def add_recognition(base_id: int):
     form = RecognitionForm()
     form.programme_code.choices = catalogue.choices()
     if form.validate_on_submit():
-        try:
-            operations.add_recognition(
-                base, form.programme_code.data, form.level.data, form.recognised_on.data, form.valid_until.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("已添加项目认定。", "success")
+        perform(lambda: operations.add_recognition(
+            base, form.programme_code.data, form.level.data, form.recognised_on.data, form.valid_until.data
+        ), "已添加项目认定。")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
+        flash_form_errors(form)
     return redirect(url_for("bases.detail", base_id=base.id))
 
 
@@ -139,19 +123,10 @@ def end_recognition(base_id: int, recognition_id: int):
         select(BaseRecognition).where(BaseRecognition.id == recognition_id, BaseRecognition.base_id == base.id)
     )
     if recognition is None:
-        from flask import abort
-
         abort(404)
     form = EndRecognitionForm()
     if form.validate_on_submit():
-        try:
-            operations.end_recognition(recognition, form.valid_until.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("已结束该项目认定。", "success")
+        perform(lambda: operations.end_recognition(recognition, form.valid_until.data), "已结束该项目认定。")
     else:
-        flash("请填写有效的结束日期。", "danger")
+        flash_form_errors(form)
     return redirect(url_for("bases.detail", base_id=base.id))

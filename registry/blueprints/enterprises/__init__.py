@@ -9,7 +9,7 @@ from ...domain.organisations import operations
 from ...domain.organisations.models import ENTERPRISE_KINDS, Enterprise
 from ...domain.training.models import TrainingSession
 from ...extensions import db
-from ..forms_common import OrganisationForm, attach_error, district_choices, filter_args
+from ..forms_common import OrganisationForm, attach_error, district_choices, filter_args, organisation_data
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -21,13 +21,6 @@ class EnterpriseForm(OrganisationForm):
         # District staff register enterprises of their own district only.
         only = current_user.district_id if current_user.role == "district" else None
         self.district_id.choices = district_choices(only)
-
-
-def _data(form: EnterpriseForm) -> operations.OrganisationData:
-    return operations.OrganisationData(
-        form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
-        form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
-    )
 
 
 @bp.route("/")
@@ -63,9 +56,9 @@ def _save(form: EnterpriseForm, enterprise: Enterprise | None):
         if not can_register_enterprise(current_user, form.district_id.data):
             abort(403)
         if enterprise is None:
-            enterprise = operations.create_enterprise(_data(form))
+            enterprise = operations.create_enterprise(organisation_data(form))
         else:
-            operations.update_enterprise(enterprise, _data(form))
+            operations.update_enterprise(enterprise, organisation_data(form))
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error)

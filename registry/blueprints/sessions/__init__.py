@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from ...auth.permissions import (
     can_edit_roster,
@@ -22,7 +22,7 @@ from ...domain.organisations.models import TrainingBase
 from ...domain.training import operations
 from ...domain.training.models import SESSION_STATUSES, Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args
+from ..forms_common import attach_error, district_choices, filter_args, perform
 from .forms import EnrolForm, MoveForm, SessionForm, WithdrawForm
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -169,17 +169,11 @@ def move(session_id: int):
     require(can_plan_sessions(current_user, session.base))
     form = MoveForm()
     form.target.choices = [(t, SESSION_STATUSES[t]) for t in operations.TRANSITIONS[session.status]]
-    if not form.validate_on_submit():
-        flash("请选择班期的新状态。", "danger")
+    if form.validate_on_submit():
+        target = SESSION_STATUSES[form.target.data]
+        perform(lambda: operations.move_session(session, form.target.data), f"班期已改为「{target}」。")
     else:
-        try:
-            operations.move_session(session, form.target.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(f"班期已改为「{session.status_name}」。", "success")
+        flash("请选择班期的新状态。", "danger")
     return redirect(url_for("sessions.detail", session_id=session.id))
 
 

@@ -14,7 +14,7 @@ from ...domain.trainees.operations import TraineeData
 from ...domain.training import operations
 from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error
+from ..forms_common import attach_error, perform
 from . import bp, render_detail
 from .forms import ConfirmForm, EnrolForm, UploadForm, WithdrawForm
 
@@ -82,17 +82,11 @@ def withdraw(session_id: int, enrollment_id: int):
     if enrollment is None or enrollment.session_id != session.id:
         abort(404)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        flash("退训须填写日期和原因。", "danger")
+    if form.validate_on_submit():
+        perform(lambda: operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data),
+                f"{enrollment.trainee.name} 已退训。")
     else:
-        try:
-            operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(f"{enrollment.trainee.name} 已退训。", "success")
+        flash("退训须填写日期和原因。", "danger")
     return redirect(url_for("sessions.detail", session_id=session.id))
 
 
@@ -196,14 +190,7 @@ def confirm_import(session_id: int, batch_id: int):
 def discard_import(session_id: int, batch_id: int):
     session, batch = _batch(session_id, batch_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            batches.discard(batch.id)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("已放弃本次上传,未导入任何数据。", "info")
+        perform(lambda: batches.discard(batch.id), "已放弃本次上传,未导入任何数据。")
     return redirect(url_for("sessions.detail", session_id=session.id))
 
 

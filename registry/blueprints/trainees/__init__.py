@@ -5,7 +5,6 @@ from sqlalchemy import or_, select
 
 from ...auth.permissions import (
     can_edit_trainee,
-    can_register_trainees,
     get_visible_or_404,
     require,
     roles_required,
