@@ -6,6 +6,7 @@ under ``registry/blueprints/`` and calls :func:`register` when imported.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -106,6 +107,8 @@ class Programme:
     rules: dict[str, Callable] = field(default_factory=dict)
     #: Display order in menus and reports.
     order: int = 100
+    #: Two capital letters that open the registry's own certificate numbers (e.g. YC…).
+    certificate_prefix: str = ""
 
     def occupation(self, code: str) -> Occupation | None:
         return next((o for o in self.occupations if o.code == code), None)
@@ -132,6 +135,8 @@ class Programme:
         for occupation in self.occupations:
             if occupation.special == bool(occupation.levels):
                 raise ValueError(f"{self.code}: {occupation.code} must have levels or be a 专项 item")
+        if not re.fullmatch(r"[A-Z]{2}", self.certificate_prefix):
+            raise ValueError(f"{self.code}: certificate_prefix must be two capital letters")
         unknown_types = set(self.certificate_types) - set(CERTIFICATE_TYPES)
         if unknown_types:
             raise ValueError(f"{self.code}: unknown certificate types {unknown_types}")
@@ -148,6 +153,9 @@ class Catalogue:
         existing = self._programmes.get(programme.code)
         if existing is not None and existing is not programme:
             raise ValueError(f"programme {programme.code} registered twice")
+        if any(p.certificate_prefix == programme.certificate_prefix and p.code != programme.code
+               for p in self._programmes.values()):
+            raise ValueError(f"{programme.code}: certificate prefix {programme.certificate_prefix} already taken")
         self._programmes[programme.code] = programme
         return programme
 

@@ -5,3 +5,4 @@ from .organisations.models import BaseRecognition, District, Enterprise, Trainin
 from .trainees.models import Trainee, TraineeTag  # noqa: F401
 from .training.models import Enrollment, TrainingSession  # noqa: F401
 from .imports.models import ImportBatch  # noqa: F401
+from .certificates.models import Certificate, CertificateCounter, VerificationEvent  # noqa: F401

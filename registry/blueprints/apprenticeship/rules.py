@@ -3,6 +3,11 @@ from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySou
 
 CODE = "apprenticeship"
 
+def certificate_type(assessment_type: str) -> str:
+    """Apprentices who pass the enterprise-school evaluation get a 学徒结业证书 (004 之四 二(六): assessment beyond skill appraisal)."""
+    return "apprentice_completion" if assessment_type == "training_qualified" else assessment_type
+
+
 PROGRAMME = register(
     Programme(
         code=CODE,
@@ -22,6 +27,8 @@ PROGRAMME = register(
         extra_measures=(Measure("apprentices", "新型学徒人数", "人"),),
         ten_groups_number=4,
         session_kinds=("apprentice",),
+        rules={"certificate_type": certificate_type},
         order=40,
+        certificate_prefix="XT",
     )
 )

@@ -8,11 +8,11 @@ from ...domain.catalogue import catalogue
 from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.organisations import operations
-from ...domain.organisations.models import BASE_KINDS, BaseRecognition, TrainingBase
+from ...domain.organisations.models import BASE_KINDS, EVALUATION_KINDS, BaseRecognition, TrainingBase
 from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, organisation_data, perform
-from .forms import BaseForm, EndRecognitionForm, RecognitionForm
+from .forms import BaseForm, EndRecognitionForm, EvaluationSiteForm, RecognitionForm
 
 bp = Blueprint("bases", __name__, url_prefix="/bases")
 
@@ -52,6 +52,7 @@ def detail(base_id: int):
     form.programme_code.choices = catalogue.choices()
     return render_template(
         "bases/detail.html", base=base, sessions=sessions, form=form, end_form=EndRecognitionForm(),
+        site_form=EvaluationSiteForm(obj=base), evaluation_kinds=EVALUATION_KINDS,
         can_manage=can_manage_bases(current_user), today=today(),
     )
 
@@ -127,6 +128,22 @@ def end_recognition(base_id: int, recognition_id: int):
     form = EndRecognitionForm()
     if form.validate_on_submit():
         perform(lambda: operations.end_recognition(recognition, form.valid_until.data), "已结束该项目认定。")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("bases.detail", base_id=base.id))
+
+
+@bp.route("/<int:base_id>/evaluation-site", methods=["POST"])
+@login_required
+def evaluation_site(base_id: int):
+    """Record the base's codes as a skill-level evaluation site (used in certificate numbers)."""
+    base = get_visible_or_404(TrainingBase, base_id)
+    require(can_manage_bases(current_user))
+    form = EvaluationSiteForm()
+    if form.validate_on_submit():
+        perform(lambda: operations.set_evaluation_site(
+            base, form.evaluation_kind.data, form.evaluation_body_code.data, form.evaluation_site_serial.data
+        ), "已保存评价站点代码。")
     else:
         flash_form_errors(form)
     return redirect(url_for("bases.detail", base_id=base.id))

@@ -1,8 +1,9 @@
-from ...forms import RegistryForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
-from ...domain.organisations.models import BASE_KINDS, BASE_STATUSES, RECOGNITION_LEVELS
+from ...forms import RegistryForm
+
+from ...domain.organisations.models import BASE_KINDS, BASE_STATUSES, EVALUATION_KINDS, RECOGNITION_LEVELS
 from ..forms_common import OrganisationForm
 
 
@@ -23,3 +24,9 @@ class RecognitionForm(RegistryForm):
 
 class EndRecognitionForm(RegistryForm):
     valid_until = DateField("结束日期", validators=[DataRequired("请填写结束日期")])
+
+
+class EvaluationSiteForm(RegistryForm):
+    evaluation_kind = SelectField("评价机构类别", choices=[("", "不是评价站点")] + list(EVALUATION_KINDS.items()))
+    evaluation_body_code = StringField("评价机构代码", validators=[Optional()], description="4 位数字;在省级备案的为 0000")
+    evaluation_site_serial = StringField("站点序列码", validators=[Optional()], description="6 位数字,由省人社厅编码")

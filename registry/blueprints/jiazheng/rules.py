@@ -35,5 +35,6 @@ PROGRAMME = register(
         ),
         ten_groups_number=3,
         order=20,
+        certificate_prefix="JZ",
     )
 )

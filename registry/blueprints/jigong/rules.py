@@ -28,5 +28,6 @@ PROGRAMME = register(
         ),
         session_kinds=("degree", "short"),
         order=30,
+        certificate_prefix="JG",
     )
 )

@@ -38,6 +38,7 @@ NEW_WORKERS = register(
         ),
         ten_groups_number=1,
         order=51,
+        certificate_prefix="CY",
     )
 )
 
@@ -59,6 +60,7 @@ JOB_CHANGERS = register(
         ten_groups_number=5,
         serves_tags=("unemployed", "hard_to_employ"),
         order=55,
+        certificate_prefix="ZG",
     )
 )
 
@@ -84,6 +86,7 @@ RURAL_LABOUR = register(
         ten_groups_number=6,
         serves_tags=("low_income",),
         order=56,
+        certificate_prefix="NC",
     )
 )
 
@@ -106,6 +109,7 @@ VETERANS = register(
         ten_groups_number=7,
         serves_tags=("veteran",),
         order=57,
+        certificate_prefix="TY",
     )
 )
 
@@ -126,6 +130,7 @@ SCHOOL_LEAVERS = register(
         ten_groups_number=8,
         serves_tags=("school_leaver",),
         order=58,
+        certificate_prefix="LH",
     )
 )
 
@@ -138,6 +143,11 @@ def minimum_pass_hours(occupation_code: str) -> tuple[int, str] | None:
     """The policy's minimum attended hours for a pass in this occupation, with the rule's wording."""
     hours = SAFETY_MINIMUM_HOURS.get(occupation_code)
     return (hours, SAFETY_HOURS_RULE) if hours else None
+
+
+def certificate_valid_years(occupation_code: str) -> int | None:
+    """Safety-manager training must be refreshed every year (004 之九 二), so its certificate lasts one year."""
+    return 1 if occupation_code in SAFETY_MINIMUM_HOURS else None
 
 
 SAFETY = register(
@@ -158,8 +168,9 @@ SAFETY = register(
         certificate_types=("training_qualified",),
         extra_measures=(Measure("special_operations", "特种作业培训人次"),),
         ten_groups_number=9,
-        rules={"minimum_pass_hours": minimum_pass_hours},
+        rules={"minimum_pass_hours": minimum_pass_hours, "certificate_valid_years": certificate_valid_years},
         order=59,
+        certificate_prefix="AQ",
     )
 )
 
@@ -181,5 +192,6 @@ DISABILITY = register(
         ten_groups_number=10,
         serves_tags=("disabled",),
         order=60,
+        certificate_prefix="CJ",
     )
 )

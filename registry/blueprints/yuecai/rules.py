@@ -28,5 +28,6 @@ PROGRAMME = register(
         ten_groups_number=2,
         serves_tags=("assisted_region", "low_income"),
         order=10,
+        certificate_prefix="YC",
     )
 )

@@ -19,6 +19,9 @@ BASE_KINDS = {
     "employment_centre": "就业训练中心",
 }
 
+#: Kinds of skill-level evaluation body (first character of a 职业技能等级证书 number).
+EVALUATION_KINDS = {"S": "社会培训评价组织", "Y": "用人单位"}
+
 BASE_STATUSES = {"active": "正常", "suspended": "暂停", "revoked": "撤销"}
 
 #: Who recognised a base for a programme (示范基地 levels: 省/市/区).
@@ -61,6 +64,12 @@ class TrainingBase(TimestampMixin, db.Model):
     contact_name: Mapped[str] = mapped_column(String(40), default="")
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
     status: Mapped[str] = mapped_column(String(16), default="active")
+    #: As an evaluation site for 职业技能等级认定: S (社会培训评价组织) or Y (用人单位); None if not one.
+    evaluation_kind: Mapped[str | None] = mapped_column(String(1))
+    #: 4-digit evaluation-body code given by 人社部 (0000 when filed with the province).
+    evaluation_body_code: Mapped[str | None] = mapped_column(String(4))
+    #: 6-digit site serial given by the provincial bureau.
+    evaluation_site_serial: Mapped[str | None] = mapped_column(String(6))
 
     district: Mapped[District] = relationship()
     recognitions: Mapped[list["BaseRecognition"]] = relationship(

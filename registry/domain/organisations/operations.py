@@ -14,6 +14,7 @@ from .models import (
     BASE_KINDS,
     BASE_STATUSES,
     ENTERPRISE_KINDS,
+    EVALUATION_KINDS,
     RECOGNITION_LEVELS,
     BaseRecognition,
     District,
@@ -73,6 +74,30 @@ def update_base(base: TrainingBase, data: OrganisationData, status: str | None =
         if status not in BASE_STATUSES:
             raise DomainError("状态无效", "status")
         base.status = status
+    db.session.flush()
+    return base
+
+
+def set_evaluation_site(base: TrainingBase, kind: str | None, body_code: str, site_serial: str) -> TrainingBase:
+    """Record (or clear, with kind None) the base's codes as a 职业技能等级认定 evaluation site."""
+    if not kind:
+        base.evaluation_kind = base.evaluation_body_code = base.evaluation_site_serial = None
+        db.session.flush()
+        return base
+    if kind not in EVALUATION_KINDS:
+        raise DomainError("评价机构类别应为 S(社会培训评价组织)或 Y(用人单位)", "evaluation_kind")
+    body_code, site_serial = (body_code or "").strip(), (site_serial or "").strip()
+    if not (len(body_code) == 4 and body_code.isdigit()):
+        raise DomainError("评价机构代码应为 4 位数字(在省级备案的为 0000)", "evaluation_body_code")
+    if not (len(site_serial) == 6 and site_serial.isdigit()):
+        raise DomainError("评价站点序列码应为 6 位数字", "evaluation_site_serial")
+    clash = db.session.scalar(select(TrainingBase).where(
+        TrainingBase.evaluation_kind == kind, TrainingBase.evaluation_body_code == body_code,
+        TrainingBase.evaluation_site_serial == site_serial, TrainingBase.id != base.id,
+    ))
+    if clash is not None:
+        raise DomainError(f"该评价站点代码已属于「{clash.name}」", "evaluation_site_serial")
+    base.evaluation_kind, base.evaluation_body_code, base.evaluation_site_serial = kind, body_code, site_serial
     db.session.flush()
     return base
 

@@ -1,0 +1,128 @@
+"""Certificates, their number counters and the log of every verification."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...extensions import db
+from ..catalogue import CERTIFICATE_TYPES, LEVELS, catalogue
+from ..common import TimestampMixin, utcnow
+from ..organisations.models import TrainingBase
+from ..trainees.models import Trainee
+from ..training.models import Enrollment
+
+CERTIFICATE_STATUSES = {"valid": "有效", "suspended": "暂停", "revoked": "已撤销"}
+
+#: Why a certificate was revoked or suspended (shown publicly as a category, never the note).
+STATUS_REASONS = {
+    "fraud": "弄虚作假取得",
+    "error": "信息登记错误",
+    "replaced": "已换发新证",
+    "assessment_void": "考核结果被撤销",
+    "investigation": "核查中",
+    "other": "其他原因",
+}
+
+
+class Certificate(TimestampMixin, db.Model):
+    """A certificate issued to a trainee for one passed enrollment; never deleted."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint("status IN ('valid', 'suspended', 'revoked')", name="status_known"),
+        Index("ix_certificates_session", "session_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Canonical form: upper case, no spaces or dashes.
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    certificate_type: Mapped[str] = mapped_column(String(32))
+    #: One certificate per enrollment, ever (a replacement points back instead).
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    programme_code: Mapped[str] = mapped_column(String(32))
+    occupation_code: Mapped[str] = mapped_column(String(48))
+    #: Copied at issue so the printed wording never changes with the catalogue.
+    occupation_name: Mapped[str] = mapped_column(String(80))
+    level: Mapped[int | None]
+    issued_on: Mapped[date] = mapped_column(Date)
+    #: Last day of validity; None for certificates that do not expire.
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="valid", index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(32))
+    status_on: Mapped[date | None] = mapped_column(Date)
+    #: Internal note for bureau staff; never shown publicly.
+    status_note: Mapped[str | None] = mapped_column(Text)
+    #: The certificate this one replaces, and the one that replaced it.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: Which signing key signed ``signature`` (base64url of the Ed25519 signature).
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+
+    trainee: Mapped[Trainee] = relationship()
+    base: Mapped[TrainingBase] = relationship()
+    enrollment: Mapped[Enrollment | None] = relationship(foreign_keys=[enrollment_id])
+    replaced_by: Mapped["Certificate | None"] = relationship(foreign_keys=[replaced_by_id], remote_side=[id])
+    replaces: Mapped["Certificate | None"] = relationship(foreign_keys=[replaces_id], remote_side=[id])
+
+    @property
+    def type_name(self) -> str:
+        return CERTIFICATE_TYPES.get(self.certificate_type, self.certificate_type)
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS.get(self.level, "") if self.level else ""
+
+    @property
+    def programme_name(self) -> str:
+        return catalogue.name_of(self.programme_code)
+
+    @property
+    def status_name(self) -> str:
+        return CERTIFICATE_STATUSES.get(self.status, self.status)
+
+    @property
+    def status_reason_name(self) -> str:
+        return STATUS_REASONS.get(self.status_reason or "", "")
+
+
+class CertificateCounter(db.Model):
+    """The last serial handed out per numbering scope; bumped atomically (see numbering.py)."""
+
+    __tablename__ = "certificate_counters"
+    __audit_exclude__ = True
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+VERIFICATION_OUTCOMES = {
+    "valid": "有效",
+    "expired": "已过期",
+    "suspended": "暂停",
+    "revoked": "已撤销",
+    "unknown": "查无此证",
+    "altered": "信息被篡改",
+}
+
+
+class VerificationEvent(db.Model):
+    """One public verification: when, how, what it found, and a coarse origin (never the address)."""
+
+    __tablename__ = "verification_events"
+    __audit_exclude__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    #: Set when the number matched a certificate.
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
+    #: qr (scanned link), lookup (number + name form), match (name/ID comparison), api (JSON).
+    channel: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    #: IPv4 /16 or IPv6 /32 network of the client: enough for abuse patterns, not a person.
+    origin: Mapped[str] = mapped_column(String(48), default="")
