@@ -13,6 +13,9 @@ ENVIRONMENT_KEYS = {
     "REGISTRY_PUBLIC_BASE_URL": "REGISTRY_PUBLIC_BASE_URL",
     "REGISTRY_RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "REGISTRY_SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "REGISTRY_KEYS_DIR": "REGISTRY_KEYS_DIR",
+    "REGISTRY_CERTIFICATE_FONT": "REGISTRY_CERTIFICATE_FONT",
+    "REGISTRY_ISSUER_NAME": "REGISTRY_ISSUER_NAME",
 }
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -42,6 +45,14 @@ class Defaults:
     WTF_I18N_ENABLED = False
     BOOTSTRAP_BOOTSWATCH_THEME = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: Ed25519 signing keys for certificates (created on first use); default instance/keys.
+    REGISTRY_KEYS_DIR: str | None = None
+    #: A TrueType/OpenType (.ttf/.ttc/.otf) CJK font embedded in certificate PDFs; found when unset.
+    REGISTRY_CERTIFICATE_FONT: str | None = None
+    #: Who signs certificates, as printed and published with the public keys.
+    REGISTRY_ISSUER_NAME = "广州市人力资源和社会保障局"
+    #: Public verification: certificate lookups and name/ID comparisons allowed per client.
+    VERIFY_LOOKUP_LIMIT = "10 per minute;100 per day"
 
 
 def _as_bool(value: str) -> bool:
@@ -97,3 +108,4 @@ def finish(config: dict, instance_path: Path) -> None:
         config["SESSION_COOKIE_SECURE"] = True
     config["REMEMBER_COOKIE_SECURE"] = config.get("SESSION_COOKIE_SECURE", False)
     ensure_secret_key(config, instance_path)
+    config["REGISTRY_KEYS_DIR"] = config.get("REGISTRY_KEYS_DIR") or str(instance_path / "keys")

@@ -55,7 +55,11 @@ def drop_database(url: str) -> None:
 
 
 def make_test_app(database_url: str, **overrides):
+    import tempfile
+
     config = {
+        # Signing keys of their own, never the developer's instance/keys.
+        "REGISTRY_KEYS_DIR": tempfile.mkdtemp(prefix="registry-keys-"),
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": TEST_SECRET,
