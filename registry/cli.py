@@ -11,6 +11,8 @@ from .extensions import db
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(keys_group)
+    app.cli.add_command(verify_qr_command)
 
 
 @click.command("seed-demo")
@@ -59,3 +61,88 @@ def create_user_command(username, role, district_code, base_id, enterprise_id, d
         raise click.ClickException(error.message) from None
     db.session.commit()
     click.echo(f"已创建账号 {username}")
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Certificate signing keys (Ed25519) in REGISTRY_KEYS_DIR."""
+
+
+def _keyring():
+    from .domain.certificates.signing import KeyRing
+
+    return KeyRing(current_app.config["REGISTRY_KEYS_DIR"])
+
+
+@keys_group.command("rotate")
+def keys_rotate() -> None:
+    """Create a new signing key; certificates signed with older keys still verify."""
+    key_id = _keyring().rotate()
+    click.echo(f"新的签名密钥:{key_id}(旧密钥保留用于核验已签发的证书)")
+
+
+@keys_group.command("list")
+def keys_list() -> None:
+    """List the key ids, marking the one that signs now."""
+    ring = _keyring()
+    current = ring.current_key_id()
+    for key in ring.public_keys():
+        click.echo(f"{key.key_id}  {key.created_at}{'  (当前)' if key.key_id == current else ''}")
+
+
+@keys_group.command("publish")
+@click.argument("directory", type=click.Path(file_okay=False))
+def keys_publish(directory: str) -> None:
+    """Write keys.json and revocations.json, the files offline verifiers need."""
+    import json
+    from pathlib import Path
+
+    from .domain.certificates.signing import published_keys
+    from .domain.certificates.verification import revocation_list
+
+    ring, issuer = _keyring(), current_app.config["REGISTRY_ISSUER_NAME"]
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    documents = {
+        "keys.json": published_keys(ring.public_keys(), ring.current_key_id(), issuer),
+        "revocations.json": revocation_list(ring, issuer),
+    }
+    for name, document in documents.items():
+        (target / name).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"已写入 {target / 'keys.json'} 和 {target / 'revocations.json'}")
+
+
+@click.command("verify-qr")
+@click.argument("code")
+@click.option("--keys", "keys_path", type=click.Path(exists=True, dir_okay=False),
+              help="Published keys.json; without it, this registry's own keys.")
+@click.option("--revocations", "revocations_path", type=click.Path(exists=True, dir_okay=False),
+              help="Published revocations.json (optional).")
+def verify_qr_command(code: str, keys_path: str | None, revocations_path: str | None) -> None:
+    """Verify a decoded QR text offline, with only the published files. Exit 0 only when valid."""
+    import json
+    from pathlib import Path
+
+    from .domain.certificates.signing import published_keys
+    from .domain.certificates.verification import verify_offline
+    from .domain.common import today
+
+    if keys_path:
+        keys = json.loads(Path(keys_path).read_text(encoding="utf-8"))
+    else:
+        ring = _keyring()
+        keys = published_keys(ring.public_keys(), ring.current_key_id(), current_app.config["REGISTRY_ISSUER_NAME"])
+    revocations = json.loads(Path(revocations_path).read_text(encoding="utf-8")) if revocations_path else None
+    try:
+        verdict = verify_offline(code, keys, revocations, today())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"结果:{verdict.text}({verdict.outcome})")
+    if verdict.fields:
+        f = verdict.fields
+        click.echo(f"证书编号:{f.number}\n持证人:{f.holder}\n职业(工种):{f.title}\n等级:{f.level or '专项'}\n"
+                   f"发证日期:{f.issued_on}\n有效期至:{f.valid_until or '长期有效'}")
+    if verdict.list_generated_at:
+        click.echo(f"吊销名单日期:{verdict.list_generated_at}")
+    if verdict.outcome != "valid":
+        raise SystemExit(1)

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 from stdnum.cn import ric, uscc
 
 from .domain.accounts.models import User
 from .domain.accounts.operations import AccountData, create_account
 from .domain.catalogue import catalogue
+from .domain.certificates import operations as certificates
+from .domain.certificates.models import Certificate
+from .domain.certificates.signing import KeyRing
 from .domain.common import today
 from .domain.organisations import operations as organisations
 from .domain.organisations.models import District, Enterprise, TrainingBase
@@ -118,18 +122,21 @@ WITHDRAWAL_REASONS = ("找到工作,无法继续参训", "家庭原因", "身体
 PLACES = {"offline": "本基地实训楼", "online": "线上平台", "hybrid": "本基地实训楼及线上平台"}
 
 
-def seed_demo(env: str | None) -> dict[str, int]:
+def seed_demo(env: str | None, keyring: KeyRing | None = None) -> dict[str, int]:
     """Load the demo data set; refused in production and when it is already there."""
     if env == "production":
         raise DemoRefused("生产环境(REGISTRY_ENV=production)不能载入演示数据")
     if db.session.scalar(select(User.id).where(User.username.in_(tuple(ACCOUNTS)))) is not None:
         raise DemoRefused("演示数据已载入(已有演示账号),未重复载入")
-    return DemoBuilder(random.Random(SEED), today()).build()
+    keyring = keyring or KeyRing(current_app.config["REGISTRY_KEYS_DIR"])
+    return DemoBuilder(random.Random(SEED), today(), keyring).build()
 
 
 class DemoBuilder:
-    def __init__(self, rng: random.Random, on: date) -> None:
+    def __init__(self, rng: random.Random, on: date, keyring: KeyRing) -> None:
         self.rng = rng
+        self.keyring = keyring
+        self.certificates: list[Certificate] = []
         self.today = on
         self.districts = {d.code: d for d in db.session.scalars(select(District))}
         self.used_numbers: set[str] = set()
@@ -146,6 +153,7 @@ class DemoBuilder:
             for offset, (programme_code, _, occupations) in enumerate(spec.programmes):
                 sessions += self.run_programme(base, index * 17 + offset * 41, programme_code, occupations)
         users = [self.make_account(username, *spec) for username, spec in ACCOUNTS.items()]
+        self.change_some_certificates()
         db.session.flush()
         return {
             "培训基地": len(self.bases),
@@ -153,6 +161,7 @@ class DemoBuilder:
             "班期": len(sessions),
             "学员": len(self.trainees),
             "报名": sum(len(s.enrollments) for s in sessions),
+            "证书": len(self.certificates),
             "账号": len(users),
         }
 
@@ -178,6 +187,8 @@ class DemoBuilder:
         recognised_on = date(self.today.year - 3, 3, 1)
         for programme_code, level, _ in spec.programmes:
             organisations.add_recognition(base, programme_code, level, recognised_on)
+        # Every demo base is also a skill-level evaluation site filed with the province (body 0000).
+        organisations.set_evaluation_site(base, "S", "0000", f"{BASES.index(spec) + 1:06d}")
         return base
 
     def make_enterprise(self, name: str, kind: str, district: str, _runs_at_base) -> Enterprise:
@@ -307,6 +318,11 @@ class DemoBuilder:
         self.record_results(session, enrollments, complete=finished_long_ago or self.rng.random() < 0.6)
         if finished_long_ago and all(e.result or e.status == "withdrawn" for e in enrollments):
             training.move_session(session, "closed", self.today)
+        if finished_long_ago:
+            issued_on = min(session.end_date + timedelta(days=self.rng.randint(10, 30)), self.today)
+            passed = certificates.issuable(session)
+            if passed:
+                self.certificates += certificates.issue_certificates(session, passed, self.keyring, issued_on)
         return session
 
     def withdraw_some(self, session, enrollments) -> None:
@@ -344,6 +360,15 @@ class DemoBuilder:
             if result == "passed" and self.rng.random() < 0.65:
                 employed_on = min(session.end_date + timedelta(days=self.rng.randint(5, 60)), self.today)
                 training.record_employment(enrollment, True, employed_on, self.rng.choice(EMPLOYERS))
+
+    def change_some_certificates(self) -> None:
+        """A few certificates the bureau revoked, suspended or replaced, as happens in real life."""
+        if len(self.certificates) < 10:
+            return
+        picks = self.rng.sample(self.certificates, 3)
+        certificates.revoke(picks[0], "fraud", self.today, "核查发现考核材料弄虚作假")
+        certificates.suspend(picks[1], "investigation", self.today, "收到投诉,正在核查")
+        self.certificates.append(certificates.replace(picks[2], "持证人姓名登记有误,更正后换发", self.keyring))
 
     @staticmethod
     def active(enrollments: list[Enrollment]) -> list[Enrollment]:

@@ -17,14 +17,14 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500])
-    if _wants_json():
+    if wants_json():
         return jsonify(error=title, message=detail or message), status
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
 

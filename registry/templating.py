@@ -35,6 +35,7 @@ NAVIGATION = (
     ("home.index", "首页", ("city", "district", "base", "enterprise")),
     ("sessions.index", "培训班期", ("city", "district", "base", "enterprise")),
     ("trainees.index", "学员", ("city", "district", "base", "enterprise")),
+    ("certificates.index", "证书", ("city", "district", "base", "enterprise")),
     ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
     ("enterprises.index", "企业", ("city", "district", "enterprise")),
     ("admin.users", "账号管理", ("city",)),

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from ..domain.accounts.models import User
+from ..domain.certificates.models import Certificate
 from ..domain.organisations.models import Enterprise, TrainingBase
 from ..domain.trainees.models import Trainee
 from ..domain.training.models import Enrollment, TrainingSession
@@ -84,6 +85,13 @@ def trainees_visible(user: User) -> ColumnElement[bool]:
     return enrolled_here
 
 
+def certificates_visible(user: User) -> ColumnElement[bool]:
+    """A certificate is visible wherever the session that earned it is."""
+    if user.role == "city":
+        return true()
+    return Certificate.session_id.in_(select(TrainingSession.id).where(sessions_visible(user)))
+
+
 def users_visible(user: User) -> ColumnElement[bool]:
     return true() if user.role == "city" else User.id == user.id
 
@@ -95,6 +103,7 @@ VISIBILITY: dict[type, Callable[[User], ColumnElement[bool]]] = {
     TrainingSession: sessions_visible,
     Enrollment: enrollments_visible,
     Trainee: trainees_visible,
+    Certificate: certificates_visible,
     User: users_visible,
 }
 
@@ -194,3 +203,15 @@ def can_record_results(user: User, session: TrainingSession) -> bool:
             select(TrainingSession.id).where(TrainingSession.id == session.id, sessions_visible(user))
         ) is not None
     return False
+
+
+# --- certificates --------------------------------------------------------------------------
+
+def can_issue_certificates(user: User, session: TrainingSession) -> bool:
+    """Certificates are issued by the base that ran the session."""
+    return user.role == "base" and session.base_id == user.base_id
+
+
+def can_change_certificate_status(user: User) -> bool:
+    """Suspension, revocation and replacement are the bureau's (jurisdiction checked on loading)."""
+    return is_bureau(user)

@@ -119,6 +119,11 @@ class Programme:
     def track_of(self, occupation_code: str) -> Track | None:
         return next((t for t in self.tracks if occupation_code in t.occupation_codes), None)
 
+    def certificate_type_for(self, assessment_type: str | None) -> str | None:
+        """The certificate a pass in this kind of assessment earns (a programme may map it differently)."""
+        hook = self.rules.get("certificate_type")
+        return hook(assessment_type) if hook and assessment_type else assessment_type
+
     @property
     def measures(self) -> dict[str, str]:
         return {**COMMON_MEASURES, **{m.code: m.name for m in self.extra_measures}}

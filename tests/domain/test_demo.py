@@ -9,6 +9,7 @@ from registry.demo import ACCOUNTS, DEMO_PASSWORD, DemoRefused, seed_demo
 from registry.domain.accounts.models import User
 from registry.domain.audit import AuditLog
 from registry.domain.catalogue import catalogue
+from registry.domain.certificates.models import Certificate
 from registry.domain.common import today
 from registry.domain.identifiers import check_document
 from registry.domain.organisations.models import Enterprise, TrainingBase
@@ -41,6 +42,7 @@ def test_summary_counts_what_is_in_the_database(demo):
         "班期": db.session.scalar(select(func.count(TrainingSession.id))),
         "学员": db.session.scalar(select(func.count(Trainee.id))),
         "报名": db.session.scalar(select(func.count(Enrollment.id))),
+        "证书": db.session.scalar(select(func.count(Certificate.id))),
         "账号": 4,
     }
     assert 6 <= demo["培训基地"] <= 10
@@ -117,3 +119,14 @@ def test_every_record_is_in_the_audit_log(demo):
         select(func.count(AuditLog.id)).where(AuditLog.entity_type == "trainees", AuditLog.action == "insert")
     )
     assert logged == demo["学员"]
+
+
+def test_certificates_went_to_passed_trainees_of_finished_sessions(demo):
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert demo["证书"] > 100
+    for certificate in certificates:
+        if certificate.replaces_id is None:
+            assert certificate.enrollment.result == "passed"
+    statuses = {c.status for c in certificates}
+    assert statuses == {"valid", "suspended", "revoked"}
+    assert any(c.replaced_by_id for c in certificates)

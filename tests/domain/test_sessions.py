@@ -186,13 +186,13 @@ def test_safety_pass_below_the_minimum_hours_names_the_rule(base):
     ops.move_session(session, "in_progress")
     enrollment, _, _ = ops.enrol_person(session, person_data())
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, result(hours="15", kind="special_ability"))
+        ops.record_result(enrollment, result(hours="15", kind="training_qualified"))
     assert "16学时" in error.value.message and "004" in error.value.message
-    ops.record_result(enrollment, result(hours="16", kind="special_ability"))
+    ops.record_result(enrollment, result(hours="16", kind="training_qualified"))
     assert enrollment.result == "passed"
     # a fail below the minimum is a fact, not a breach
     other, _, _ = ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
-    ops.record_result(other, result(hours="8", outcome="failed", kind="special_ability"))
+    ops.record_result(other, result(hours="8", outcome="failed", kind="training_qualified"))
 
 
 def test_closed_sessions_change_only_by_bureau_with_a_reason(running):

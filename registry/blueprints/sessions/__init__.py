@@ -16,6 +16,7 @@ from ...auth.permissions import (
     visible,
 )
 from ...domain.catalogue import catalogue
+from ..certificates import session_panel as certificate_panel
 from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.organisations.models import TrainingBase
@@ -98,6 +99,7 @@ def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None,
         can_edit_roster=can_edit_roster(current_user, session),
         can_plan=can_plan_sessions(current_user, session.base),
         can_record=can_record_results(current_user, session),
+        panel=certificate_panel(session),
     ), status
 
 

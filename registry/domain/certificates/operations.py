@@ -27,8 +27,7 @@ ISSUING_STATES = ("completed", "closed")
 def certificate_type_for(session: TrainingSession, enrollment: Enrollment) -> str:
     """The programme decides which certificate a passed assessment earns (default: the same kind)."""
     programme = catalogue[session.programme_code]
-    hook = programme.rules.get("certificate_type")
-    certificate_type = hook(enrollment.assessment_type) if hook else enrollment.assessment_type
+    certificate_type = programme.certificate_type_for(enrollment.assessment_type)
     if certificate_type not in programme.certificate_types:
         raise DomainError(f"「{programme.name}」不颁发{CERTIFICATE_TYPES.get(certificate_type, '该类')}证书")
     return certificate_type

@@ -270,7 +270,9 @@ def allowed_assessment_types(session: TrainingSession) -> tuple[str, ...]:
     occupation = programme.occupation(session.occupation_code) if programme else None
     if occupation is None:
         return ("training_qualified",)
-    return ("special_ability", "training_qualified") if occupation.special else ("skill_level", "training_qualified")
+    kinds = ("special_ability", "training_qualified") if occupation.special else ("skill_level", "training_qualified")
+    # Only assessments whose pass earns a certificate the programme issues.
+    return tuple(k for k in kinds if programme.certificate_type_for(k) in programme.certificate_types)
 
 
 def check_result(session: TrainingSession, data: ResultData, on: date) -> ResultData:

@@ -1,0 +1,132 @@
+"""Public verification (no sign-in): scanned QR links, number + name lookup, offline files and page.
+
+Pages show only masked personal data. Every verification is logged with a coarse origin; lookups
+and name/ID comparisons are rate-limited per client (Flask-Limiter: memory, or Redis when set).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from ...domain.certificates import verification
+from ...domain.certificates.numbering import display_number
+from ...domain.certificates.signing import published_keys
+from ...domain.common import today
+from ...errors import wants_json
+from ...extensions import db, limiter
+from ..certificates import keyring
+from .forms import LookupForm, MatchForm
+
+bp = Blueprint("verify", __name__)
+
+
+def _limit() -> str:
+    return current_app.config["VERIFY_LOOKUP_LIMIT"]
+
+
+def public_view(verdict: verification.Verdict) -> dict:
+    """What anyone may see: masked holder, what the certificate says, and whether it stands."""
+    certificate = verdict.certificate
+    data = {"outcome": verdict.outcome, "text": verdict.text, "checked_on": today().isoformat()}
+    if certificate is not None:
+        data["certificate"] = {
+            "number": certificate.number,
+            "number_display": display_number(certificate.number),
+            "type": certificate.type_name,
+            "holder": certificate.trainee.masked_name,
+            "document": certificate.trainee.masked_document,
+            "document_type": certificate.trainee.document_type_name,
+            "programme": certificate.programme_name,
+            "occupation": certificate.occupation_name,
+            "level": certificate.level_name or "专项职业能力",
+            "base": certificate.base.name,
+            "issued_on": certificate.issued_on.isoformat(),
+            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
+            "status": certificate.status_name,
+            "status_on": certificate.status_on.isoformat() if certificate.status_on else None,
+            "status_reason": certificate.status_reason_name or None,
+            "replaced_by": certificate.replaced_by.number if certificate.replaced_by else None,
+        }
+    elif verdict.fields is not None and verdict.outcome == "unknown":
+        data["signed"] = {"holder": verdict.fields.holder, "title": verdict.fields.title}
+    return data
+
+
+def _answer(verdict, template: str, status: int = 200, **context):
+    data = public_view(verdict)
+    if wants_json():
+        return jsonify(data), status
+    return render_template(template, data=data, verdict=verdict, **context), status
+
+
+@bp.route("/C/<number>/<fields>", methods=["GET"])
+@bp.route("/c/<number>/<fields>", methods=["GET"])
+def scanned(number: str, fields: str):
+    """What a scanned QR code opens: genuine and valid, revoked, expired, unknown or altered."""
+    verdict = verification.verify_code(number, fields, keyring(), today())
+    verification.log_verification(verdict.certificate, "api" if wants_json() else "qr", verdict.outcome,
+                                  request.remote_addr)
+    db.session.commit()
+    return _answer(verdict, "verify/result.html", match_form=MatchForm(formdata=None),
+                   match_url=url_for("verify.match", number=number.upper(), fields=fields))
+
+
+@bp.route("/C/<number>/<fields>/match", methods=["POST"])
+@limiter.limit(_limit)
+def match(number: str, fields: str):
+    """Compare what the viewer reads on the paper with the record: only 相符 or 不相符."""
+    verdict = verification.verify_code(number, fields, keyring(), today())
+    form = MatchForm()
+    result = None
+    if verdict.certificate is not None and form.validate_on_submit():
+        result = verification.holder_matches(verdict.certificate, form.typed.data)
+        verification.log_verification(verdict.certificate, "match", "valid" if result else "altered",
+                                      request.remote_addr)
+        db.session.commit()
+    if wants_json():
+        return jsonify({"matches": result}), 200 if result is not None else 400
+    return render_template("verify/result.html", data=public_view(verdict), verdict=verdict, match_form=form,
+                           match_result=result, match_url=url_for("verify.match", number=number, fields=fields))
+
+
+@bp.route("/verify/", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def lookup():
+    """Certificate number and full name together, like the national certificate lookup."""
+    form = LookupForm()
+    verdict = None
+    if form.validate_on_submit():
+        verdict = verification.lookup(form.number.data, form.name.data, today())
+        verification.log_verification(verdict.certificate, "lookup", verdict.outcome, request.remote_addr)
+        db.session.commit()
+        if wants_json():
+            return jsonify(public_view(verdict))
+    return render_template("verify/lookup.html", form=form, verdict=verdict,
+                           data=public_view(verdict) if verdict else None)
+
+
+@bp.route("/verify/keys.json")
+def keys_json():
+    """The public keys, by key id, for offline verification."""
+    ring = keyring()
+    return jsonify(published_keys(ring.public_keys(), ring.current_key_id(), current_app.config["REGISTRY_ISSUER_NAME"]))
+
+
+@bp.route("/verify/revocations.json")
+def revocations_json():
+    """Revoked and suspended certificates, dated and signed."""
+    return jsonify(verification.revocation_list(keyring(), current_app.config["REGISTRY_ISSUER_NAME"]))
+
+
+@bp.route("/verify/offline")
+def offline():
+    """A self-contained page (keys, revocation list and script inline) that works saved to a phone."""
+    ring = keyring()
+    issuer = current_app.config["REGISTRY_ISSUER_NAME"]
+    nacl = (Path(current_app.static_folder) / "vendor" / "tweetnacl" / "nacl.min.js").read_text()
+    return render_template(
+        "verify/offline.html", nacl=nacl, keys=published_keys(ring.public_keys(), ring.current_key_id(), issuer),
+        revocations=verification.revocation_list(ring, issuer),
+    )
+
