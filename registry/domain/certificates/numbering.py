@@ -27,17 +27,18 @@ SKILL_SERIAL_DIGITS = 6
 REGISTRY_SERIAL_DIGITS = 6
 
 
-def reserve(scope: str, count: int) -> int:
+def reserve(scope: str, count: int, connection=None) -> int:
     """Reserve ``count`` serials in ``scope``; return the first. Atomic on SQLite and PostgreSQL."""
     table = CertificateCounter.__table__
-    dialect = db.session.get_bind().dialect.name
+    executor = connection if connection is not None else db.session
+    dialect = executor.get_bind().dialect.name if connection is None else connection.dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     statement = (
         insert.values(scope=scope, last=count)
         .on_conflict_do_update(index_elements=[table.c.scope], set_={"last": table.c.last + count})
         .returning(table.c.last)
     )
-    last = db.session.execute(statement).scalar_one()
+    last = executor.execute(statement).scalar_one()
     return last - count + 1
 
 
