@@ -20,6 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 CURRENT = "current"
 KEY_ID_HEX = 4
+#: Loaded public keys per directory, with the directory listing they were loaded from. A rotation
+#: (in this process or another worker) changes the listing, so the cache reloads by itself.
+_public_cache: dict[Path, tuple[frozenset[str], list["PublicKey"]]] = {}
 
 
 def b64url(data: bytes) -> str:
@@ -102,12 +105,18 @@ class KeyRing:
 
     def public_keys(self) -> list[PublicKey]:
         self.current_key_id()
+        listing = frozenset(os.listdir(self.directory))
+        cached = _public_cache.get(self.directory)
+        if cached is not None and cached[0] == listing:
+            return cached[1]
         keys = []
         for path in sorted(self.directory.glob("*.pem")):
             meta = self.directory / f"{path.stem}.json"
             created = json.loads(meta.read_text())["created_at"] if meta.exists() else ""
             keys.append(PublicKey(path.stem, self._load_private(path.stem).public_key(), created))
-        return sorted(keys, key=lambda k: k.created_at)
+        keys.sort(key=lambda k: k.created_at)
+        _public_cache[self.directory] = (listing, keys)
+        return keys
 
     def public_key(self, key_id: str) -> PublicKey | None:
         return next((k for k in self.public_keys() if k.key_id == key_id), None)
