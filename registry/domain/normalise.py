@@ -163,9 +163,13 @@ def number(value: Any, label: str) -> Decimal | None:
     raw = text(value).replace(",", "")
     raw = re.sub(r"(学时|小时|分)$", "", raw)
     try:
-        return Decimal(raw)
+        result = Decimal(raw)
     except InvalidOperation:
         raise ValueError(f"{label}「{text(value)}」不是数字") from None
+    if not result.is_finite():
+        # NaN and Infinity parse as Decimals but are not amounts anyone can record.
+        raise ValueError(f"{label}「{text(value)}」不是有效数字")
+    return result
 
 
 def phone(value: Any) -> str:

@@ -165,6 +165,17 @@ def test_results_grid_saves_everyone_or_no_one(client, running):
     assert (saved.result, saved.is_employed, saved.employer_name) == ("passed", True, "广州酒家")
 
 
+@pytest.mark.parametrize("field,typed,label", [("attended_hours", "NaN", "实到学时"), ("score", "inf", "成绩"),
+                                                ("attended_hours", "nan", "实到学时")])
+def test_results_grid_refuses_non_finite_numbers_by_name(client, running, field, typed, label):
+    session, enrollments = running
+    first = enrollments[0]
+    response = client.post(f"/sessions/{session.id}/results", data=grid(enrollments) | {f"{field}-{first.id}": typed})
+    assert response.status_code == 200 and label in response.text and "本次没有保存任何数据" in response.text
+    db.session.expire_all()
+    assert db.session.get(Enrollment, first.id).result is None
+
+
 def test_closed_session_only_bureau_with_reason(client, running):
     session, enrollments = running
     client.post(f"/sessions/{session.id}/results", data=grid(enrollments))

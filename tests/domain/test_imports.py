@@ -242,3 +242,28 @@ def test_confirmed_import_names_every_created_record_in_the_audit_log(session):
     after = logged[1].changes["after"]
     assert after["status"] == "confirmed"
     assert after["affected_ids"]["trainees"] == batch.affected_ids["trainees"] != []
+
+
+def running_session(session):
+    session.start_date = today() - timedelta(days=20)
+    session.end_date = today() - timedelta(days=2)
+    session.status = "in_progress"
+    return session
+
+
+def test_results_upload_refuses_non_finite_numbers_naming_the_column(session):
+    running_session(session)
+    people = [factories.trainee(f"学员{'甲乙'[i]}", document_number=factories.id_number(date(1990, 12, i + 1)))
+              for i in range(2)]
+    for person in people:
+        factories.enrollment(session, person, result=None, hours=None)
+    headers = ["证件号码", "实到学时", "考核结果", "成绩", "考核日期", "考核类型"]
+    yesterday = today() - timedelta(days=1)
+    rows = [
+        [people[0].document_number, "NaN", "不合格", 40, yesterday, "职业技能等级认定"],
+        [people[1].document_number, 80, "合格", "inf", yesterday, "职业技能等级认定"],
+    ]
+    _, preview = batches.upload("results", session, "成绩.xlsx", xlsx(rows, headers, title=None), context(session))
+    assert [row.status for row in preview.rows] == ["error", "error"]
+    assert "「实到学时」" in preview.rows[0].errors[0] and "NaN" in preview.rows[0].errors[0]
+    assert "「成绩」" in preview.rows[1].errors[0]

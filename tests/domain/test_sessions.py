@@ -170,6 +170,11 @@ def test_results_are_refused_before_the_session_starts(base):
         (ops.ResultData("80", "passed", "88", None, "skill_level"), "assessed_on", "考核日期"),
         (ops.ResultData("80", "maybe", None, None, None), "result", "合格、不合格 或 缺考"),
         (result(on=today() + timedelta(days=1)), "assessed_on", "今天"),
+        (result(hours="NaN"), "attended_hours", "实到学时"),
+        (result(hours="nan"), "attended_hours", "实到学时"),
+        (result(hours="inf"), "attended_hours", "实到学时"),
+        (result(score="NaN"), "score", "成绩"),
+        (result(score="-Infinity"), "score", "成绩"),
     ],
 )
 def test_bad_results_name_the_field(running, data, field, fragment):

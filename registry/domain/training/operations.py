@@ -256,9 +256,16 @@ def _decimal(value, field: str, label: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.1"))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError(f"{label}应为数字", field) from None
+    if not number.is_finite():
+        # NaN would fail every comparison below with an exception (a 500), Infinity is no amount.
+        raise DomainError(f"{label}应为有效数字,不能填写「{value}」", field)
+    try:
+        number = number.quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise DomainError(f"{label}数值过大", field) from None
     if number < 0:
         raise DomainError(f"{label}不能为负数", field)
     return number
