@@ -1,6 +1,7 @@
 """Spreadsheet imports: messy input read as a clerk means it, wrong rows explained, confirm all-or-nothing."""
 import io
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -267,3 +268,41 @@ def test_results_upload_refuses_non_finite_numbers_naming_the_column(session):
     assert [row.status for row in preview.rows] == ["error", "error"]
     assert "「实到学时」" in preview.rows[0].errors[0] and "NaN" in preview.rows[0].errors[0]
     assert "「成绩」" in preview.rows[1].errors[0]
+
+
+def test_results_columns_missing_from_the_sheet_keep_what_is_recorded(session):
+    running_session(session)
+    people = [factories.trainee(f"学员{'甲乙'[i]}", document_number=factories.id_number(date(1989, 1, i + 1)))
+              for i in range(2)]
+    enrollments = [factories.enrollment(session, person, result=None, hours=None) for person in people]
+    assessed = today() - timedelta(days=3)
+    for enrollment in enrollments:
+        ops.record_result(enrollment, ops.ResultData("80", "passed", "91", assessed, "skill_level"))
+    # only the document and the hours: results, scores and dates must survive
+    rows = [[people[0].document_number, 78], [people[1].document_number, 80]]
+    batch, preview = batches.upload("results", session, "学时.xlsx", xlsx(rows, ["证件号码", "实到学时"], title=None),
+                                    context(session))
+    assert [row.status for row in preview.rows] == ["ready", "unchanged"]
+    assert preview.absent >= {"result", "score", "assessed_on", "assessment_type"}
+    batches.confirm(batch.id, context(session))
+    db.session.expire_all()
+    first, second = (db.session.get(Enrollment, e.id) for e in enrollments)
+    assert (first.attended_hours, first.result, first.score, first.assessed_on, first.assessment_type) == (
+        Decimal("78.0"), "passed", Decimal("91.0"), assessed, "skill_level")
+    assert (second.result, second.assessed_on) == ("passed", assessed)
+
+
+def test_results_blank_cells_in_present_columns_still_clear(session):
+    running_session(session)
+    person = factories.trainee("学员丙", document_number=factories.id_number(date(1989, 2, 1)))
+    enrollment = factories.enrollment(session, person, result=None, hours=None)
+    ops.record_result(enrollment, ops.ResultData("80", "passed", "91", today() - timedelta(days=3), "skill_level"))
+    rows = [[person.document_number, 60, "", "", ""]]
+    headers = ["证件号码", "实到学时", "考核结果", "成绩", "考核日期"]
+    batch, preview = batches.upload("results", session, "学时.xlsx", xlsx(rows, headers, title=None), context(session))
+    assert preview.rows[0].status == "ready"
+    batches.confirm(batch.id, context(session))
+    db.session.expire_all()
+    cleared = db.session.get(Enrollment, enrollment.id)
+    assert (cleared.attended_hours, cleared.result, cleared.score, cleared.assessed_on) == (
+        Decimal("60.0"), None, None, None)

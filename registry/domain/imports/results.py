@@ -30,6 +30,7 @@ FIELDS = ("attended_hours", "result", "score", "assessed_on", "assessment_type")
 
 
 def _result_data(row: Row) -> ResultData:
+    """The row's hours and result as typed; a field whose column the sheet lacks is None here."""
     get = lambda key, function: normalise_into(row, key, LABELS[key], function)  # noqa: E731
     return ResultData(
         attended_hours=get("attended_hours", lambda v: normalise.number(v, "")),
@@ -77,6 +78,10 @@ def preview(session: TrainingSession, filename: str, content: bytes, on: date, b
         if enrollment.status == "withdrawn":
             row.fail("该学员已退训,不能录入结果")
             continue
+        for field in FIELDS:
+            if field not in row.cells:
+                # A column the sheet does not have keeps what is recorded; a blank cell still clears.
+                setattr(data, field, getattr(enrollment, field))
         try:
             checked = check_result(session, data, on)
         except DomainError as error:

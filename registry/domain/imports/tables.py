@@ -50,6 +50,8 @@ class Preview:
     columns: list[Column]
     rows: list[Row]
     ignored_headers: list[str] = field(default_factory=list)
+    #: Keys of the known columns the sheet does not have (rows carry no cell for them).
+    absent: set[str] = field(default_factory=set)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -91,7 +93,8 @@ def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
         rows.append(Row(number=offset, cells=cells))
     if not rows:
         raise DomainError("表格中没有数据行", "file")
-    return Preview(columns=columns, rows=rows, ignored_headers=ignored)
+    absent = {column.key for column in columns} - {column.key for column in mapping.values()}
+    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=absent)
 
 
 def normalise_into(row: Row, key: str, label: str, function: Callable[[Any], Any]) -> Any:
