@@ -5,7 +5,9 @@ and name/ID comparisons are rate-limited per client (Flask-Limiter: memory, or R
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
@@ -125,8 +127,10 @@ def offline():
     ring = keyring()
     issuer = current_app.config["REGISTRY_ISSUER_NAME"]
     nacl = (Path(current_app.static_folder) / "vendor" / "tweetnacl" / "nacl.min.js").read_text()
+    revocations = verification.revocation_list(ring, issuer)
+    generated = datetime.fromisoformat(revocations["generated_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
     return render_template(
         "verify/offline.html", nacl=nacl, keys=published_keys(ring.public_keys(), ring.current_key_id(), issuer),
-        revocations=verification.revocation_list(ring, issuer),
+        revocations=revocations, list_generated=f"{generated:%Y-%m-%d %H:%M}",
     )
 
