@@ -306,3 +306,28 @@ def test_results_blank_cells_in_present_columns_still_clear(session):
     cleared = db.session.get(Enrollment, enrollment.id)
     assert (cleared.attended_hours, cleared.result, cleared.score, cleared.assessed_on) == (
         Decimal("60.0"), None, None, None)
+
+
+def test_known_people_need_only_name_and_document_new_people_need_everything(session):
+    known = factories.trainee("赵六明", hukou_type="rural")
+    other_known = factories.trainee("钱七", document_number=factories.id_number(date(1988, 8, 8)))
+    newcomer = factories.id_number(date(1995, 5, 5))
+    rows = [
+        ["赵 六明", known.document_number.lower()],  # spaces and a lower-case x are typing noise
+        ["钱八", other_known.document_number],
+        ["孙九", newcomer],
+        ["", known.document_number],
+    ]
+    batch, preview = batches.upload("enrolment", session, "名单.xlsx", xlsx(rows, ["姓名", "证件号码"], title=None),
+                                    context(session))
+    statuses = [row.status for row in preview.rows]
+    assert statuses == ["ready", "error", "error", "error"]
+    assert "系统中已有此人" in preview.rows[0].notes[0]
+    assert "钱*" in preview.rows[1].errors[0]
+    assert "户籍类型" in preview.rows[2].errors[0]  # a new person still needs every registration field
+    assert "姓名" in preview.rows[3].errors[0]
+    batches.confirm(batch.id, context(session))
+    enrolled = db.session.scalars(select(Enrollment.trainee_id).where(Enrollment.session_id == session.id)).all()
+    assert enrolled == [known.id]
+    db.session.refresh(known)
+    assert (known.name, known.hukou_type) == ("赵六明", "rural")  # the record is not changed by the sheet

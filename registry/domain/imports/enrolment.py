@@ -63,51 +63,71 @@ def _existing_trainees(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Trai
 
 
 def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
-    """Read and check every row against the rules and the records as they are now; change nothing."""
+    """Read and check every row against the rules and the records as they are now; change nothing.
+
+    A known document is that person (the typed name must agree), enrolled as registered, as the
+    one-by-one form does; only new people need every field a registration needs.
+    """
     if session.status not in ENROLLING_STATES:
         raise DomainError(f"班期已{session.status_name},不能再报名", "file")
     result = read_rows(COLUMNS, filename, content)
+    typed = [(row, _trainee_data(row)) for row in result.rows]
+    known = _existing_trainees({(data.document_type, data.document_number) for _, data in typed if data})
+    enrolled = set(db.session.scalars(select(Enrollment.trainee_id).where(Enrollment.session_id == session.id)))
     seen: dict[tuple[str, str], int] = {}
-    for row in result.rows:
-        data = _trainee_data(row)
+    for row, data in typed:
         if data is None:
             continue
-        try:
-            values, warnings = check_trainee(data)
-        except DomainError as error:
-            row.fail(f"「{LABELS.get(error.field, error.field or '')}」{error.message}" if error.field in LABELS
-                     else error.message)
+        trainee = known.get((data.document_type, data.document_number))
+        if trainee is not None:
+            values = _known_person(row, data, trainee)
+        else:
+            values = _new_person(row, data)
+        if values is None:
             continue
         key = (values["document_type"], values["document_number"])
         if key in seen:
             row.fail(f"「证件号码」与第 {seen[key]} 行重复")
             continue
         seen[key] = row.number
-        row.values = {**values, "tags": sorted(data.tags)}
-        row.notes.extend(warnings)
-    _match_known_people(session, result)
-    _apply_capacity(session, result)
-    return result
-
-
-def _match_known_people(session: TrainingSession, result: Preview) -> None:
-    """A known document is that person: the name must agree; one already in this session is skipped."""
-    candidates = [row for row in result.rows if row.status == "ready"]
-    known = _existing_trainees({(r.values["document_type"], r.values["document_number"]) for r in candidates})
-    enrolled = set(db.session.scalars(select(Enrollment.trainee_id).where(Enrollment.session_id == session.id)))
-    for row in candidates:
-        trainee = known.get((row.values["document_type"], row.values["document_number"]))
+        row.values = values
         if trainee is None:
             continue
-        if trainee.name != row.values["name"]:
-            row.fail(f"「姓名」与系统中该证件登记的姓名({mask_name(trainee.name)})不一致")
-            continue
-        row.values["trainee_id"] = trainee.id
         if trainee.id in enrolled:
             row.status = "unchanged"
             row.notes.append("已在本班期报名,不会重复导入")
         else:
-            row.notes.append("系统中已有此人,直接报名")
+            row.notes.append("系统中已有此人,直接报名(已登记的资料不会被表中内容修改)")
+    _apply_capacity(session, result)
+    return result
+
+
+def _same_name(typed: str, registered: str) -> bool:
+    return "".join((typed or "").split()) == "".join((registered or "").split())
+
+
+def _known_person(row: Row, data: TraineeData, trainee: Trainee) -> dict | None:
+    """A registered document: only the name is checked against the record, as in enrol_person."""
+    if not data.name:
+        row.fail("「姓名」请填写,须与系统中该证件登记的姓名一致")
+        return None
+    if not _same_name(data.name, trainee.name):
+        row.fail(f"「姓名」与系统中该证件登记的姓名({mask_name(trainee.name)})不一致")
+        return None
+    return {"document_type": trainee.document_type, "document_number": trainee.document_number,
+            "name": trainee.name, "trainee_id": trainee.id}
+
+
+def _new_person(row: Row, data: TraineeData) -> dict | None:
+    """A document not yet registered: every check a registration makes."""
+    try:
+        values, warnings = check_trainee(data)
+    except DomainError as error:
+        row.fail(f"「{LABELS.get(error.field, error.field or '')}」{error.message}" if error.field in LABELS
+                 else error.message)
+        return None
+    row.notes.extend(warnings)
+    return {**values, "tags": sorted(data.tags)}
 
 
 def _apply_capacity(session: TrainingSession, result: Preview) -> None:
