@@ -182,3 +182,16 @@ def test_published_keys_and_revocation_list(client, world):
     assert revocations["signature"] and revocations["generated_at"]
     page = client.get("/verify/offline").text
     assert "nacl" in page and second.number in page and "<link" not in page  # self-contained
+
+
+def test_pdf_downloads_and_a_missing_font_is_explained(client, world, app, monkeypatch):
+    first, _ = issue_all(world)
+    db.session.commit()
+    sign_in(client, "clerk")
+    single = client.get(f"/certificates/{first.id}.pdf")
+    assert single.status_code == 200 and single.data.startswith(b"%PDF")
+    whole = client.get(f"/certificates/session/{world['session'].id}.zip")
+    assert whole.mimetype == "application/zip" and whole.data.startswith(b"PK")
+    monkeypatch.setitem(app.config, "REGISTRY_CERTIFICATE_FONT", "/nonexistent/font.ttf")
+    response = client.get(f"/certificates/{first.id}.pdf", follow_redirects=True)
+    assert response.status_code == 200 and "证书字体文件不存在" in response.text

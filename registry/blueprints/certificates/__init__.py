@@ -9,6 +9,7 @@ from functools import partial
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from ...auth.permissions import (
     can_change_certificate_status,
@@ -93,8 +94,14 @@ def _pdf():
     return pdf
 
 
-def _font():
-    return _pdf().find_font(current_app.config.get("REGISTRY_CERTIFICATE_FONT"))
+def _font_or_flash():
+    """The certificate font, or None after telling the user what to fix (a missing font is no 500)."""
+    pdf = _pdf()
+    try:
+        return pdf.find_font(current_app.config.get("REGISTRY_CERTIFICATE_FONT"))
+    except pdf.CertificateFontError as error:
+        flash(str(error), "danger")
+        return None
 
 
 @bp.route("/<int:certificate_id>.pdf")
@@ -102,14 +109,18 @@ def _font():
 def download(certificate_id: int):
     """The certificate as a printable A4 PDF."""
     certificate = get_visible_or_404(Certificate, certificate_id)
+    font = _font_or_flash()
+    if font is None:
+        return redirect(url_for("certificates.detail", certificate_id=certificate.id))
     body = _pdf().certificate_pdf_bytes(certificate, code_for(certificate), current_app.config["REGISTRY_ISSUER_NAME"],
-                                     _font())
+                                        font)
     return _pdf_response([body], f"{certificate.number}.pdf", "application/pdf")
 
 
 def _session_certificates(session: TrainingSession) -> list[Certificate]:
     return list(db.session.scalars(
         select(Certificate).where(Certificate.session_id == session.id, Certificate.status != "revoked")
+        .options(selectinload(Certificate.trainee), selectinload(Certificate.base))
         .order_by(Certificate.number)
     ))
 
@@ -123,9 +134,12 @@ def download_session(session_id: int, kind: str):
     if not certificates:
         flash("本班期尚未发证。", "warning")
         return redirect(url_for("sessions.detail", session_id=session.id))
+    font = _font_or_flash()
+    if font is None:
+        return redirect(url_for("sessions.detail", session_id=session.id))
     issuer = current_app.config["REGISTRY_ISSUER_NAME"]
     codes = {c.id: code_for(c) for c in certificates}
-    arguments = (certificates, lambda c: codes[c.id], issuer, _font())
+    arguments = (certificates, lambda c: codes[c.id], issuer, font)
     if kind == "pdf":
         return _pdf_response(_pdf().stream_pdf(*arguments), f"{session.code}-certificates.pdf", "application/pdf")
     return _pdf_response(_pdf().stream_zip(*arguments), f"{session.code}-certificates.zip", "application/zip")
