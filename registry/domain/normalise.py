@@ -5,6 +5,7 @@ raises ValueError with a Chinese explanation. Unknown words are refused, not gue
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -32,13 +33,36 @@ def person_name(value: Any) -> str:
     return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", name)
 
 
+#: Below this a number cell holds every digit exactly (Excel keeps 15 significant digits).
+EXACT_NUMBER_LIMIT = 10**15
+LOST_DIGITS = ("证件号码所在单元格被表格软件存成了数字,末几位已丢失(如 4.40106E+17);"
+               "请把该列设为“文本”格式后重新填写完整号码")
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E[+-]?\d+$", re.IGNORECASE)
+
+
 def document_number(value: Any) -> str:
+    """A document number as typed; number cells are read back as their digits while that is exact.
+
+    An 8-digit 台胞证 or a digits-only passport stored as a number comes back whole; an 18-digit
+    居民身份证 stored as a number has lost its last digits (Excel keeps 15), so it is refused. Excel's
+    CSV export writes such cells as 4.40106E+17 (refused the same way) and whole numbers with a
+    trailing .0 (dropped).
+    """
+    if isinstance(value, bool):
+        value = str(value)
     if isinstance(value, float):
-        # Excel turned an 18-digit number into a float and lost its last digits.
-        raise ValueError("证件号码被表格软件存成了数字,末几位已丢失;请把该列设为“文本”后重新填写")
+        if not math.isfinite(value) or not value.is_integer() or value < 0:
+            raise ValueError(f"「{value}」不是证件号码")
+        if value >= EXACT_NUMBER_LIMIT:
+            raise ValueError(LOST_DIGITS)
+        value = int(value)
     if isinstance(value, int):
         value = str(value)
-    return normalise_code(text(value))
+    raw = text(value).replace(" ", "")
+    if _SCIENTIFIC.match(raw):
+        raise ValueError(LOST_DIGITS)
+    raw = re.sub(r"\.0+$", "", raw)
+    return normalise_code(raw)
 
 
 def _lookup(value: Any, table: dict[str, str], label: str, blank: str | None = None) -> str | None:

@@ -331,3 +331,19 @@ def test_known_people_need_only_name_and_document_new_people_need_everything(ses
     assert enrolled == [known.id]
     db.session.refresh(known)
     assert (known.name, known.hukou_type) == ("赵六明", "rural")  # the record is not changed by the sheet
+
+
+def test_document_numbers_as_excel_exports_and_stores_them(session):
+    number = factories.id_number(date(1990, 3, 17))
+    text = (f"姓名,证件类型,证件号码,户籍类型\n"
+            f"王五,身份证,{number}.0,城镇\n"
+            f"赵六,身份证,4.40106E+17,城镇\n")
+    _, preview = batches.upload("enrolment", session, "名单.csv", text.encode("gb18030"), context(session))
+    assert preview.rows[0].status == "ready" and preview.rows[0].values["document_number"] == number
+    assert "存成了数字" in preview.rows[1].errors[0] and "现为" not in preview.rows[1].errors[0]
+    # an 8-digit 台胞证 typed into a number cell comes back whole
+    content = xlsx([["林八", "台胞证", 12345678, "男", "1991-02-03", "城镇"]],
+                   ["姓名", "证件类型", "证件号码", "性别", "出生日期", "户籍类型"], title=None)
+    _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert preview.rows[0].status == "ready", preview.rows[0].errors
+    assert preview.rows[0].values["document_number"] == "12345678"

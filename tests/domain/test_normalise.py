@@ -1,0 +1,57 @@
+"""What a clerk means by a cell: numbers stored by Excel, CSV exports, full-width digits, dates, words."""
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from registry.domain import normalise
+from tests import factories
+
+ID = factories.id_number(date(1990, 3, 7))
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        (ID, ID),
+        (ID + ".0", ID),  # Excel's CSV export of a number cell
+        (ID + ".00", ID),
+        (" " + ID[:6] + " " + ID[6:] + " ", ID),
+        ("".join(chr(ord(c) + 0xFEE0) for c in ID), ID),  # full-width digits
+        ("44010619900307123x", "44010619900307123X"),  # lower-case x
+        (12345678.0, "12345678"),  # an 8-digit 台胞证 stored as a number
+        (987654321012.0, "987654321012"),  # a digits-only passport stored as a number
+        (12345678, "12345678"),
+        ("E12345678", "E12345678"),
+    ],
+)
+def test_document_numbers_as_typed(cell, expected):
+    assert normalise.document_number(cell) == expected
+
+
+@pytest.mark.parametrize("cell", [float(ID), 4.40106199001011e17, "4.40106E+17", "4.40106e17", " 4.40106199E+17 "])
+def test_document_numbers_stored_as_numbers_lost_their_last_digits(cell):
+    with pytest.raises(ValueError) as error:
+        normalise.document_number(cell)
+    message = str(error.value)
+    assert "存成了数字" in message and "末几位已丢失" in message and "文本" in message
+    assert "现为" not in message
+
+
+@pytest.mark.parametrize("cell", [12.5, float("nan"), -1.0])
+def test_number_cells_that_are_no_document_are_refused(cell):
+    with pytest.raises(ValueError):
+        normalise.document_number(cell)
+
+
+@pytest.mark.parametrize("cell", ["NaN", "nan", "inf", "-Infinity", "sNaN"])
+def test_non_finite_numbers_are_refused(cell):
+    with pytest.raises(ValueError) as error:
+        normalise.number(cell, "实到学时")
+    assert "实到学时" in str(error.value)
+
+
+@pytest.mark.parametrize("cell,expected", [("80", Decimal("80")), ("76学时", Decimal("76")), (80.5, Decimal("80.5")),
+                                           ("1,200", Decimal("1200")), ("", None), (None, None)])
+def test_numbers(cell, expected):
+    assert normalise.number(cell, "学时") == expected
