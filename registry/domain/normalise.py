@@ -87,7 +87,8 @@ DOCUMENT_TYPE_WORDS = _table({
     "foreign_permanent": ("外国人永久居留身份证", "外国人永久居留证", "永居证", "foreign_permanent"),
     "passport": ("护照", "外国护照", "passport"),
 })
-SEX_WORDS = _table({"M": ("男", "男性", "M", "MALE"), "F": ("女", "女性", "F", "FEMALE")})
+#: 1 and 2 are the GB/T 2261.1 codes (0 unknown and 9 unstated are refused: they say nothing).
+SEX_WORDS = _table({"M": ("男", "男性", "男士", "1", "M", "MALE"), "F": ("女", "女性", "女士", "2", "F", "FEMALE")})
 HUKOU_WORDS = _table({
     "urban": ("城镇", "城市", "城镇户口", "非农", "非农业", "非农业户口", "居民户口", "urban"),
     "rural": ("农村", "农业", "农村户口", "农业户口", "rural"),
@@ -153,6 +154,7 @@ def tags(value: Any) -> set[str]:
     return found
 
 
+_TIME_SUFFIX = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$", re.IGNORECASE)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
@@ -169,8 +171,9 @@ def a_date(value: Any, label: str = "日期") -> date | None:
         return value
     if isinstance(value, (int, float)) and 1 < value < 80000:
         return EXCEL_EPOCH + timedelta(days=int(value))
-    raw = text(value).replace(" ", "")
-    raw = re.sub(r"\s*(00:00(:00)?)$", "", raw)
+    # The time part first (CSV exports write 1990/3/7 0:00:00, ISO text 2024-01-02T00:00:00), then
+    # the spaces people type inside a date.
+    raw = _TIME_SUFFIX.sub("", text(value)).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         match = pattern.match(raw)
         if match:
@@ -178,7 +181,7 @@ def a_date(value: Any, label: str = "日期") -> date | None:
                 return date(*map(int, match.groups()))
             except ValueError:
                 break
-    raise ValueError(f"{label}「{raw}」不是有效日期,请写成 2024-01-31")
+    raise ValueError(f"{label}「{text(value)}」不是有效日期,请写成 2024-01-31")
 
 
 def number(value: Any, label: str) -> Decimal | None:

@@ -347,3 +347,14 @@ def test_document_numbers_as_excel_exports_and_stores_them(session):
     _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
     assert preview.rows[0].status == "ready", preview.rows[0].errors
     assert preview.rows[0].values["document_number"] == "12345678"
+
+
+def test_csv_export_date_times_and_sex_codes(session):
+    man, woman = factories.id_number(date(1990, 3, 7)), factories.id_number(date(1990, 3, 17), male=False)
+    text = ("姓名,证件号码,性别,出生日期,户籍类型\n"
+            f"王五,{man},1,1990/3/7 0:00:00,城镇\n"
+            f"李梅,{woman},女士,1990/3/17 0:00,农村\n")
+    _, preview = batches.upload("enrolment", session, "名单.csv", text.encode("utf-8-sig"), context(session))
+    assert [row.status for row in preview.rows] == ["ready", "ready"], [row.errors for row in preview.rows]
+    assert [(row.values["sex"], row.values["birth_date"]) for row in preview.rows] == [
+        ("M", date(1990, 3, 7)), ("F", date(1990, 3, 17))]

@@ -55,3 +55,49 @@ def test_non_finite_numbers_are_refused(cell):
                                            ("1,200", Decimal("1200")), ("", None), (None, None)])
 def test_numbers(cell, expected):
     assert normalise.number(cell, "学时") == expected
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        (datetime(1990, 3, 7, 0, 0), date(1990, 3, 7)),
+        (date(1990, 3, 7), date(1990, 3, 7)),
+        (32939, date(1990, 3, 7)),  # an Excel serial day number
+        (32939.0, date(1990, 3, 7)),
+        (32939.75, date(1990, 3, 7)),  # a serial with a time of day
+        ("1990/3/7 0:00:00", date(1990, 3, 7)),  # Excel's CSV export of a date cell
+        ("1990/3/17 0:00", date(1990, 3, 17)),
+        ("1990-03-07 08:30", date(1990, 3, 7)),
+        ("2024-01-02T00:00:00", date(2024, 1, 2)),
+        ("2024-01-02T00:00:00.000Z", date(2024, 1, 2)),
+        ("2024-01-02 00:00:00+08:00", date(2024, 1, 2)),
+        ("2024-1-2", date(2024, 1, 2)),
+        ("2024.1.2", date(2024, 1, 2)),
+        ("2024 年 1 月 2 日", date(2024, 1, 2)),
+        ("２０２４年１月２日", date(2024, 1, 2)),  # full-width digits
+        ("20240102", date(2024, 1, 2)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_as_people_and_programs_write_them(cell, expected):
+    assert normalise.a_date(cell, "出生日期") == expected
+
+
+@pytest.mark.parametrize("cell", ["2024-02-30", "1990/3/7 0:00:00 上午x", "明天", "2024-13-01T00:00:00"])
+def test_impossible_dates_are_refused_naming_the_field(cell):
+    with pytest.raises(ValueError) as error:
+        normalise.a_date(cell, "出生日期")
+    assert "出生日期" in str(error.value)
+
+
+@pytest.mark.parametrize("cell,expected", [("男", "M"), ("女性", "F"), ("男士", "M"), ("女士", "F"), ("1", "M"),
+                                           ("2", "F"), (1, "M"), (2.0, "F"), ("m", "M"), ("", None)])
+def test_sex_words_and_gb_t_2261_codes(cell, expected):
+    assert normalise.sex(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["0", "9", "3", "未知"])
+def test_sex_codes_that_say_nothing_are_refused(cell):
+    with pytest.raises(ValueError):
+        normalise.sex(cell)
