@@ -251,3 +251,41 @@ def test_lookup_tells_a_known_document_with_a_masked_name_only(client, clerk):
     client.post("/auth/logout")
     factories.login(client, "otherclerk")
     assert client.get(f"/sessions/{session.id}/lookup?document_number={known.document_number}").status_code == 404
+
+
+def results_sheet(rows, headers=("证件号码", "实到学时", "考核结果", "成绩", "考核日期", "考核类型")) -> io.BytesIO:
+    workbook = Workbook()
+    workbook.active.append(list(headers))
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_results_import_into_a_closed_session_confirms_without_a_spurious_error(client, running):
+    session, enrollments = running
+    client.post(f"/sessions/{session.id}/results", data=grid(enrollments))
+    db.session.expire_all()
+    db.session.get(TrainingSession, session.id).status = "closed"
+    db.session.commit()
+    client.post("/auth/logout")
+    factories.login(client, "districtstaff")
+    first = enrollments[0]
+    yesterday = today() - timedelta(days=1)
+    sheet = results_sheet([[first.trainee.document_number, 80, "合格", 66, yesterday, "职业技能等级认定"]])
+    response = client.post(f"/sessions/{session.id}/imports/results", data={"file": (sheet, "成绩.xlsx"),
+                           "reason": "复核更正"}, content_type="multipart/form-data")
+    preview_url = response.location
+    assert "reason=" in preview_url and "须填写原因" not in client.get(preview_url).text
+    batch_id = int(preview_url.split("/batch/")[1].split("?")[0])
+    # confirming without the reason is refused, and the preview comes back with the message once
+    refused = client.post(f"/sessions/{session.id}/imports/batch/{batch_id}/confirm", follow_redirects=True)
+    assert "须填写原因" in refused.text
+    done = client.post(f"/sessions/{session.id}/imports/batch/{batch_id}/confirm", data={"reason": "复核更正"},
+                       follow_redirects=True)
+    assert "已导入 1 行" in done.text and "须填写原因" not in done.text and "alert-danger" not in done.text
+    assert 'data-testid="batch-status">已导入<' in done.text
+    db.session.expire_all()
+    assert db.session.get(Enrollment, first.id).score == 66

@@ -155,11 +155,14 @@ def import_batch(session_id: int, batch_id: int):
     """The preview: every row ready, unchanged or wrong, with the reason per row and field."""
     session, batch = _batch(session_id, batch_id)
     reason = request.args.get("reason")
-    try:
-        preview = batches.reread(batch, _context(session, reason))
-    except DomainError as error:
-        preview = None
-        flash(error.message, "danger")
+    preview = None
+    if batch.status == "preview":
+        # A confirmed or discarded batch is shown from its counts: re-checking it against the records
+        # as they are now (and the reason a closed session asks for) means nothing any more.
+        try:
+            preview = batches.reread(batch, _context(session, reason))
+        except DomainError as error:
+            flash(error.message, "danger")
     return render_template(
         "sessions/import_preview.html", session=session, batch=batch, preview=preview,
         earlier=batches.earlier_import(batch), form=ConfirmForm(formdata=None, reason=reason),
@@ -171,10 +174,12 @@ def import_batch(session_id: int, batch_id: int):
 def confirm_import(session_id: int, batch_id: int):
     """Import the ready rows in one transaction; a failure changes nothing."""
     session, batch = _batch(session_id, batch_id)
+    batch_id = batch.id
     form = ConfirmForm()
+    reason = (form.reason.data or "").strip() or None
     if form.validate_on_submit():
         try:
-            batch, preview = batches.confirm(batch.id, _context(session, form.reason.data))
+            batch, preview = batches.confirm(batch_id, _context(session, reason))
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -182,7 +187,9 @@ def confirm_import(session_id: int, batch_id: int):
             db.session.commit()
             flash(f"已导入 {batch.ready_rows} 行;{batch.error_rows} 行有误未导入,{batch.unchanged_rows} 行无需导入。",
                   "success")
-    return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
+            return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch_id))
+    # Back to the preview with the reason typed, so it is checked with it again.
+    return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch_id, reason=reason))
 
 
 @bp.route("/<int:session_id>/imports/batch/<int:batch_id>/discard", methods=["POST"])
