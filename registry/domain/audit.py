@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import JSON, DateTime, Integer, String, Text, event, inspect
@@ -136,6 +136,65 @@ def _row(obj: Any, action: str, changes: dict, actor: Actor, reason: str | None)
         "changes": changes,
         "reason": reason,
     }
+
+
+def _bulk_context(session, model: type, reason: str | None) -> tuple[dict, list[str], frozenset]:
+    """What every row of one bulk write shares: actor, time, table, reason; the key and redacted attributes."""
+    actor = current_actor()
+    common = {
+        "occurred_at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_name": actor.name,
+        "remote_addr": actor.remote_addr,
+        "entity_type": model.__tablename__,
+        "reason": reason if reason is not None else session.info.get("audit_reason"),
+    }
+    mapper = inspect(model)
+    keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
+    return common, keys, getattr(model, "__audit_redact__", frozenset())
+
+
+def _shown(values: dict, redact: frozenset) -> dict:
+    return {key: REDACTED if key in redact and value is not None else _json_value(value)
+            for key, value in values.items()}
+
+
+def record_inserts(session, model: type, rows: Sequence[dict], ids: Sequence[Any] | None = None,
+                   reason: str | None = None) -> None:
+    """Log rows inserted with Core (``insert()`` executemany), which the after_flush hook never sees.
+
+    ``rows`` are the values given to the insert and ``ids`` the primary keys its RETURNING gave, in
+    the same order (leave ``ids`` out when the key is in the rows, e.g. a composite key). One
+    'insert' audit row each, shaped as the hook writes them, with the current actor and reason, in
+    one executemany.
+    """
+    if not rows:
+        return
+    common, keys, redact = _bulk_context(session, model, reason)
+    if ids is not None and len(ids) != len(rows):
+        raise ValueError("record_inserts: one id per inserted row")
+    audit_rows = []
+    for index, values in enumerate(rows):
+        after = _shown(values, redact)
+        if ids is not None:
+            after[keys[0]] = _json_value(ids[index])
+        entity_id = "/".join(str(after[key]) for key in keys)
+        audit_rows.append({**common, "entity_id": entity_id, "action": "insert", "changes": {"after": after}})
+    session.connection().execute(AuditLog.__table__.insert(), audit_rows)
+
+
+def record_updates(session, model: type, changes: Sequence[tuple[Any, dict, dict]],
+                   reason: str | None = None) -> None:
+    """Log rows updated in bulk by primary key: ``changes`` holds (id, before, after) with only changed columns."""
+    if not changes:
+        return
+    common, _, redact = _bulk_context(session, model, reason)
+    audit_rows = [
+        {**common, "entity_id": str(key), "action": "update",
+         "changes": {"before": _shown(before, redact), "after": _shown(after, redact)}}
+        for key, before, after in changes
+    ]
+    session.connection().execute(AuditLog.__table__.insert(), audit_rows)
 
 
 def _note_old_value(target, value, oldvalue, initiator) -> None:

@@ -358,3 +358,70 @@ def test_csv_export_date_times_and_sex_codes(session):
     assert [row.status for row in preview.rows] == ["ready", "ready"], [row.errors for row in preview.rows]
     assert [(row.values["sex"], row.values["birth_date"]) for row in preview.rows] == [
         ("M", date(1990, 3, 7)), ("F", date(1990, 3, 17))]
+
+
+def audit_rows(entity_type: str, action: str) -> list:
+    from registry.domain.audit import AuditLog
+
+    return db.session.scalars(
+        select(AuditLog).where(AuditLog.entity_type == entity_type, AuditLog.action == action).order_by(AuditLog.id)
+    ).all()
+
+
+def test_enrolment_import_logs_every_record_it_inserts(session):
+    from registry.domain import audit
+
+    known = factories.trainee("赵六明")
+    before = {kind: len(audit_rows(kind, "insert")) for kind in ("trainees", "trainee_tags", "enrollments")}
+    rows = [[i, f"学员{'甲乙丙'[i]}", "身份证", factories.id_number(date(1991, 4, i + 1)), "", "", "13800138000", "城镇",
+             "", "退役军人" if i == 0 else ""] for i in range(3)]
+    rows.append([4, "赵六明", "身份证", known.document_number, "", "", "", "", "", ""])
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    audit.set_actor_provider(lambda: audit.Actor(42, "clerk", "10.0.0.1"))
+    try:
+        batch, _ = batches.confirm(batch.id, context(session))
+    finally:
+        audit.set_actor_provider(lambda: None)
+    db.session.commit()
+    trainees = audit_rows("trainees", "insert")[before["trainees"]:]
+    enrollments = audit_rows("enrollments", "insert")[before["enrollments"]:]
+    tags = audit_rows("trainee_tags", "insert")[before["trainee_tags"]:]
+    assert sorted(int(r.entity_id) for r in trainees) == sorted(batch.affected_ids["trainees"]) and len(trainees) == 3
+    assert sorted(int(r.entity_id) for r in enrollments) == sorted(batch.affected_ids["enrollments"])
+    assert len(enrollments) == 4
+    assert [r.entity_id for r in tags] == [f"{batch.affected_ids['trainees'][0]}/veteran"]
+    first = next(r for r in trainees if int(r.entity_id) == batch.affected_ids["trainees"][0])
+    assert first.changes["after"]["name"] == "学员甲" and first.changes["after"]["birth_date"] == "1991-04-01"
+    assert first.changes["after"]["id"] == batch.affected_ids["trainees"][0]
+    assert {(r.actor_id, r.actor_name, r.remote_addr) for r in trainees + enrollments + tags} == {
+        (42, "clerk", "10.0.0.1")}
+    known_enrollment = next(r for r in enrollments if r.changes["after"]["trainee_id"] == known.id)
+    assert known_enrollment.changes["after"]["session_id"] == session.id
+
+
+def test_results_import_logs_each_change_with_its_before_and_after(session):
+    running_session(session)
+    people = [factories.trainee(f"学员{'甲乙'[i]}", document_number=factories.id_number(date(1991, 5, i + 1)))
+              for i in range(2)]
+    enrollments = [factories.enrollment(session, person, result=None, hours="80") for person in people]
+    db.session.commit()
+    before = len(audit_rows("enrollments", "update"))
+    yesterday = today() - timedelta(days=1)
+    rows = [[people[0].document_number, 80, "合格", 90, yesterday, "职业技能等级认定"],
+            [people[1].document_number, 80]]  # unchanged: blank cells where nothing was recorded
+    headers = ["证件号码", "实到学时", "考核结果", "成绩", "考核日期", "考核类型"]
+    batch, _ = batches.upload("results", session, "成绩.xlsx", xlsx(rows, headers, title=None), context(session))
+    batch, _ = batches.confirm(batch.id, context(session))
+    db.session.commit()
+    assert batch.affected_ids["enrollments"] == [enrollments[0].id]
+    logged = audit_rows("enrollments", "update")[before:]
+    assert [r.entity_id for r in logged] == [str(enrollments[0].id)]
+    assert logged[0].changes == {
+        "before": {"result": None, "score": None, "assessed_on": None, "assessment_type": None},
+        "after": {"result": "passed", "score": "90.0", "assessed_on": yesterday.isoformat(),
+                  "assessment_type": "skill_level"},
+    }
+    db.session.expire_all()
+    saved = db.session.get(Enrollment, enrollments[0].id)
+    assert (saved.result, saved.score, saved.assessed_on) == ("passed", Decimal("90.0"), yesterday)
+    assert saved.updated_at >= saved.created_at

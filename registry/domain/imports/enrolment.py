@@ -7,6 +7,7 @@ from sqlalchemy import insert, select, tuple_
 
 from ...extensions import db
 from .. import normalise
+from ..audit import record_inserts
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
@@ -143,7 +144,10 @@ class Imported:
 
 
 def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
-    """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's)."""
+    """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's).
+
+    Core inserts pass the audit log's flush hook by, so each is logged with record_inserts.
+    """
     rows = result.ready
     new_rows = [row for row in rows if "trainee_id" not in row.values]
     trainee_ids: list[int] = []
@@ -156,13 +160,17 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         for row, trainee_id in zip(new_rows, inserted):
             row.values["trainee_id"] = trainee_id
         trainee_ids = list(inserted)
+        record_inserts(db.session, Trainee, records, trainee_ids)
         tags = [{"trainee_id": row.values["trainee_id"], "tag": tag} for row in new_rows for tag in row.values["tags"]]
         if tags:
             db.session.execute(insert(TraineeTag), tags)
+            record_inserts(db.session, TraineeTag, tags)
     enrollment_ids: list[int] = []
     if rows:
+        enrollments = [{"session_id": session.id, "trainee_id": row.values["trainee_id"], "status": "enrolled"}
+                       for row in rows]
         enrollment_ids = list(db.session.execute(
-            insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True),
-            [{"session_id": session.id, "trainee_id": row.values["trainee_id"], "status": "enrolled"} for row in rows],
+            insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True), enrollments,
         ).scalars().all())
+        record_inserts(db.session, Enrollment, enrollments, enrollment_ids)
     return Imported(trainee_ids, enrollment_ids)

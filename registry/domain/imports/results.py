@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...extensions import db
 from .. import normalise
+from ..audit import record_updates, set_reason
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee
 from ..training.models import Enrollment, TrainingSession
-from ..training.operations import ResultData, check_can_change_records, check_result, record_result
+from ..training.operations import ResultData, check_can_change_records, check_result
 from .tables import Column, Preview, Row, normalise_into, read_rows
 
 COLUMNS = [
@@ -95,10 +96,26 @@ def preview(session: TrainingSession, filename: str, content: bytes, on: date, b
 
 
 def confirm(session: TrainingSession, result: Preview, on: date, by_bureau: bool, reason: str | None) -> list[int]:
-    """Record every ready row through the same operation the grid uses."""
-    changed = []
+    """Record every ready row (checked by the preview just re-run): one bulk UPDATE by primary key, logged.
+
+    The rows passed the same checks record_result makes (check_result, withdrawn, the session's
+    state and reason); the bulk update bypasses the audit hook, so record_updates logs each change.
+    """
+    check_can_change_records(session, by_bureau, reason)
+    reason = (reason or "").strip() or None
+    if reason:
+        set_reason(db.session, reason)  # also on the batch's own audit row
+    updates, changes = [], []
     for row in result.ready:
-        enrollment = db.session.get(Enrollment, row.values["enrollment_id"])
-        record_result(enrollment, ResultData(**{f: row.values[f] for f in FIELDS}), on, by_bureau, reason)
-        changed.append(enrollment.id)
-    return changed
+        enrollment = db.session.get(Enrollment, row.values["enrollment_id"])  # loaded by the preview
+        before = {f: getattr(enrollment, f) for f in FIELDS if getattr(enrollment, f) != row.values[f]}
+        if not before:
+            continue
+        updates.append({"id": enrollment.id, **{f: row.values[f] for f in FIELDS}})
+        changes.append((enrollment.id, before, {f: row.values[f] for f in before}))
+    if updates:
+        db.session.execute(update(Enrollment), updates)
+        record_updates(db.session, Enrollment, changes, reason)
+        for key, _, _ in changes:
+            db.session.expire(db.session.get(Enrollment, key))
+    return [key for key, _, _ in changes]
