@@ -368,7 +368,7 @@ def audit_rows(entity_type: str, action: str) -> list:
     ).all()
 
 
-def test_enrolment_import_logs_every_record_it_inserts(session):
+def test_enrolment_import_logs_every_record_it_inserts(session, monkeypatch):
     from registry.domain import audit
 
     known = factories.trainee("赵六明")
@@ -377,11 +377,8 @@ def test_enrolment_import_logs_every_record_it_inserts(session):
              "", "退役军人" if i == 0 else ""] for i in range(3)]
     rows.append([4, "赵六明", "身份证", known.document_number, "", "", "", "", "", ""])
     batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
-    audit.set_actor_provider(lambda: audit.Actor(42, "clerk", "10.0.0.1"))
-    try:
-        batch, _ = batches.confirm(batch.id, context(session))
-    finally:
-        audit.set_actor_provider(lambda: None)
+    monkeypatch.setattr(audit, "_actor_provider", lambda: audit.Actor(42, "clerk", "10.0.0.1"))
+    batch, _ = batches.confirm(batch.id, context(session))
     db.session.commit()
     trainees = audit_rows("trainees", "insert")[before["trainees"]:]
     enrollments = audit_rows("enrollments", "insert")[before["enrollments"]:]
