@@ -13,6 +13,19 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(keys_group)
     app.cli.add_command(verify_qr_command)
+    app.cli.add_command(purge_imports_command)
+
+
+@click.command("purge-imports")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(min=0),
+              help="Discard spreadsheet previews not confirmed within this many days.")
+def purge_imports_command(days: int) -> None:
+    """Discard old unconfirmed spreadsheet uploads and delete their files (personal data); run daily."""
+    from .domain.imports.batches import purge_previews
+
+    count = purge_previews(days)
+    db.session.commit()
+    click.echo(f"已放弃 {count} 个超过 {days} 天未确认的上传批次,并删除其文件。")
 
 
 @click.command("seed-demo")

@@ -289,3 +289,17 @@ def test_results_import_into_a_closed_session_confirms_without_a_spurious_error(
     assert 'data-testid="batch-status">已导入<' in done.text
     db.session.expire_all()
     assert db.session.get(Enrollment, first.id).score == 66
+
+
+def test_a_confirmed_batch_has_no_file_to_download(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    good = [["学员甲", factories.id_number(date(1993, 1, 1)), "城镇"], ["错号码", "440106199001010000", "城镇"]]
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (spreadsheet(good), "名单.xlsx")}, content_type="multipart/form-data")
+    batch_url = response.location.split("?")[0]
+    client.post(batch_url + "/confirm")
+    page = client.get(batch_url).text
+    assert "上传的文件已删除" in page and 'data-testid="ready-count">1<' in page
+    errors = client.get(batch_url + "/errors.xlsx", follow_redirects=True)
+    assert errors.mimetype == "text/html" and "文件已删除" in errors.text

@@ -422,3 +422,50 @@ def test_results_import_logs_each_change_with_its_before_and_after(session):
     saved = db.session.get(Enrollment, enrollments[0].id)
     assert (saved.result, saved.score, saved.assessed_on) == ("passed", Decimal("90.0"), yesterday)
     assert saved.updated_at >= saved.created_at
+
+
+def test_the_file_is_deleted_once_a_batch_is_confirmed_or_discarded(session):
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1992, 6, 1)), "", "", "", "城镇", "", ""]]
+    content = xlsx(rows)
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", content, context(session))
+    assert batch.content == content
+    batch, _ = batches.confirm(batch.id, context(session))
+    db.session.commit()
+    db.session.expire_all()
+    confirmed = db.session.get(ImportBatch, batch.id)
+    assert confirmed.content == b"" and confirmed.sha256 and confirmed.status == "confirmed"
+    again, _ = batches.upload("enrolment", session, "a.xlsx", content, context(session))
+    assert batches.earlier_import(again).id == batch.id  # the same file is still recognised
+    discarded = batches.discard(again.id)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, discarded.id).content == b""
+
+
+def test_purge_imports_discards_old_previews_and_deletes_their_files(app, session):
+    from registry.domain.audit import AuditLog
+    from registry.domain.common import utcnow
+
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1992, 7, 1)), "", "", "", "城镇", "", ""]]
+    old, _ = batches.upload("enrolment", session, "old.xlsx", xlsx(rows), context(session))
+    recent, _ = batches.upload("enrolment", session, "new.xlsx", xlsx(rows), context(session))
+    confirmed, _ = batches.upload("enrolment", session, "done.xlsx", xlsx(rows), context(session))
+    batches.confirm(confirmed.id, context(session))
+    old.created_at = utcnow() - timedelta(days=8)
+    confirmed.created_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge-imports"])
+    assert result.exit_code == 0 and "1 个" in result.output
+    db.session.expire_all()
+    assert (db.session.get(ImportBatch, old.id).status, db.session.get(ImportBatch, old.id).content) == ("discarded", b"")
+    assert db.session.get(ImportBatch, recent.id).status == "preview"
+    assert db.session.get(ImportBatch, recent.id).content != b""
+    assert db.session.get(ImportBatch, confirmed.id).status == "confirmed"
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "import_batches",
+                                                       AuditLog.entity_id == str(old.id)).order_by(AuditLog.id)).all()
+    assert logged[-1].action == "update" and logged[-1].changes["after"]["status"] == "discarded"
+    assert logged[-1].changes["after"]["content"] == "******" and "7 天" in logged[-1].reason
+    result = app.test_cli_runner().invoke(args=["purge-imports", "--days", "0"])
+    assert result.exit_code == 0 and "1 个" in result.output
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, recent.id).status == "discarded"

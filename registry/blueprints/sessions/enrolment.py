@@ -206,6 +206,9 @@ def discard_import(session_id: int, batch_id: int):
 def import_errors(session_id: int, batch_id: int):
     """The wrong rows with an error column, ready to fix and upload again."""
     session, batch = _batch(session_id, batch_id)
+    if batch.status != "preview":
+        flash(f"该批次{batch.status_name},上传的文件已删除;请改正后重新上传。", "warning")
+        return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
     try:
         preview = batches.reread(batch, _context(session, request.args.get("reason")))
     except DomainError as error:

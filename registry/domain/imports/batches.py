@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...extensions import db
+from ..audit import record_updates
 from ..common import today, utcnow
 from ..errors import DomainError
 from ..spreadsheets import workbook_bytes
@@ -97,6 +98,7 @@ def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
     batch.status = "confirmed"
     batch.confirmed_at = utcnow()
     batch.affected_ids = affected
+    _forget_file(batch)
     db.session.flush()
     return batch, preview
 
@@ -104,8 +106,37 @@ def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
 def discard(batch_id: int) -> ImportBatch:
     batch = _lock(batch_id)
     batch.status = "discarded"
+    _forget_file(batch)
     db.session.flush()
     return batch
+
+
+def _forget_file(batch: ImportBatch) -> None:
+    """PIPL: the file is kept only while it awaits a decision; its SHA-256 still recognises it later."""
+    batch.content = b""
+
+
+def purge_previews(days: int, now: datetime | None = None) -> int:
+    """Discard the previews nobody confirmed within ``days`` days, deleting their files; return how many.
+
+    One UPDATE ... RETURNING (no file is loaded to be cleared), logged with record_updates.
+    """
+    if days < 0:
+        raise DomainError("天数不能为负数")
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    stale = db.session.scalars(
+        update(ImportBatch).where(ImportBatch.status == "preview", ImportBatch.created_at < cutoff)
+        .values(status="discarded", content=b"").returning(ImportBatch.id)
+        .execution_options(synchronize_session="fetch")
+    ).all()
+    record_updates(
+        db.session, ImportBatch,
+        [(batch_id, {"status": "preview", "content": "file"}, {"status": "discarded", "content": ""})
+         for batch_id in sorted(stale)],
+        reason=f"超过 {days} 天未确认,自动放弃并删除上传的文件",
+    )
+    db.session.flush()
+    return len(stale)
 
 
 def error_workbook(preview: Preview) -> bytes:
