@@ -42,6 +42,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Safe with WAL (a crash loses at most the last commits, never the database), far fewer fsyncs.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -56,11 +56,16 @@ def public_view(verdict: verification.Verdict) -> dict:
     return data
 
 
-def _answer(verdict, template: str, status: int = 200, **context):
-    data = public_view(verdict)
-    if wants_json():
-        return jsonify(data), status
-    return render_template(template, data=data, verdict=verdict, **context), status
+def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None) -> None:
+    """End the read transaction, then write the event in one that starts with the write.
+
+    On SQLite a read transaction that turns into a write fails at once when another worker wrote in
+    between ("database is locked"); starting with the write waits for the lock instead.
+    """
+    certificate_id = verdict.certificate.id if verdict.certificate is not None else None
+    db.session.rollback()
+    verification.log_verification(certificate_id, channel, outcome or verdict.outcome, request.remote_addr)
+    db.session.commit()
 
 
 @bp.route("/C/<number>/<fields>", methods=["GET"])
@@ -68,11 +73,13 @@ def _answer(verdict, template: str, status: int = 200, **context):
 def scanned(number: str, fields: str):
     """What a scanned QR code opens: genuine and valid, revoked, expired, unknown or altered."""
     verdict = verification.verify_code(number, fields, keyring(), today())
-    verification.log_verification(verdict.certificate, "api" if wants_json() else "qr", verdict.outcome,
-                                  request.remote_addr)
-    db.session.commit()
-    return _answer(verdict, "verify/result.html", match_form=MatchForm(formdata=None),
-                   match_url=url_for("verify.match", number=number.upper(), fields=fields))
+    data = public_view(verdict)
+    json_wanted = wants_json()
+    _log(verdict, "api" if json_wanted else "qr")
+    if json_wanted:
+        return jsonify(data)
+    return render_template("verify/result.html", data=data, match_form=MatchForm(formdata=None),
+                           match_url=url_for("verify.match", number=number.upper(), fields=fields))
 
 
 @bp.route("/C/<number>/<fields>/match", methods=["POST"])
@@ -80,17 +87,16 @@ def scanned(number: str, fields: str):
 def match(number: str, fields: str):
     """Compare what the viewer reads on the paper with the record: only 相符 or 不相符."""
     verdict = verification.verify_code(number, fields, keyring(), today())
+    data = public_view(verdict)
     form = MatchForm()
     result = None
     if verdict.certificate is not None and form.validate_on_submit():
         result = verification.holder_matches(verdict.certificate, form.typed.data)
-        verification.log_verification(verdict.certificate, "match", "valid" if result else "altered",
-                                      request.remote_addr)
-        db.session.commit()
+        _log(verdict, "match", "valid" if result else "altered")
     if wants_json():
         return jsonify({"matches": result}), 200 if result is not None else 400
-    return render_template("verify/result.html", data=public_view(verdict), verdict=verdict, match_form=form,
-                           match_result=result, match_url=url_for("verify.match", number=number, fields=fields))
+    return render_template("verify/result.html", data=data, match_form=form, match_result=result,
+                           match_url=url_for("verify.match", number=number, fields=fields))
 
 
 @bp.route("/verify/", methods=["GET", "POST"])
@@ -98,15 +104,14 @@ def match(number: str, fields: str):
 def lookup():
     """Certificate number and full name together, like the national certificate lookup."""
     form = LookupForm()
-    verdict = None
+    verdict = data = None
     if form.validate_on_submit():
         verdict = verification.lookup(form.number.data, form.name.data, today())
-        verification.log_verification(verdict.certificate, "lookup", verdict.outcome, request.remote_addr)
-        db.session.commit()
+        data = public_view(verdict)
+        _log(verdict, "lookup")
         if wants_json():
-            return jsonify(public_view(verdict))
-    return render_template("verify/lookup.html", form=form, verdict=verdict,
-                           data=public_view(verdict) if verdict else None)
+            return jsonify(data)
+    return render_template("verify/lookup.html", form=form, verdict=verdict, data=data)
 
 
 @bp.route("/verify/keys.json")
