@@ -10,6 +10,7 @@ from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.trainees.operations import TraineeData
 from registry.domain.training import operations as ops
+from registry.domain.training.models import TrainingSession
 from registry.extensions import db
 from tests import factories
 
@@ -235,3 +236,61 @@ def test_absent_clears_the_score(running):
     enrollment, _, _ = ops.enrol_person(running, person_data())
     ops.record_result(enrollment, ops.ResultData("10", "absent", "50", today() - timedelta(days=1), None))
     assert enrollment.score is None and enrollment.attended_hours == Decimal("10.0")
+
+
+@pytest.fixture
+def statements():
+    """The SQL this test sends, in order."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        sent.append(" ".join(statement.split()).upper())
+
+    event.listen(Engine, "before_cursor_execute", note)
+    yield sent
+    event.remove(Engine, "before_cursor_execute", note)
+
+
+def _lock_before_count(sent: list[str], engine_name: str) -> None:
+    lock = next(i for i, s in enumerate(sent) if s.startswith("SELECT TRAINING_SESSIONS.ID")
+                and "WHERE TRAINING_SESSIONS.ID =" in s)
+    count = next(i for i, s in enumerate(sent) if "COUNT(ENROLLMENTS.ID)" in s)
+    assert lock < count
+    if engine_name == "postgresql":
+        assert sent[lock].endswith("FOR UPDATE")
+
+
+def test_enrolment_locks_the_session_row_before_counting_places(base, statements, engine_name):
+    session = ops.create_session(base, plan(capacity=2))
+    db.session.flush()
+    statements.clear()
+    ops.enrol_person(session, person_data())
+    _lock_before_count(statements, engine_name)
+
+
+def test_import_confirm_locks_the_session_row_before_counting_places(base, statements, engine_name):
+    from registry.domain.imports import batches
+    from tests.domain.test_imports import xlsx
+
+    session = ops.create_session(base, plan(capacity=2))
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1990, 5, 1)), "", "", "", "城镇", "", ""]]
+    context = batches.Context(user_id=None, registered_base_id=base.id)
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context)
+    db.session.flush()
+    statements.clear()
+    batches.confirm(batch.id, context)
+    _lock_before_count(statements, engine_name)
+
+
+def test_the_lock_reads_the_session_again(base):
+    """What another clerk committed before the lock was granted (here: a smaller capacity) is what counts."""
+    session = ops.create_session(base, plan(capacity=2))
+    ops.enrol_person(session, person_data())
+    db.session.flush()
+    db.session.execute(TrainingSession.__table__.update().where(TrainingSession.id == session.id).values(capacity=1))
+    with pytest.raises(DomainError) as error:
+        ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
+    assert "剩余 0 个名额" in error.value.message and session.capacity == 1

@@ -13,6 +13,7 @@ from ..common import today, utcnow
 from ..errors import DomainError
 from ..spreadsheets import workbook_bytes
 from ..training.models import TrainingSession
+from ..training.operations import lock_session
 from . import enrolment, results
 from .models import ImportBatch
 from .tables import Column, Preview, error_rows
@@ -86,6 +87,8 @@ def _lock(batch_id: int) -> ImportBatch:
 def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
     """Import the ready rows, checked again against the records as they are now, all or nothing."""
     batch = _lock(batch_id)
+    if batch.kind == "enrolment":
+        lock_session(batch.session)  # before the preview counts the places left
     preview = reread(batch, context)
     session = batch.session
     if batch.kind == "enrolment":

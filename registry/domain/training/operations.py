@@ -185,7 +185,17 @@ def move_session(session: TrainingSession, target: str, on: date | None = None) 
     return session
 
 
+def lock_session(session: TrainingSession) -> TrainingSession:
+    """Lock the session's row until commit, and re-read it: two clerks enrolling at once take turns,
+    so the second counts the first's enrollments (PostgreSQL; SQLite locks the whole file on write)."""
+    return db.session.scalars(
+        select(TrainingSession).where(TrainingSession.id == session.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def check_can_enrol(session: TrainingSession, adding: int = 1) -> None:
+    lock_session(session)
     if session.status not in ENROLLING_STATES:
         raise DomainError(f"班期已{session.status_name},不能再报名")
     remaining = session.capacity - active_count(session)
