@@ -303,3 +303,19 @@ def test_a_confirmed_batch_has_no_file_to_download(client, clerk):
     assert "上传的文件已删除" in page and 'data-testid="ready-count">1<' in page
     errors = client.get(batch_url + "/errors.xlsx", follow_redirects=True)
     assert errors.mimetype == "text/html" and "文件已删除" in errors.text
+
+
+@pytest.mark.parametrize("status", ["completed", "closed"])
+def test_no_enrolment_form_where_enrolment_is_refused(client, clerk, status):
+    session = make_session(clerk, status=status, start_date=today() - timedelta(days=30))
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}").text
+    assert f"/sessions/{session.id}/enrol\"" not in page and "表格批量报名" not in page
+    assert 'data-testid="enrolment-closed"' in page and "不能再报名" in page
+
+
+def test_the_enrolment_form_is_there_while_enrolling(client, clerk):
+    session = make_session(clerk, status="open")
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}").text
+    assert f"/sessions/{session.id}/enrol\"" in page and 'data-testid="enrolment-closed"' not in page

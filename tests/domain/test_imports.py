@@ -457,7 +457,8 @@ def test_purge_imports_discards_old_previews_and_deletes_their_files(app, sessio
     result = app.test_cli_runner().invoke(args=["purge-imports"])
     assert result.exit_code == 0 and "1 个" in result.output
     db.session.expire_all()
-    assert (db.session.get(ImportBatch, old.id).status, db.session.get(ImportBatch, old.id).content) == ("discarded", b"")
+    purged = db.session.get(ImportBatch, old.id)
+    assert (purged.status, purged.content) == ("discarded", b"")
     assert db.session.get(ImportBatch, recent.id).status == "preview"
     assert db.session.get(ImportBatch, recent.id).content != b""
     assert db.session.get(ImportBatch, confirmed.id).status == "confirmed"
@@ -469,3 +470,13 @@ def test_purge_imports_discards_old_previews_and_deletes_their_files(app, sessio
     assert result.exit_code == 0 and "1 个" in result.output
     db.session.expire_all()
     assert db.session.get(ImportBatch, recent.id).status == "discarded"
+
+
+def test_a_withdrawn_trainee_in_an_enrolment_sheet_is_told_when_they_left(session):
+    person = factories.trainee("周十一")
+    enrollment = factories.enrollment(session, person, result=None, hours=None)
+    ops.withdraw(enrollment, today(), "家中有事")
+    _, preview = batches.upload("enrolment", session, "a.xlsx", xlsx([["周十一", person.document_number]],
+                                                                      ["姓名", "证件号码"], title=None), context(session))
+    assert preview.rows[0].status == "error"
+    assert f"已于 {today():%Y-%m-%d} 退出本班期" in preview.rows[0].errors[0]

@@ -294,3 +294,15 @@ def test_the_lock_reads_the_session_again(base):
     with pytest.raises(DomainError) as error:
         ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
     assert "剩余 0 个名额" in error.value.message and session.capacity == 1
+
+
+def test_a_withdrawn_trainee_is_told_when_they_left_not_that_they_are_enrolled(base):
+    session = ops.create_session(base, plan(capacity=3))
+    data = person_data()
+    enrollment, _, _ = ops.enrol_person(session, data)
+    ops.withdraw(enrollment, today() - timedelta(days=2), "找到工作")
+    with pytest.raises(DomainError) as error:
+        ops.enrol_person(session, data)
+    message = error.value.message
+    assert "已在本班期报名" not in message
+    assert f"已于 {today() - timedelta(days=2):%Y-%m-%d} 退出本班期" in message and error.value.field == "document_number"

@@ -13,7 +13,7 @@ from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
 from ..trainees.operations import TraineeData, check_trainee
 from ..training.models import Enrollment, TrainingSession
-from ..training.operations import ENROLLING_STATES, active_count
+from ..training.operations import ENROLLING_STATES, active_count, withdrawn_note
 from .tables import Column, Preview, Row, normalise_into, read_rows
 
 COLUMNS = [
@@ -74,7 +74,10 @@ def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
     result = read_rows(COLUMNS, filename, content)
     typed = [(row, _trainee_data(row)) for row in result.rows]
     known = _existing_trainees({(data.document_type, data.document_number) for _, data in typed if data})
-    enrolled = set(db.session.scalars(select(Enrollment.trainee_id).where(Enrollment.session_id == session.id)))
+    # trainee id → (status, withdrawn on) of everyone already on this session's roster
+    roster = select(Enrollment.trainee_id, Enrollment.status, Enrollment.withdrawn_on).where(
+        Enrollment.session_id == session.id)
+    enrolled = {trainee_id: (status, withdrawn_on) for trainee_id, status, withdrawn_on in db.session.execute(roster)}
     seen: dict[tuple[str, str], int] = {}
     for row, data in typed:
         if data is None:
@@ -94,7 +97,10 @@ def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
         row.values = values
         if trainee is None:
             continue
-        if trainee.id in enrolled:
+        status, withdrawn_on = enrolled.get(trainee.id, (None, None))
+        if status == "withdrawn":
+            row.fail(f"该学员{withdrawn_note(withdrawn_on)},不能再次报名本班期")
+        elif status is not None:
             row.status = "unchanged"
             row.notes.append("已在本班期报名,不会重复导入")
         else:

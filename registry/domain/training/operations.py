@@ -203,12 +203,21 @@ def check_can_enrol(session: TrainingSession, adding: int = 1) -> None:
         raise DomainError(f"班期容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额")
 
 
+def withdrawn_note(withdrawn_on: date | None) -> str:
+    """已于 2026-03-02 退出本班期(退训), the date when known."""
+    on = f"已于 {withdrawn_on:%Y-%m-%d} " if withdrawn_on else "已"
+    return f"{on}退出本班期(退训)"
+
+
 def enrol(session: TrainingSession, trainee: Trainee) -> Enrollment:
     """Enrol a trainee; the same person cannot be enrolled twice in one session."""
     existing = db.session.scalar(
         select(Enrollment).where(Enrollment.session_id == session.id, Enrollment.trainee_id == trainee.id)
     )
     if existing is not None:
+        if existing.status == "withdrawn":
+            raise DomainError(f"{trainee.name} {withdrawn_note(existing.withdrawn_on)},不能再次报名本班期",
+                              "document_number")
         raise DomainError(f"{trainee.name} 已在本班期报名", "document_number")
     check_can_enrol(session)
     enrollment = Enrollment(session_id=session.id, trainee_id=trainee.id, status="enrolled")
