@@ -1,6 +1,7 @@
 """The clerk's day through HTTP: plan a session, enrol by form and spreadsheet, record results, export."""
 import io
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -319,3 +320,43 @@ def test_the_enrolment_form_is_there_while_enrolling(client, clerk):
     db.session.commit()
     page = client.get(f"/sessions/{session.id}").text
     assert f"/sessions/{session.id}/enrol\"" in page and 'data-testid="enrolment-closed"' not in page
+
+
+def roster_sheet(response):
+    sheet = load_workbook(io.BytesIO(response.data))["花名册"]
+    headers = [c.value for c in sheet[1]]
+    return [dict(zip(headers, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+
+
+def roster_views(session_id: int) -> list[AuditLog]:
+    return db.session.scalars(select(AuditLog).where(
+        AuditLog.entity_type == "training_sessions", AuditLog.entity_id == str(session_id), AuditLog.action == "view",
+    )).all()
+
+
+def test_the_full_roster_download_is_logged_and_an_enterprise_gets_a_masked_one(client, clerk):
+    enterprise = factories.enterprise("学徒企业")
+    factories.user("entuser", "enterprise", enterprise_id=enterprise.id)
+    session = factories.session(clerk, "apprenticeship", "welder", kind="apprentice", enterprise_id=enterprise.id)
+    person = factories.trainee("欧阳小明", phone="13800138000", birth_date=None)
+    factories.enrollment(session, person)
+    db.session.commit()
+    response = client.get(f"/sessions/{session.id}/roster.xlsx")
+    [row] = roster_sheet(response)
+    assert (row["姓名"], row["证件号码"], row["联系电话"]) == ("欧阳小明", person.document_number, "13800138000")
+    [view] = roster_views(session.id)
+    assert (view.actor_name, view.reason) == ("clerk", "导出花名册(含完整身份信息)")
+    client.post("/auth/logout")
+    factories.login(client, "entuser")
+    response = client.get(f"/sessions/{session.id}/roster.xlsx")
+    assert response.status_code == 200 and "脱敏" in unquote(response.headers["Content-Disposition"])
+    [row] = roster_sheet(response)
+    number = person.document_number
+    assert (row["姓名"], row["证件号码"]) == ("欧**明", number[:6] + "*" * 8 + number[-4:])
+    assert row["联系电话"] is None and row["出生日期"] is None
+    assert row["实到学时"] == 80  # the training record itself is there
+    assert len(roster_views(session.id)) == 1  # the masked download shows no one's full identity
+    client.post("/auth/logout")
+    factories.login(client, "districtstaff")
+    [row] = roster_sheet(client.get(f"/sessions/{session.id}/roster.xlsx"))
+    assert row["证件号码"] == number and len(roster_views(session.id)) == 2

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ...auth.permissions import can_record_results, get_visible_or_404, is_bureau, require
 from ...domain import normalise
+from ...domain.audit import record_view
 from ...domain.catalogue import ASSESSMENT_TYPES
 from ...domain.errors import DomainError
 from ...domain.spreadsheets import XLSX_MIMETYPE
@@ -91,11 +92,23 @@ def results_grid(session_id: int):
     )
 
 
+#: Written to the audit log with each download of a roster with full names, numbers and phones.
+FULL_ROSTER_REASON = "导出花名册(含完整身份信息)"
+
+
 @bp.route("/<int:session_id>/roster.xlsx")
 @login_required
 def roster(session_id: int):
-    """The session's roster and results as a spreadsheet."""
+    """The session's roster and results as a spreadsheet.
+
+    The base and bureau staff get full identities, and each such download is logged (PIPL); other
+    roles who can see the session (an apprentice class's enterprise) get masked names and numbers.
+    """
     session = get_visible_or_404(TrainingSession, session_id)
-    content = roster_workbook(session, _grid_rows(session))
-    return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"班期{session.code}花名册.xlsx")
+    full = current_user.role == "base" or is_bureau(current_user)
+    content = roster_workbook(session, _grid_rows(session), masked=not full)
+    if full:
+        record_view(db.session, session, FULL_ROSTER_REASON)
+        db.session.commit()
+    name = f"班期{session.code}花名册.xlsx" if full else f"班期{session.code}花名册(脱敏).xlsx"
+    return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
