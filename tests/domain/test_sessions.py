@@ -306,3 +306,20 @@ def test_a_withdrawn_trainee_is_told_when_they_left_not_that_they_are_enrolled(b
     message = error.value.message
     assert "已在本班期报名" not in message
     assert f"已于 {today() - timedelta(days=2):%Y-%m-%d} 退出本班期" in message and error.value.field == "document_number"
+
+
+def test_planned_hours_cannot_drop_below_hours_already_recorded(running):
+    enrollment, _, _ = ops.enrol_person(running, person_data())
+    ops.record_result(enrollment, ops.ResultData("72.5", None, None, None, None))
+    data = plan(start_date=running.start_date, end_date=running.end_date, capacity=10, planned_hours=72)
+    with pytest.raises(DomainError) as error:
+        ops.update_session(running, data)
+    assert error.value.field == "planned_hours" and "计划学时" in error.value.message and "72.5" in error.value.message
+    data.planned_hours = 73
+    assert ops.update_session(running, data).planned_hours == 73
+
+
+def test_planned_hours_may_drop_when_nothing_is_recorded(running):
+    ops.enrol_person(running, person_data())
+    data = plan(start_date=running.start_date, end_date=running.end_date, capacity=10, planned_hours=60)
+    assert ops.update_session(running, data).planned_hours == 60

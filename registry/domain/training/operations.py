@@ -151,6 +151,11 @@ def update_session(session: TrainingSession, data: SessionData) -> TrainingSessi
     enrolled = active_count(session)
     if data.capacity < enrolled:
         raise DomainError(f"容量不能小于已报名人数({enrolled} 人)", "capacity")
+    recorded = db.session.scalar(
+        select(func.max(Enrollment.attended_hours)).where(Enrollment.session_id == session.id)
+    )
+    if recorded is not None and data.planned_hours < recorded:
+        raise DomainError(f"计划学时不能少于已为学员录入的实到学时(最多 {recorded} 学时)", "planned_hours")
     for field in ("programme_code", "occupation_code", "kind", "start_date", "end_date", "planned_hours",
                   "capacity", "mode"):
         setattr(session, field, getattr(data, field))
