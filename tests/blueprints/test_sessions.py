@@ -360,3 +360,70 @@ def test_the_full_roster_download_is_logged_and_an_enterprise_gets_a_masked_one(
     factories.login(client, "districtstaff")
     [row] = roster_sheet(client.get(f"/sessions/{session.id}/roster.xlsx"))
     assert row["证件号码"] == number and len(roster_views(session.id)) == 2
+
+
+@pytest.fixture
+def bureau_list(client):
+    """Sessions in two districts, of two programmes, in several states and months; one city and one district user."""
+    tianhe, baiyun = factories.district("440106"), factories.district("440111")
+    base_a1 = factories.base("天河筛选甲", "440106", programmes=("yuecai",))
+    base_a2 = factories.base("天河筛选乙", "440106", programmes=("jiazheng",))
+    base_b1 = factories.base("白云筛选丙", "440111", programmes=("yuecai",))
+    factories.session(base_a1, code="FLT-A1", status="open", start_date=date(2026, 3, 1), end_date=date(2026, 3, 20))
+    factories.session(base_a2, "jiazheng", "housekeeper", code="FLT-A2", status="completed",
+                      start_date=date(2026, 1, 5), end_date=date(2026, 1, 25))
+    factories.session(base_b1, code="FLT-B1", status="in_progress", start_date=date(2026, 5, 1),
+                      end_date=date(2026, 6, 30))
+    factories.user("cityfilter", "city")
+    factories.user("tianhefilter", "district", district_id=tianhe.id)
+    db.session.commit()
+    return {"a1": base_a1, "a2": base_a2, "b1": base_b1, "tianhe": tianhe, "baiyun": baiyun}
+
+
+def listed(client, **args) -> set[str]:
+    page = client.get("/sessions/", query_string=args).text
+    return {code for code in ("FLT-A1", "FLT-A2", "FLT-B1") if f">{code}<" in page}
+
+
+def test_bureau_filters_the_session_list(client, bureau_list):
+    w = bureau_list
+    factories.login(client, "cityfilter")
+    assert listed(client) == {"FLT-A1", "FLT-A2", "FLT-B1"}
+    assert listed(client, programme="yuecai") == {"FLT-A1", "FLT-B1"}
+    assert listed(client, programme="jiazheng") == {"FLT-A2"}
+    assert listed(client, base=w["a2"].id) == {"FLT-A2"}
+    assert listed(client, district=w["baiyun"].id) == {"FLT-B1"}
+    assert listed(client, district=w["tianhe"].id) == {"FLT-A1", "FLT-A2"}
+    assert listed(client, status="completed") == {"FLT-A2"}
+    assert listed(client, status="in_progress", programme="yuecai") == {"FLT-B1"}
+    # a session is listed when it runs on any day between from and to
+    assert listed(client, **{"from": "2026-03-15"}) == {"FLT-A1", "FLT-B1"}
+    assert listed(client, to="2026-03-01") == {"FLT-A1", "FLT-A2"}
+    assert listed(client, **{"from": "2026-02-01", "to": "2026-04-30"}) == {"FLT-A1"}
+    assert listed(client, **{"from": "2026-07-01"}) == set()
+    # filters that mean nothing are ignored rather than failing
+    assert listed(client, programme="nope", status="nope", base="x", **{"from": "not-a-date"}) == {
+        "FLT-A1", "FLT-A2", "FLT-B1"}
+
+
+def test_a_district_user_filtering_by_another_districts_base_sees_nothing(client, bureau_list):
+    w = bureau_list
+    factories.login(client, "tianhefilter")
+    assert listed(client) == {"FLT-A1", "FLT-A2"}
+    assert listed(client, base=w["b1"].id) == set()
+    assert listed(client, district=w["baiyun"].id) == set()
+    assert listed(client, programme="yuecai") == {"FLT-A1"}
+
+
+@pytest.mark.parametrize("typed", ["+1+1", "-2+3", "+cmd|' /C calc'!A0", "-SUM(1,2)", "@SUM(1+1)", "=HYPERLINK(\"x\")"])
+def test_roster_export_keeps_plus_minus_and_other_formula_starts_as_text(client, running, typed):
+    session, enrollments = running
+    enrollments[0].trainee.phone = typed
+    enrollments[1].withdrawal_reason = typed
+    enrollments[1].status, enrollments[1].withdrawn_on = "withdrawn", today()
+    db.session.commit()
+    sheet = load_workbook(io.BytesIO(client.get(f"/sessions/{session.id}/roster.xlsx").data))["花名册"]
+    headers = [c.value for c in sheet[1]]
+    for row, column in ((2, "联系电话"), (3, "退训原因")):
+        cell = sheet.cell(row=row, column=headers.index(column) + 1)
+        assert cell.value == typed and cell.data_type == "s" and cell.quotePrefix, (column, cell.data_type)

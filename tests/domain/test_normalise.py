@@ -101,3 +101,20 @@ def test_sex_words_and_gb_t_2261_codes(cell, expected):
 def test_sex_codes_that_say_nothing_are_refused(cell):
     with pytest.raises(ValueError):
         normalise.sex(cell)
+
+
+@pytest.mark.parametrize("cell,expected", [("１３８００１３８０００", "13800138000"), (13800138000.0, "13800138000"),
+                                           ("\u3000 王五 ", "王五"), ("a  b", "a b"), (None, "")])
+def test_text_is_half_width_and_trimmed(cell, expected):
+    assert normalise.text(cell) == expected
+
+
+@pytest.mark.parametrize("cell,expected", [("张 三", "张三"), ("欧阳 小 明", "欧阳小明"), ("John   Smith", "John Smith")])
+def test_person_names_lose_typing_noise(cell, expected):
+    assert normalise.person_name(cell) == expected
+
+
+@pytest.mark.parametrize("cell,expected", [("１３８００１３８０００", "13800138000"), (13800138000.0, "13800138000"),
+                                           ("020-8765 4321", "02087654321"), ("", "")])
+def test_phones(cell, expected):
+    assert normalise.phone(cell) == expected
