@@ -1,8 +1,10 @@
 """The audit log: one append-only table of every insert, update and delete.
 
 Rows are written by session events (``after_flush``), never by hand in views, so no code path that
-changes a record through the ORM can skip it. The table itself refuses UPDATE and DELETE (database
-triggers in the migration) and the ORM refuses to flush a changed or deleted audit row.
+changes a record through the ORM can skip it. Bulk writes with Core (the spreadsheet imports) do
+not pass through a flush, so they log themselves with ``record_inserts`` / ``record_updates``. The
+table itself refuses UPDATE and DELETE (database triggers in the migration) and the ORM refuses to
+flush a changed or deleted audit row.
 """
 from __future__ import annotations
 
