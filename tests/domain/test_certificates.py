@@ -261,7 +261,9 @@ def test_offline_verification_with_only_the_published_files(base, keyring):
     assert verification.verify_offline(certificate_code(bad, BASE_URL), keys, revocations, on).outcome == "revoked"
     assert verification.verify_offline(certificate_code(bad, BASE_URL), keys, None, on).outcome == "valid"
     code = certificate_code(good, BASE_URL)
-    assert verification.verify_offline(code[:-2] + "AA", keys, revocations, on).outcome == "altered"
+    for position in (len(code) - 1, len(code) - 40):
+        changed = code[:position] + ("A" if code[position] != "A" else "B") + code[position + 1:]
+        assert verification.verify_offline(changed, keys, revocations, on).outcome == "altered"
     forged = {**revocations, "entries": []}
     with pytest.raises(ValueError, match="签名无效"):
         verification.verify_offline(certificate_code(bad, BASE_URL), keys, forged, on)
@@ -292,6 +294,18 @@ def test_verify_qr_command_uses_only_the_published_files(app, base, keyring, tmp
     assert result.exit_code == 0 and "证书真实有效" in result.output and "王*一" in result.output
     result = runner.invoke(args=["verify-qr", certificate_code(bad, BASE_URL), *files])
     assert result.exit_code == 1 and "已撤销" in result.output
-    tampered = certificate_code(good, BASE_URL)[:-1] + "A"
+    code = certificate_code(good, BASE_URL)
+    tampered = code[:-1] + ("A" if code[-1] != "A" else "B")
     result = runner.invoke(args=["verify-qr", tampered, *files])
     assert result.exit_code == 1 and "篡改" in result.output
+
+
+def test_every_change_to_the_last_character_is_caught(base, keyring):
+    """The last base32 character carries spare bits; only the canonical text is accepted."""
+    session, enrollments = passed_session(base, 1)
+    certificate = certs.issue_certificates(session, enrollments, keyring)[0]
+    number, fields = code_of(certificate)
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567":
+        if letter != fields[-1]:
+            outcome = verification.verify_code(number, fields[:-1] + letter, keyring, today()).outcome
+            assert outcome == "altered", letter

@@ -75,6 +75,9 @@ def decode_fields(number: str, text: str) -> tuple[SignedFields, str, bytes]:
         body = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):
         raise BadCode("不是本系统的二维码内容") from None
+    if base64.b32encode(body).decode("ascii").rstrip("=") != text:
+        # Non-canonical text (e.g. a changed last character whose spare bits decode the same) is not ours.
+        raise BadCode("二维码内容格式错误")
     if len(body) < _HEADER.size + SIGNATURE_BYTES + 1:
         raise BadCode("二维码内容不完整")
     version, key_id, type_index, issued, valid, level = _HEADER.unpack_from(body)
