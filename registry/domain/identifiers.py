@@ -14,6 +14,7 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
+from .common import today
 from .errors import DomainError
 
 #: Document types a trainee may present (code → label shown on screen).
@@ -84,7 +85,7 @@ def _check_gb11643(document_type: str, number: str, label: str, field_name: str)
         birth_date = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise DomainError(f"{label}号码中的出生日期无效", field_name) from None
-    if birth_date > date.today():
+    if birth_date > today():
         raise DomainError(f"{label}号码中的出生日期晚于今天", field_name)
     if document_type == "hmt_residence" and not number.startswith(HMT_PREFIXES):
         raise DomainError(f"{label}号码应以 810000、820000 或 830000 开头", field_name)

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ...extensions import db
+from ..common import today
 from ..errors import DomainError
 from ..identifiers import GB11643_DOCUMENTS, check_document, normalise_code
 from .models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, SEXES, Trainee, TraineeTag
@@ -66,7 +67,7 @@ def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
         raise DomainError("请选择性别", "sex")
     if birth_date is None:
         raise DomainError("请填写出生日期", "birth_date")
-    if birth_date >= date.today():
+    if birth_date >= today():
         raise DomainError("出生日期应早于今天", "birth_date")
     if data.hukou_type not in HUKOU_TYPES:
         raise DomainError("请选择户籍类型(城镇/农村)", "hukou_type")
