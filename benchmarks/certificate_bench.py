@@ -135,17 +135,7 @@ def run_floor(texts: list[str], font_path: Path) -> float:
             canvas.saveState()
             canvas.translate(600, 300 + size)
             canvas.scale(size / count, -size / count)
-            ops = []
-            for y, row in enumerate(matrix):
-                x = 0
-                while x < count:
-                    if row[x]:
-                        begin = x
-                        while x < count and row[x]:
-                            x += 1
-                        ops.append(f"{begin} {y} {x - begin} 1 re")
-                    else:
-                        x += 1
+            ops = [f"{start} {y} {length} 1 re" for y, start, length in qr.dark_runs(matrix)]
             ops.append("f")
             canvas.addLiteral("\n".join(ops))
             canvas.restoreState()

@@ -28,7 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .models import Certificate
 from .numbering import display_number
-from .qr import module_matrix
+from .qr import dark_runs, module_matrix
 
 #: Debian CJK fonts with TrueType outlines (reportlab cannot embed CFF-outline fonts such as Noto CJK).
 KNOWN_FONTS = (
@@ -182,19 +182,8 @@ def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: 
     canvas.setFillColorRGB(0, 0, 0)
     # Integer coordinates in module units: the path is written as PDF operators directly, which is
     # several times faster than reportlab's float formatting for the ~1,000 runs of a symbol.
-    ops = []
-    append = ops.append
-    for row_index, row in enumerate(matrix):
-        column = 0
-        while column < count:
-            if row[column]:
-                start = column
-                while column < count and row[column]:
-                    column += 1
-                append(f"{start} {row_index} {column - start} 1 re")
-            else:
-                column += 1
-    append("f")
+    ops = [f"{start} {row} {length} 1 re" for row, start, length in dark_runs(matrix)]
+    ops.append("f")
     canvas.addLiteral("\n".join(ops))
     canvas.restoreState()
 

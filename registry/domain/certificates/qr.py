@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from typing import Iterator
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_Q
@@ -33,22 +34,26 @@ def module_matrix(text: str) -> list[list[bool]]:
     return make_qr(text).get_matrix()
 
 
-def qr_svg(text: str, size_px: int = 240) -> str:
-    """An inline SVG (no image files, no CDN) with a 4-module quiet zone."""
-    matrix = module_matrix(text)
-    count = len(matrix)
-    total = count + 8
-    path = []
+def dark_runs(matrix: list[list[bool]]) -> Iterator[tuple[int, int, int]]:
+    """(row, first column, length) of each horizontal run of dark modules: one rectangle a run."""
     for y, row in enumerate(matrix):
-        x = 0
+        x, count = 0, len(row)
         while x < count:
             if row[x]:
                 start = x
                 while x < count and row[x]:
                     x += 1
-                path.append(f"M{start + 4},{y + 4}h{x - start}v1h{start - x}z")
+                yield y, start, x - start
             else:
                 x += 1
+
+
+def qr_svg(text: str, size_px: int = 240) -> str:
+    """An inline SVG (no image files, no CDN) with a 4-module quiet zone."""
+    matrix = module_matrix(text)
+    count = len(matrix)
+    total = count + 8
+    path = [f"M{start + 4},{y + 4}h{length}v1h{-length}z" for y, start, length in dark_runs(matrix)]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total} {total}" width="{size_px}" '
         f'height="{size_px}" shape-rendering="crispEdges" role="img" aria-label="证书二维码">'
