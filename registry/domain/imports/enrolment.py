@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 
 from ...extensions import db
 from .. import normalise
@@ -53,13 +53,16 @@ def _trainee_data(row: Row) -> TraineeData | None:
 
 
 def _existing_trainees(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Trainee]:
+    # By number alone (its own index), the type checked here: a (type, number) tuple IN list lets
+    # PostgreSQL pick the type index after a bulk import and scan every row of that type.
     found: dict[tuple[str, str], Trainee] = {}
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
-        chunk = ordered[start:start + LOOKUP_CHUNK]
-        query = select(Trainee).where(tuple_(Trainee.document_type, Trainee.document_number).in_(chunk))
+    numbers = sorted({number for _, number in keys})
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        query = select(Trainee).where(Trainee.document_number.in_(numbers[start:start + LOOKUP_CHUNK]))
         for trainee in db.session.scalars(query):
-            found[(trainee.document_type, trainee.document_number)] = trainee
+            key = (trainee.document_type, trainee.document_number)
+            if key in keys:
+                found[key] = trainee
     return found
 
 
@@ -175,7 +178,7 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
             "registered_base_id": registered_base_id} for row in new_rows]
         # Plain executemany, then one look-up of the new ids: INSERT … RETURNING over many rows is
         # quadratic in SQLAlchemy's result splicing (100,000 rows took minutes).
-        db.session.execute(insert(Trainee), records)
+        db.session.execute(insert(Trainee).execution_options(render_nulls=True), records)
         new_ids = _trainee_ids([(r["document_type"], r["document_number"]) for r in records])
         for row, record in zip(new_rows, records):
             row.values["trainee_id"] = new_ids[(record["document_type"], record["document_number"])]
