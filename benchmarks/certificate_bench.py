@@ -148,11 +148,11 @@ def run_floor(texts: list[str], font_path: Path) -> float:
 
 
 def run_zip(certificates, base_url: str, font_path: Path) -> tuple[float, float]:
-    from registry.domain.certificates import pdf, qr
+    from registry.domain.certificates import bundles, qr
 
     clock = Clock()
     size = 0
-    for chunk in pdf.stream_zip(certificates, lambda c: qr.certificate_code(c, base_url), ISSUER, font_path):
+    for chunk in bundles.stream_zip(certificates, lambda c: qr.certificate_code(c, base_url), ISSUER, font_path):
         size += len(chunk)
     return clock.stop()
 

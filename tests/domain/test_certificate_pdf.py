@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from reportlab.pdfbase import pdfmetrics
 
-from registry.domain.certificates import operations, pdf, qr
+from registry.domain.certificates import bundles, operations, pdf, qr
 from registry.domain.certificates.numbering import display_number
 from registry.domain.certificates.payload import split_code
 from registry.domain.certificates.signing import KeyRing
@@ -172,7 +172,7 @@ def test_multi_page_pdf_and_its_stream(keyring, base_url, font_path):
     assert certificates[2].trainee.document_number in text
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [code_for(certificates[2])]
 
-    chunks = pdf.stream_pdf(certificates, code_for, ISSUER, font_path, chunk_bytes=16 * 1024)
+    chunks = bundles.stream_pdf(certificates, code_for, ISSUER, font_path, chunk_bytes=16 * 1024)
     # A streamed response runs after the request: the generator must not need the database.
     db.session.expunge_all()
     parts = list(chunks)
@@ -185,7 +185,7 @@ def test_zip_stream_holds_one_pdf_per_certificate(keyring, base_url, font_path):
     codes = {c.id: qr.certificate_code(c, base_url) for c in certificates}
     expected = {c.number: codes[c.id] for c in certificates}
 
-    chunks = pdf.stream_zip(certificates, lambda c: codes[c.id], ISSUER, font_path)
+    chunks = bundles.stream_zip(certificates, lambda c: codes[c.id], ISSUER, font_path)
     db.session.expunge_all()
     parts = list(chunks)
     assert len(parts) >= 3  # handed on file by file, not built whole

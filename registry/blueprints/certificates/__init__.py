@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -94,6 +94,12 @@ def _pdf():
     return pdf
 
 
+def _bundles():
+    from ...domain.certificates import bundles
+
+    return bundles
+
+
 def _font_or_flash():
     """The certificate font, or None after telling the user what to fix (a missing font is no 500)."""
     pdf = _pdf()
@@ -141,8 +147,8 @@ def download_session(session_id: int, kind: str):
     codes = {c.id: code_for(c) for c in certificates}
     arguments = (certificates, lambda c: codes[c.id], issuer, font)
     if kind == "pdf":
-        return _pdf_response(_pdf().stream_pdf(*arguments), f"{session.code}-certificates.pdf", "application/pdf")
-    return _pdf_response(_pdf().stream_zip(*arguments), f"{session.code}-certificates.zip", "application/zip")
+        return _pdf_response(_bundles().stream_pdf(*arguments), f"{session.code}-certificates.pdf", "application/pdf")
+    return _pdf_response(_bundles().stream_zip(*arguments), f"{session.code}-certificates.zip", "application/zip")
 
 
 @bp.route("/session/<int:session_id>/issue", methods=["POST"])

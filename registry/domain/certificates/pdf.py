@@ -12,13 +12,11 @@ certificates when they are called (inside the request), so the generators need n
 from __future__ import annotations
 
 import io
-import tempfile
 import threading
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -46,7 +44,6 @@ PAGE_SIZE = landscape(A4)
 #: Width of the QR symbol itself; the 4-module quiet zone is white space around it.
 QR_SIZE = 30 * mm
 QUIET_MODULES = 4
-CHUNK_BYTES = 256 * 1024
 
 RED = (0.6, 0.09, 0.09)
 GOLD = (0.72, 0.55, 0.25)
@@ -167,7 +164,7 @@ class Printed:
         )
 
 
-def _printed(certificates: Iterable[Certificate], code_for: Callable[[Certificate], str]) -> list[Printed]:
+def printed_fields(certificates: Iterable[Certificate], code_for: Callable[[Certificate], str]) -> list[Printed]:
     return [Printed.of(certificate, code_for(certificate)) for certificate in certificates]
 
 
@@ -321,7 +318,7 @@ def _canvas(out: BinaryIO, title: str, font: str) -> Canvas:
     return canvas
 
 
-def _write(printed: Iterable[Printed], issuer_name: str, font: str, out: BinaryIO, title: str) -> int:
+def write_pages(printed: Iterable[Printed], issuer_name: str, font: str, out: BinaryIO, title: str) -> int:
     canvas = _canvas(out, title, font)
     pages = 0
     for item in printed:
@@ -337,79 +334,15 @@ def certificates_pdf(certificates: Iterable[Certificate], code_for: Callable[[Ce
     """Write one page per certificate to the binary file ``out``; return the page count."""
     font = register_font(font_path)
     printed = (Printed.of(c, code_for(c)) for c in certificates)
-    return _write(printed, issuer_name, font, out, "证书")
+    return write_pages(printed, issuer_name, font, out, "证书")
 
 
 def certificate_pdf_bytes(certificate: Certificate, code_text: str, issuer_name: str, font_path: str | Path) -> bytes:
     """One certificate as a PDF document."""
-    return _single_pdf(Printed.of(certificate, code_text), issuer_name, register_font(font_path))
+    return single_pdf(Printed.of(certificate, code_text), issuer_name, register_font(font_path))
 
 
-def _single_pdf(printed: Printed, issuer_name: str, font: str) -> bytes:
+def single_pdf(printed: Printed, issuer_name: str, font: str) -> bytes:
     buffer = io.BytesIO()
-    _write((printed,), issuer_name, font, buffer, f"证书 {printed.number_display}")
+    write_pages((printed,), issuer_name, font, buffer, f"证书 {printed.number_display}")
     return buffer.getvalue()
-
-
-# --- streaming a whole session -------------------------------------------------------------------
-
-def stream_pdf(certificates: Iterable[Certificate], code_for: Callable[[Certificate], str], issuer_name: str,
-               font_path: str | Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """The certificates as one multi-page PDF, in chunks.
-
-    The printed fields are read now (call it inside the request); the PDF is drawn into a spooled
-    temporary file when the first chunk is asked for, then read back ``chunk_bytes`` at a time.
-    """
-    font = register_font(font_path)
-    printed = _printed(certificates, code_for)
-
-    def chunks() -> Iterator[bytes]:
-        with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-            _write(printed, issuer_name, font, spool, "证书")
-            spool.seek(0)
-            while block := spool.read(chunk_bytes):
-                yield block
-
-    return chunks()
-
-
-class _Drain(io.RawIOBase):
-    """A write-only, non-seekable stream whose bytes the caller takes out after each write burst."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self._parts.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data, self._parts = b"".join(self._parts), []
-        return data
-
-
-def stream_zip(certificates: Iterable[Certificate], code_for: Callable[[Certificate], str], issuer_name: str,
-               font_path: str | Path) -> Iterator[bytes]:
-    """The certificates as a zip of single-certificate PDFs named ``<number>.pdf``, in chunks.
-
-    The printed fields are read now (call it inside the request); each PDF is drawn when the
-    stream reaches it, and the zip's bytes are handed on after every file, so memory stays flat.
-    """
-    font = register_font(font_path)
-    printed = _printed(certificates, code_for)
-
-    def chunks() -> Iterator[bytes]:
-        drain = _Drain()
-        # PDFs are already compressed; storing them is as small and much faster than deflating again.
-        with zipfile.ZipFile(drain, "w", compression=zipfile.ZIP_STORED) as archive:
-            for item in printed:
-                archive.writestr(item.number + ".pdf", _single_pdf(item, issuer_name, font))
-                if block := drain.take():
-                    yield block
-        if block := drain.take():
-            yield block
-
-    return chunks()
