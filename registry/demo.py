@@ -26,6 +26,7 @@ from .domain.certificates.signing import KeyRing
 from .domain.common import today
 from .domain.organisations import operations as organisations
 from .domain.organisations.models import District, Enterprise, TrainingBase
+from .domain.reconciliation import targets
 from .domain.trainees.models import ASSISTED_REGIONS, Trainee
 from .domain.trainees.operations import TraineeData, register_trainee
 from .domain.training import operations as training
@@ -155,6 +156,7 @@ class DemoBuilder:
         users = [self.make_account(username, *spec) for username, spec in ACCOUNTS.items()]
         self.change_some_certificates()
         db.session.flush()
+        set_targets = self.set_targets()
         return {
             "培训基地": len(self.bases),
             "企业": len(self.enterprises),
@@ -163,6 +165,7 @@ class DemoBuilder:
             "报名": sum(len(s.enrollments) for s in sessions),
             "证书": len(self.certificates),
             "账号": len(users),
+            "目标": len(set_targets),
         }
 
     # --- organisations and accounts ---------------------------------------------------------
@@ -360,6 +363,26 @@ class DemoBuilder:
             if result == "passed" and self.rng.random() < 0.65:
                 employed_on = min(session.end_date + timedelta(days=self.rng.randint(5, 60)), self.today)
                 training.record_employment(enrollment, True, employed_on, self.rng.choice(EMPLOYERS))
+
+    def set_targets(self) -> list:
+        """This year's city targets per programme (人次, 合格), a district's, and one revision, sized to
+        the demo's few hundred trainees so that some programmes are ahead and some behind."""
+        year, created = self.today.year, []
+        for index, programme in enumerate(catalogue.all()):
+            trainings = 40 + 15 * (index % 5)
+            created.append(targets.set_target(
+                targets.TargetData(year, programme.code, "trainings", trainings, basis="演示:市局年度任务"),
+                None, self.today))
+            created.append(targets.set_target(
+                targets.TargetData(year, programme.code, "passed", trainings * 4 // 5, basis="演示:市局年度任务"),
+                None, self.today))
+        tianhe = self.districts["440106"].id
+        for programme_code, value in (("yuecai", 30), ("jiazheng", 25)):
+            created.append(targets.set_target(
+                targets.TargetData(year, programme_code, "trainings", value, district_id=tianhe, basis="演示:区年度任务"),
+                None, self.today))
+        targets.revise(created[0], created[0].value + 10, "演示:省厅下达新任务,目标上调", None, self.today)
+        return created
 
     def change_some_certificates(self) -> None:
         """A few certificates the bureau revoked, suspended or replaced, as happens in real life."""

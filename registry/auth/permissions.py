@@ -215,3 +215,16 @@ def can_issue_certificates(user: User, session: TrainingSession) -> bool:
 def can_change_certificate_status(user: User) -> bool:
     """Suspension, revocation and replacement are the bureau's (jurisdiction checked on loading)."""
     return is_bureau(user)
+
+
+# --- reconciliation ------------------------------------------------------------------------
+
+def reconciliation_district(user: User, requested: int | None) -> int | None:
+    """The district whose figures a bureau user sees: district staff only their own; city staff any
+    district, or None for the whole city."""
+    return user.district_id if user.role == "district" else requested
+
+
+def can_manage_targets(user: User) -> bool:
+    """Targets are handed down to the city bureau (DOMAIN.md, who uses the registry), which sets them."""
+    return user.role == "city"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 #: National skill levels (国家职业技能标准): number → name.
 LEVELS = {
@@ -80,9 +80,27 @@ class PolicySource:
 
 @dataclass(frozen=True)
 class Measure:
+    """A programme's own measure. ``counts`` returns the SQL condition an enrollment (with its
+    session) meets to count; unit 人次 counts participations, 人 distinct people. A measure without
+    ``counts`` has no records behind it yet: targets can be set, the actual shows as not recorded."""
+
     code: str
     name: str
     unit: str = "人次"
+    counts: Callable[[], Any] | None = None
+    #: How it is counted, in Chinese, shown with the counting rules.
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class TargetPreset:
+    """A policy figure a programme offers as a preset target (per year, for the whole city)."""
+
+    measure: str
+    value: int
+    basis: str
+    track: str | None = None
+    occupation: str | None = None
 
 
 @dataclass
@@ -109,6 +127,11 @@ class Programme:
     order: int = 100
     #: Two capital letters that open the registry's own certificate numbers (e.g. YC…).
     certificate_prefix: str = ""
+    #: Guangzhou's policy figures, loadable as a year's targets (DOMAIN.md; 004).
+    target_presets: tuple[TargetPreset, ...] = ()
+
+    def extra_measure(self, code: str) -> Measure | None:
+        return next((m for m in self.extra_measures if m.code == code), None)
 
     def occupation(self, code: str) -> Occupation | None:
         return next((o for o in self.occupations if o.code == code), None)
@@ -142,6 +165,11 @@ class Programme:
                 raise ValueError(f"{self.code}: {occupation.code} must have levels or be a 专项 item")
         if not re.fullmatch(r"[A-Z]{2}", self.certificate_prefix):
             raise ValueError(f"{self.code}: certificate_prefix must be two capital letters")
+        for preset in self.target_presets:
+            if preset.measure not in self.measures:
+                raise ValueError(f"{self.code}: preset names unknown measure {preset.measure}")
+            if preset.track and not self.track(preset.track):
+                raise ValueError(f"{self.code}: preset names unknown track {preset.track}")
         unknown_types = set(self.certificate_types) - set(CERTIFICATE_TYPES)
         if unknown_types:
             raise ValueError(f"{self.code}: unknown certificate types {unknown_types}")

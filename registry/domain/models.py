@@ -6,3 +6,4 @@ from .trainees.models import Trainee, TraineeTag  # noqa: F401
 from .training.models import Enrollment, TrainingSession  # noqa: F401
 from .imports.models import ImportBatch  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter, VerificationEvent  # noqa: F401
+from .reconciliation.models import Target, TargetRevision  # noqa: F401

@@ -1,5 +1,6 @@
 """企业新型学徒制 (enterprise new apprenticeship): 004 part 4, the most exact rules of the notices."""
-from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
+from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, TargetPreset, register
+from registry.domain.reconciliation.conditions import every
 
 CODE = "apprenticeship"
 
@@ -24,7 +25,9 @@ PROGRAMME = register(
             Occupation("auto_mechanic", "汽车维修工", ALL_LEVELS),
         ),
         certificate_types=("skill_level", "apprentice_completion"),
-        extra_measures=(Measure("apprentices", "新型学徒人数", "人"),),
+        extra_measures=(Measure("apprentices", "新型学徒人数", "人", counts=every(), rule="本项目学徒班中按学员去重的人数"),),
+        # 004 之四 一: "2019年全市须完成4000名新型学徒的培训,并从2021年起逐步加大培养力度".
+        target_presets=(TargetPreset("apprentices", 4000, "穗人社函〔2020〕22号 之四 一:2019年全市完成4000名新型学徒培训(此后逐步加大)"),),
         ten_groups_number=4,
         session_kinds=("apprentice",),
         rules={"certificate_type": certificate_type},

@@ -1,5 +1,5 @@
 """南粤家政 (home services), Guangzhou's 羊城行动: 004 part 3; 000 item 16; 001 item 16."""
-from registry.domain.catalogue import Measure, Occupation, PolicySource, Programme, Track, register
+from registry.domain.catalogue import Measure, Occupation, PolicySource, Programme, TargetPreset, Track, register
 
 CODE = "jiazheng"
 
@@ -32,6 +32,17 @@ PROGRAMME = register(
         extra_measures=(
             Measure("service_cards", "上门服务证", "张"),
             Measure("service_stations", "基层服务站", "家"),
+        ),
+        # 004 之三 二、8: "每年开展保育员、育婴员、妇婴护理员培训15000人次,家政服务员培训15000人次,
+        # 养老护理员培训5000人次,医疗护理员培训5000人次".
+        target_presets=tuple(
+            TargetPreset("trainings", value, f"穗人社函〔2020〕22号 之三 二、8:每年{track_name}培训{value}人次", track=track)
+            for track, track_name, value in (
+                ("maternal", "保育员、育婴员、妇婴护理员", 15000),
+                ("household", "家政服务员", 15000),
+                ("elderly", "养老护理员", 5000),
+                ("medical", "医疗护理员", 5000),
+            )
         ),
         ten_groups_number=3,
         order=20,

@@ -12,8 +12,10 @@ from registry.domain.catalogue import (
     Occupation,
     PolicySource,
     Programme,
+    TargetPreset,
     register,
 )
+from registry.domain.reconciliation.conditions import first_in_programme, occupation_in
 
 POLICY = "004_1a0f249341a7ab5a.txt"
 
@@ -79,9 +81,9 @@ RURAL_LABOUR = register(
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
         extra_measures=(
-            Measure("new_farmers", "新型职业农民", "人"),
-            Measure("rural_ecommerce", "农村电商培训人次"),
-            Measure("coop_trainings", "供销合作社培训人次"),
+            Measure("new_farmers", "新型职业农民", "人", counts=occupation_in("new_farmer"), rule="「新型职业农民培育」班期按学员去重的人数"),
+            Measure("rural_ecommerce", "农村电商培训人次", counts=occupation_in("rural_ecommerce"), rule="「农村电商」班期的培训人次"),
+            Measure("coop_trainings", "供销合作社培训人次", counts=occupation_in("coop_training"), rule="「供销合作社系统培训」班期的培训人次"),
         ),
         ten_groups_number=6,
         serves_tags=("low_income",),
@@ -105,7 +107,10 @@ VETERANS = register(
             Occupation("entrepreneurship", "创业培训", special=True),
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
-        extra_measures=(Measure("adaptive_trainings", "适应性培训人次"),),
+        extra_measures=(Measure("adaptive_trainings", "适应性培训人次", counts=occupation_in("adaptive_training"),
+                                rule="「退役军人适应性培训」班期的培训人次"),),
+        # 004 之七: 6,000 人次 to 2021 (2019–2021), spread evenly as a yearly preset.
+        target_presets=(TargetPreset("trainings", 2000, "穗人社函〔2020〕22号 之七:到2021年培训退役军人6000人次以上(2019–2021年三年均摊为每年2000人次)"),),
         ten_groups_number=7,
         serves_tags=("veteran",),
         order=57,
@@ -166,7 +171,12 @@ SAFETY = register(
             Occupation("hazardous_chemicals", "危险化学品安全作业", special=True),
         ),
         certificate_types=("training_qualified",),
-        extra_measures=(Measure("special_operations", "特种作业培训人次"),),
+        extra_measures=(Measure("special_operations", "特种作业培训人次",
+                                counts=occupation_in("low_voltage_electrician", "welding_cutting", "work_at_height",
+                                                     "hazardous_chemicals"),
+                                rule="特种作业类班期(低压电工、焊接与热切割、高处作业、危险化学品)的培训人次"),),
+        # 004 之九 二: "2020-2021年,每年培训、考核3.5万人次".
+        target_presets=(TargetPreset("special_operations", 35000, "穗人社函〔2020〕22号 之九 二:2020–2021年每年特种作业培训、考核3.5万人次"),),
         ten_groups_number=9,
         rules={"minimum_pass_hours": minimum_pass_hours, "certificate_valid_years": certificate_valid_years},
         order=59,
@@ -188,7 +198,10 @@ DISABILITY = register(
             Occupation("digital_skills", "数字技能就业培训", special=True),
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
-        extra_measures=(Measure("new_trainees", "新增残疾人培训人数", "人"),),
+        extra_measures=(Measure("new_trainees", "新增残疾人培训人数", "人", counts=first_in_programme(),
+                                rule="此前未参加过本项目培训(本班期开班前无已结束的本项目参训记录)的学员人数"),),
+        # 004 之十 一: "2019—2021年努力完成新增残疾人培训1200人、1100人、1000人"; the last yearly figure.
+        target_presets=(TargetPreset("new_trainees", 1000, "穗人社函〔2020〕22号 之十:2019—2021年新增残疾人培训1200人、1100人、1000人(预置取2021年数)"),),
         ten_groups_number=10,
         serves_tags=("disabled",),
         order=60,

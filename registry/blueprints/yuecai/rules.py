@@ -1,5 +1,6 @@
 """粤菜师傅 (Cantonese chef): 004 part 2 (Guangzhou), 000 item 14 (Zhanjiang), 001 item 14 (Zhaoqing)."""
 from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
+from registry.domain.reconciliation.conditions import trainee_tagged
 
 CODE = "yuecai"
 
@@ -24,7 +25,8 @@ PROGRAMME = register(
             Occupation("cantonese_roast", "粤式烧腊制作", special=True),
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
-        extra_measures=(Measure("assisted_region_trainings", "帮扶地区学员培训人次"),),
+        extra_measures=(Measure("assisted_region_trainings", "帮扶地区学员培训人次", counts=trainee_tagged("assisted_region"),
+                                rule="人员类别含「帮扶地区」的学员的培训人次"),),
         ten_groups_number=2,
         serves_tags=("assisted_region", "low_income"),
         order=10,

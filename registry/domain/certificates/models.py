@@ -33,6 +33,8 @@ class Certificate(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('valid', 'suspended', 'revoked')", name="status_known"),
         Index("ix_certificates_session", "session_id"),
+        # 取证 in reconciliation: a certificate by enrollment, with its status (counting.py).
+        Index("ix_certificates_enrollment_status", "enrollment_id", "status", "status_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,8 @@ class TrainingSession(TimestampMixin, db.Model):
         CheckConstraint("planned_hours >= 0", name="planned_hours_not_negative"),
         CheckConstraint("capacity > 0", name="capacity_positive"),
         Index("ix_training_sessions_programme_start", "programme_code", "start_date"),
+        # Reconciliation counts sessions by the year of their end date (reconciliation/counting.py).
+        Index("ix_training_sessions_end_date_status", "end_date", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +109,8 @@ class Enrollment(TimestampMixin, db.Model):
         UniqueConstraint("session_id", "trainee_id"),
         CheckConstraint("attended_hours IS NULL OR attended_hours >= 0", name="attended_hours_not_negative"),
         Index("ix_enrollments_trainee_result", "trainee_id", "result"),
+        # Covers the reconciliation's aggregate: the counts read the index, not the table.
+        Index("ix_enrollments_counting", "session_id", "status", "trainee_id", "result", "is_employed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,1 @@
+"""Reconciliation: annual targets against what the records show (issue 5)."""

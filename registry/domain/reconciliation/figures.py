@@ -1,0 +1,388 @@
+"""Actual against target, computed by SQL aggregation (counting.py says what counts).
+
+Two kinds of query, both GROUP BY in the database:
+
+* one additive query at the finest grain the page needs (programme, track, occupation, base,
+  month): 人次, 合格, 考核, 取证, 就业 and the programmes' own 人次 measures. Every grouping of
+  the page (by programme, track, district, base, month) and every additive target is a sum of
+  these few thousand grouped rows;
+* COUNT(DISTINCT trainee) at each grain where people are counted (人数 is not additive: one
+  person in two programmes is one person in the city).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
+
+from sqlalchemy import ColumnElement, and_, case, distinct, extract, func, select
+
+from ...extensions import db
+from ..catalogue import catalogue
+from ..certificates.models import Certificate
+from ..organisations.models import District, TrainingBase
+from ..training.models import Enrollment, TrainingSession
+from . import counting
+from .counting import Scope
+from .models import Target
+
+GROUPINGS = {"programme": "项目", "track": "方向", "district": "区", "base": "培训基地", "month": "月份"}
+ADDITIVE = ("trainings", "passed", "assessed", "certified", "employed")
+MONTH = extract("month", TrainingSession.end_date)
+
+
+@dataclass
+class Figures:
+    """The measures of one row of the page."""
+
+    trainings: int = 0
+    persons: int = 0
+    passed: int = 0
+    assessed: int = 0
+    certified: int = 0
+    employed: int = 0
+
+    def add(self, other: "Figures") -> None:
+        for name in ADDITIVE:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.assessed if self.assessed else None
+
+    @property
+    def certified_rate(self) -> float | None:
+        return self.certified / self.trainings if self.trainings else None
+
+    @property
+    def employed_rate(self) -> float | None:
+        return self.employed / self.trainings if self.trainings else None
+
+
+@dataclass(frozen=True)
+class Grain:
+    """One row of the additive query."""
+
+    programme_code: str
+    track_code: str | None
+    occupation_code: str
+    base_id: int
+    month: int
+
+
+@dataclass
+class GrainFigures:
+    grain: Grain
+    district_id: int
+    figures: Figures
+    extras: dict[tuple[str, str], int]
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    #: None when the measure has no records behind it yet.
+    actual: int | None
+    elapsed: float
+
+    @property
+    def done(self) -> float | None:
+        if self.actual is None or not self.target.value:
+            return None
+        return self.actual / self.target.value
+
+    @property
+    def pace(self) -> str:
+        """met / on_track / behind / not_counted: behind when the share done trails the year elapsed."""
+        if self.done is None:
+            return "not_counted"
+        if self.done >= 1:
+            return "met"
+        return "behind" if self.done < self.elapsed else "on_track"
+
+    @property
+    def scope(self) -> Scope:
+        t = self.target
+        return Scope(t.year, t.programme_code, t.track_code, t.occupation_code, t.district_id)
+
+
+@dataclass
+class Row:
+    key: tuple
+    label: str
+    scope: Scope
+    figures: Figures
+    #: The 人次 target for this row, where one is set.
+    target: int | None = None
+
+    @property
+    def done(self) -> float | None:
+        return self.figures.trainings / self.target if self.target else None
+
+
+@dataclass
+class Reconciliation:
+    scope: Scope
+    group_by: str
+    on: date
+    elapsed: float
+    targets: list[TargetProgress]
+    rows: list[Row]
+    total: Row
+    #: programme code → cumulative 人次 by month (12 values; None after the current month).
+    monthly: dict[str, list[int | None]] = field(default_factory=dict)
+    monthly_targets: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def behind(self) -> list[TargetProgress]:
+        return [t for t in self.targets if t.pace == "behind"]
+
+
+def year_elapsed(year: int, on: date) -> float:
+    """Share of ``year`` elapsed on ``on`` (DOMAIN.md: progress is compared with it)."""
+    if year < on.year:
+        return 1.0
+    if year > on.year:
+        return 0.0
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return ((on - first).days + 1) / ((last - first).days + 1)
+
+
+def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement[bool] | None = None) -> Reconciliation:
+    """Everything the reconciliation page shows, for ``scope`` within the viewer's ``jurisdiction``."""
+    if group_by not in GROUPINGS:
+        group_by = "programme"
+    grains = additive_figures(scope, jurisdiction)
+    targets = targets_in(scope)
+    elapsed = year_elapsed(scope.year, on)
+    progress = [TargetProgress(t, target_actual(t, grains, scope, jurisdiction), elapsed) for t in targets]
+    rows = group_rows(grains, scope, group_by, jurisdiction, targets)
+    total_figures = Figures()
+    for grain in grains:
+        total_figures.add(grain.figures)
+    total_figures.persons = distinct_people(scope, jurisdiction, ()).get((), 0)
+    # A total target only where every row has one: otherwise the total would compare unlike things.
+    total_target = sum(r.target for r in rows) if rows and all(r.target is not None for r in rows) else None
+    total = Row((), "合计", scope, total_figures, total_target)
+    monthly, monthly_targets = monthly_lines(grains, scope, on, targets)
+    return Reconciliation(scope, group_by, on, elapsed, progress, rows, total, monthly, monthly_targets)
+
+
+def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[GrainFigures]:
+    """The additive measures grouped by programme, track, occupation, base and month: one query."""
+    extras = [
+        (programme_code, measure)
+        for programme_code, measure in counting.counted_extra_measures()
+        if measure.unit != "人" and scope.programme_code in (None, programme_code)
+    ]
+    columns = [
+        TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
+        TrainingSession.base_id, MONTH,
+        func.count(Enrollment.id),
+        func.count(case((counting.PASSED, 1))),
+        func.count(case((counting.ASSESSED, 1))),
+        func.count(Certificate.id),
+        func.count(case((counting.EMPLOYED, 1))),
+        *[func.count(case((counting.measure_condition(code, m.code), 1))) for code, m in extras],
+    ]
+    statement = (
+        counting.participations(*columns, scope=scope, jurisdiction=jurisdiction)
+        .outerjoin(Certificate, and_(Certificate.enrollment_id == Enrollment.id, counting.CERTIFICATE_COUNTS))
+        .group_by(*columns[:5])
+    )
+    rows = db.session.execute(statement).all()
+    districts = base_districts({row[3] for row in rows})
+    result = []
+    for row in rows:
+        grain = Grain(row[0], row[1], row[2], row[3], int(row[4]))
+        trainings, passed, assessed, certified, employed = row[5:10]
+        figures = Figures(trainings, 0, passed, assessed, certified, employed)
+        extra_counts = {(code, m.code): value for (code, m), value in zip(extras, row[10:])}
+        result.append(GrainFigures(grain, districts[grain.base_id], figures, extra_counts))
+    return result
+
+
+def base_districts(base_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(base_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(TrainingBase.id, TrainingBase.district_id).where(TrainingBase.id.in_(ids))).all())
+
+
+def distinct_people(scope: Scope, jurisdiction: ColumnElement[bool] | None, grain: tuple,
+                    condition: ColumnElement[bool] | None = None) -> dict[tuple, int]:
+    """COUNT(DISTINCT trainee) per ``grain`` (columns of the session, or District id via the base)."""
+    statement = counting.participations(*grain, func.count(distinct(Enrollment.trainee_id)), scope=scope,
+                                        jurisdiction=jurisdiction)
+    if any(column is TrainingBase.district_id for column in grain):
+        statement = statement.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+    if condition is not None:
+        statement = statement.where(condition)
+    if grain:
+        statement = statement.group_by(*grain)
+    return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in db.session.execute(statement)}
+
+
+def _plain(value):
+    """Month numbers come back as Decimal or float from extract() on some engines."""
+    return int(value) if isinstance(value, float) or type(value).__name__ == "Decimal" else value
+
+
+# --- targets ------------------------------------------------------------------------------
+
+def targets_in(scope: Scope) -> list[Target]:
+    """The targets of the year within the scope's programme and district (None = the city's own)."""
+    in_district = Target.district_id.is_(None) if scope.district_id is None else Target.district_id == scope.district_id
+    statement = select(Target).where(Target.year == scope.year, in_district)
+    if scope.programme_code:
+        statement = statement.where(Target.programme_code == scope.programme_code)
+    targets = db.session.scalars(statement).all()
+    order = {p.code: i for i, p in enumerate(catalogue.all())}
+    return sorted(targets, key=lambda t: (order.get(t.programme_code, 99), t.track_code or "",
+                                          t.occupation_code or "", t.measure_code))
+
+
+def target_actual(target: Target, grains: list[GrainFigures], scope: Scope,
+                  jurisdiction: ColumnElement[bool] | None) -> int | None:
+    code, measure = target.programme_code, target.measure_code
+    if not counting.is_counted(code, measure):
+        return None
+    target_scope = Scope(target.year, code, target.track_code, target.occupation_code, target.district_id)
+    if counting.is_distinct(code, measure):
+        condition = None if measure == "persons" else counting.measure_condition(code, measure)
+        return distinct_people(target_scope, jurisdiction, (), condition).get((), 0)
+    total = 0
+    for grain in grains:
+        if _in_target(grain, target):
+            total += getattr(grain.figures, measure) if measure in ADDITIVE else grain.extras.get((code, measure), 0)
+    return total
+
+
+def _in_target(grain: GrainFigures, target: Target) -> bool:
+    g = grain.grain
+    return (
+        g.programme_code == target.programme_code
+        and (target.track_code is None or g.track_code == target.track_code)
+        and (target.occupation_code is None or g.occupation_code == target.occupation_code)
+        and (target.district_id is None or grain.district_id == target.district_id)
+    )
+
+
+def _trainings_target(targets: list[Target], programme_code: str | None, track_code: str | None = None,
+                      district_id: int | None = None) -> int | None:
+    """The 人次 target of a row: one programme's (or every programme's, summed) for a track or district."""
+    values = [
+        t.value for t in targets
+        if t.measure_code == "trainings" and t.occupation_code is None and t.track_code == track_code
+        and (programme_code is None or t.programme_code == programme_code)
+        and t.district_id == district_id
+    ]
+    return sum(values) if values else None
+
+
+# --- the grouped table --------------------------------------------------------------------
+
+def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, jurisdiction: ColumnElement[bool] | None,
+               targets: list[Target]) -> list[Row]:
+    key_of, distinct_grain = _GROUPINGS[group_by]
+    figures: dict[tuple, Figures] = defaultdict(Figures)
+    for grain in grains:
+        figures[key_of(grain)].add(grain.figures)
+    people = distinct_people(scope, jurisdiction, distinct_grain)
+    labels = _labels(group_by, figures.keys())
+    rows = []
+    for key in sorted(figures, key=lambda k: _sort_key(group_by, k)):
+        figures[key].persons = people.get(key, 0)
+        row_scope = _row_scope(scope, group_by, key)
+        rows.append(Row(key, labels[key], row_scope, figures[key], _row_target(scope, group_by, key, targets)))
+    return rows
+
+
+_GROUPINGS = {
+    "programme": (lambda g: (g.grain.programme_code,), (TrainingSession.programme_code,)),
+    "track": (lambda g: (g.grain.programme_code, g.grain.track_code),
+              (TrainingSession.programme_code, TrainingSession.track_code)),
+    "district": (lambda g: (g.district_id,), (TrainingBase.district_id,)),
+    "base": (lambda g: (g.grain.base_id,), (TrainingSession.base_id,)),
+    "month": (lambda g: (g.grain.month,), (MONTH,)),
+}
+
+
+def _row_scope(scope: Scope, group_by: str, key: tuple) -> Scope:
+    if group_by == "programme":
+        return scope.narrowed(programme_code=key[0])
+    if group_by == "track":
+        return scope.narrowed(programme_code=key[0], track_code=key[1])
+    if group_by == "district":
+        return scope.narrowed(district_id=key[0])
+    if group_by == "base":
+        return scope.narrowed(base_id=key[0])
+    return scope.narrowed(month=key[0])
+
+
+def _row_target(scope: Scope, group_by: str, key: tuple, targets: list[Target]) -> int | None:
+    if group_by == "programme":
+        return _trainings_target(targets, key[0], district_id=scope.district_id)
+    if group_by == "track" and key[1]:
+        return _trainings_target(targets, key[0], key[1], scope.district_id)
+    if group_by == "district":
+        district_targets = db.session.scalars(
+            select(Target).where(Target.year == scope.year, Target.district_id == key[0])
+        ).all()
+        return _trainings_target(list(district_targets), scope.programme_code, district_id=key[0])
+    return None
+
+
+def _labels(group_by: str, keys: Iterable[tuple]) -> dict[tuple, str]:
+    keys = list(keys)
+    if group_by == "programme":
+        return {k: catalogue.name_of(k[0]) for k in keys}
+    if group_by == "track":
+        return {k: _track_label(*k) for k in keys}
+    if group_by == "month":
+        return {k: f"{k[0]} 月" for k in keys}
+    model = District if group_by == "district" else TrainingBase
+    ids = sorted({k[0] for k in keys})
+    names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()) if ids else {}
+    return {k: names.get(k[0], str(k[0])) for k in keys}
+
+
+def _track_label(programme_code: str, track_code: str | None) -> str:
+    programme = catalogue.get(programme_code)
+    track = programme.track(track_code) if programme and track_code else None
+    return f"{catalogue.name_of(programme_code)} · {track.name if track else '不分方向'}"
+
+
+def _sort_key(group_by: str, key: tuple):
+    if group_by in ("programme", "track"):
+        programme = catalogue.get(key[0])
+        return (programme.order if programme else 999, key[0], key[1] or "" if len(key) > 1 else "")
+    return tuple(k if k is not None else 0 for k in key)
+
+
+# --- the monthly lines --------------------------------------------------------------------
+
+def monthly_lines(grains: list[GrainFigures], scope: Scope, on: date,
+                  targets: list[Target]) -> tuple[dict[str, list[int | None]], dict[str, int]]:
+    """Cumulative 人次 by month per programme, with its 人次 target where one is set."""
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
+    for grain in grains:
+        by_month[grain.grain.programme_code][grain.grain.month - 1] += grain.figures.trainings
+    last_month = 12 if scope.year < on.year else (on.month if scope.year == on.year else 0)
+    lines: dict[str, list[int | None]] = {}
+    targets_by_programme: dict[str, int] = {}
+    for programme in catalogue.all():
+        target = _trainings_target(targets, programme.code, district_id=scope.district_id)
+        if programme.code not in by_month and target is None:
+            continue
+        if scope.programme_code not in (None, programme.code):
+            continue
+        running, line = 0, []
+        for month, count in enumerate(by_month[programme.code], start=1):
+            running += count
+            line.append(running if month <= last_month else None)
+        lines[programme.code] = line
+        if target is not None:
+            targets_by_programme[programme.code] = target
+    return lines, targets_by_programme
