@@ -215,3 +215,15 @@ class Catalogue:
 
 catalogue = Catalogue()
 register = catalogue.register
+
+
+class InProgramme:
+    """For records that belong to a programme: its catalogue entry and name by ``programme_code``."""
+
+    @property
+    def programme(self) -> Programme | None:
+        return catalogue.get(self.programme_code)
+
+    @property
+    def programme_name(self) -> str:
+        return catalogue.name_of(self.programme_code)

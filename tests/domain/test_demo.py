@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from registry.domain.reconciliation.models import Target
 from sqlalchemy import distinct, func, select
 from stdnum.cn import ric, uscc
 
@@ -43,6 +44,7 @@ def test_summary_counts_what_is_in_the_database(demo):
         "学员": db.session.scalar(select(func.count(Trainee.id))),
         "报名": db.session.scalar(select(func.count(Enrollment.id))),
         "证书": db.session.scalar(select(func.count(Certificate.id))),
+        "目标": db.session.scalar(select(func.count(Target.id))),
         "账号": 4,
     }
     assert 6 <= demo["培训基地"] <= 10

@@ -7,14 +7,14 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ..catalogue import catalogue
+from ..catalogue import InProgramme
 from ..common import TimestampMixin
 from ..organisations.models import District
 
 TARGET_SOURCES = {"manual": "页面录入", "import": "表格导入", "preset": "政策预置"}
 
 
-class Target(TimestampMixin, db.Model):
+class Target(InProgramme, TimestampMixin, db.Model):
     """One figure to reach: year × programme (× track or occupation) × city or district × measure.
 
     ``district_id`` None means the whole city. A revision keeps the old value in TargetRevision.
@@ -42,14 +42,6 @@ class Target(TimestampMixin, db.Model):
     revisions: Mapped[list["TargetRevision"]] = relationship(
         back_populates="target", order_by="TargetRevision.id", cascade="save-update"
     )
-
-    @property
-    def programme(self):
-        return catalogue.get(self.programme_code)
-
-    @property
-    def programme_name(self) -> str:
-        return catalogue.name_of(self.programme_code)
 
     @property
     def slice_name(self) -> str:

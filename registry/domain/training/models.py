@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Numer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ..catalogue import ASSESSMENT_TYPES, LEVELS, catalogue
+from ..catalogue import ASSESSMENT_TYPES, LEVELS, InProgramme
 from ..common import TimestampMixin, utcnow
 from ..organisations.models import Enterprise, TrainingBase
 from ..trainees.models import Trainee
@@ -27,7 +27,7 @@ ENROLLMENT_STATUSES = {"enrolled": "在册", "withdrawn": "已退训"}
 RESULTS = {"passed": "合格", "failed": "不合格", "absent": "缺考"}
 
 
-class TrainingSession(TimestampMixin, db.Model):
+class TrainingSession(InProgramme, TimestampMixin, db.Model):
     """A class run by a base for one programme, occupation and level."""
 
     __tablename__ = "training_sessions"
@@ -63,14 +63,6 @@ class TrainingSession(TimestampMixin, db.Model):
     base: Mapped[TrainingBase] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="session", order_by="Enrollment.id")
-
-    @property
-    def programme(self):
-        return catalogue.get(self.programme_code)
-
-    @property
-    def programme_name(self) -> str:
-        return catalogue.name_of(self.programme_code)
 
     @property
     def occupation_name(self) -> str:
