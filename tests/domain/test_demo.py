@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from registry.domain.reconciliation.models import Target
 from sqlalchemy import distinct, func, select
 from stdnum.cn import ric, uscc
 
@@ -13,6 +12,7 @@ from registry.domain.catalogue import catalogue
 from registry.domain.certificates.models import Certificate
 from registry.domain.common import today
 from registry.domain.identifiers import check_document
+from registry.domain.reconciliation.models import Target
 from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
