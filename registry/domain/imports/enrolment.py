@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from ...extensions import db
 from .. import normalise
 from ..audit import record_inserts
+from ..bulk import insert_rows
 from ..common import utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
@@ -249,40 +250,45 @@ TRAINEE_FIELDS = ("document_type", "document_number", "name", "sex", "birth_date
 def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
     """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's).
 
-    Core inserts pass the audit log's flush hook by, so each is logged with record_inserts. Rows go
-    in chunks of INSERT_CHUNK, so the statements and audit rows of a big file never sit in memory at once.
+    The inserts (bulk.insert_rows) pass the audit log's flush hook by, so each is logged with
+    record_inserts. Rows go in chunks of INSERT_CHUNK, so the statements and audit rows of a big file
+    never sit in memory at once; the new ids come from one look-up per chunk (INSERT … RETURNING over
+    many rows is quadratic in SQLAlchemy's result splicing: 100,000 rows took minutes).
     """
+    connection = db.session.connection()
     rows = result.ready
     trainee_ids: list[int] = []
     new_rows = [row for row in rows if "trainee_id" not in row.values]
     for start in range(0, len(new_rows), INSERT_CHUNK):
         chunk = new_rows[start:start + INSERT_CHUNK]
         now = utcnow()
-        records = [{key: row.values[key] for key in TRAINEE_FIELDS} | {
-            "registered_base_id": registered_base_id, "created_at": now, "updated_at": now} for row in chunk]
-        # Plain executemany, then one look-up of the new ids: INSERT … RETURNING over many rows is
-        # quadratic in SQLAlchemy's result splicing (100,000 rows took minutes).
-        db.session.execute(insert(Trainee).execution_options(render_nulls=True), records)
+        shared = {"registered_base_id": registered_base_id, "created_at": now, "updated_at": now}
+        values = [tuple([row.values[key] for key in TRAINEE_FIELDS]) for row in chunk]
+        insert_rows(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
         new_ids = _ids_by_number(Trainee, (Trainee.document_type, Trainee.document_number),
-                                 [record["document_number"] for record in records])
-        ids = [new_ids[(record["document_type"], record["document_number"])] for record in records]
+                                 [row.values["document_number"] for row in chunk])
+        ids = [new_ids[(row.values["document_type"], row.values["document_number"])] for row in chunk]
         for row, trainee_id in zip(chunk, ids):
             row.values["trainee_id"] = trainee_id
-        record_inserts(db.session, Trainee, records, ids)
+        record_inserts(db.session, Trainee, [dict(zip(TRAINEE_FIELDS, value), registered_base_id=registered_base_id)
+                                          for value in values], ids)
         trainee_ids.extend(ids)
-        del records
-        tags = [{"trainee_id": row.values["trainee_id"], "tag": tag} for row in chunk for tag in row.values["tags"]]
+        del values
+        tags = [(row.values["trainee_id"], tag) for row in chunk for tag in row.values["tags"]]
         if tags:
-            db.session.execute(insert(TraineeTag), tags)
-            record_inserts(db.session, TraineeTag, tags)
+            insert_rows(connection, insert(TraineeTag), ("trainee_id", "tag"), tags)
+            record_inserts(db.session, TraineeTag, [{"trainee_id": trainee_id, "tag": tag} for trainee_id, tag in tags])
     enrollment_ids: list[int] = []
     for start in range(0, len(rows), INSERT_CHUNK):
-        enrollments = [{"session_id": session.id, "trainee_id": row.values["trainee_id"], "status": "enrolled"}
-                       for row in rows[start:start + INSERT_CHUNK]]
-        db.session.execute(insert(Enrollment), enrollments)
-        by_trainee = _ids_by_number(Enrollment, (Enrollment.trainee_id,), [e["trainee_id"] for e in enrollments],
+        now = utcnow()
+        shared = {"session_id": session.id, "status": "enrolled", "enrolled_at": now, "created_at": now,
+                  "updated_at": now}
+        trainees = [row.values["trainee_id"] for row in rows[start:start + INSERT_CHUNK]]
+        insert_rows(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees], shared)
+        by_trainee = _ids_by_number(Enrollment, (Enrollment.trainee_id,), trainees,
                                     (Enrollment.session_id == session.id,))
-        ids = [by_trainee[(e["trainee_id"],)] for e in enrollments]
-        record_inserts(db.session, Enrollment, enrollments, ids)
+        ids = [by_trainee[(trainee_id,)] for trainee_id in trainees]
+        record_inserts(db.session, Enrollment, [
+            {"session_id": session.id, "trainee_id": trainee_id, "status": "enrolled"} for trainee_id in trainees], ids)
         enrollment_ids.extend(ids)
     return Imported(trainee_ids, enrollment_ids)
