@@ -11,6 +11,7 @@ Two steps, so that a file is checked once however often it is looked at:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 from sqlalchemy import insert, select
@@ -74,7 +75,7 @@ def check(result: Preview) -> None:
 
     ``checked`` is [document type, number, typed name, registration], the registration being either
     the reason a new person with this row could not be registered, or the fields check_trainee
-    accepted: [sex, birth date, phone, hukou, education, region, tags, warnings].
+    accepted: [sex, birth date (ISO text), phone, hukou, education, region, tags, warnings].
     """
     position = {key: index for index, key in enumerate(KEYS)}
     steps = [(key, position[key], LABELS[key], _NORMALISERS[key], {} if key in _REPEATING else None)
@@ -122,7 +123,9 @@ def _registration(typed: dict) -> str | list:
         values, warnings = check_trainee(data)
     except DomainError as error:
         return (f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
-    return [values[key] for key in _NEW_FIELDS] + [sorted(tags), warnings]
+    kept = [values[key] for key in _NEW_FIELDS]
+    kept[1] = kept[1].isoformat()  # birth date: the stored rows are plain JSON
+    return kept + [sorted(tags), warnings]
 
 
 def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
@@ -185,7 +188,7 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
         if trainee is None:
             sex, birth_date, phone, hukou_type, education, region, tags, warnings = registration
             row.values = {"document_type": document_type, "document_number": number, "name": name, "sex": sex,
-                          "birth_date": birth_date, "phone": phone, "hukou_type": hukou_type,
+                          "birth_date": date.fromisoformat(birth_date), "phone": phone, "hukou_type": hukou_type,
                           "education": education, "assisted_region": region, "tags": tags}
             row.notes.extend(warnings)
             continue

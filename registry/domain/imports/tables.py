@@ -50,7 +50,8 @@ class Row:
     """
 
     number: int  # as the spreadsheet program numbers it
-    raw: tuple
+    #: The cells (a tuple), or their stored JSON text until first asked for (see ``raw``).
+    stored: tuple | str
     keys: tuple[str, ...]
     status: str = "ready"  # ready / error / unchanged
     errors: list[str] = field(default_factory=list)
@@ -58,6 +59,14 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     checked: Any = None
+
+    @property
+    def raw(self) -> tuple:
+        """The cells as typed, in the order of the import's columns (decoded from the stored batch only
+        for the rows someone looks at: a page, the wrong rows)."""
+        if isinstance(self.stored, str):
+            self.stored = tuple(json.loads(self.stored, object_hook=_cell_from_json))
+        return self.stored
 
     @property
     def cells(self) -> dict[str, Any]:
@@ -181,26 +190,31 @@ def _cell_from_json(tagged: dict) -> Any:
 
 
 def pack(preview: Preview) -> bytes:
-    """The checked rows as compressed JSON: number, cells, problems and what the checks made of each row."""
+    """The checked rows as compressed JSON: number, cells, problems and what the checks made of each row.
+
+    Each row's cells are a JSON text of their own inside it, decoded only when the row is shown;
+    ``checked`` must be plain JSON (the kinds keep dates in it as ISO text).
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_cell_to_json).encode
     document = {
         "version": PACK_VERSION,
         "ignored": preview.ignored_headers,
         "absent": sorted(preview.absent),
-        "rows": [[row.number, row.raw, row.problems, row.checked] for row in preview.rows],
+        "rows": [[row.number, row.stored if isinstance(row.stored, str) else encode(row.stored), row.problems,
+                  row.checked] for row in preview.rows],
     }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_cell_to_json,
-                      allow_nan=True)
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode(), 1)
 
 
 def unpack(columns: list[Column], packed: bytes) -> Preview | None:
     """The Preview ``pack`` stored, every row back at its checks' outcome; None for another version."""
-    document = json.loads(zlib.decompress(packed), object_hook=_cell_from_json)
+    document = json.loads(zlib.decompress(packed))
     if document.get("version") != PACK_VERSION:
         return None
     keys = tuple(column.key for column in columns)
-    rows = [Row(number, tuple(raw), keys, problems=problems, checked=checked)
-            for number, raw, problems, checked in document["rows"]]
+    rows = [Row(number, cells, keys, problems=problems, checked=checked)
+            for number, cells, problems, checked in document["rows"]]
     for row in rows:
         row.reset()
     return Preview(columns=columns, rows=rows, ignored_headers=document["ignored"], absent=set(document["absent"]))
