@@ -16,7 +16,7 @@ from ..training.models import TrainingSession
 from ..training.operations import lock_session
 from . import enrolment, results
 from .models import ImportBatch
-from .tables import Column, Preview, error_rows, pack, unpack
+from .tables import Column, Preview, collector_paused, error_rows, pack, unpack
 
 
 @dataclass
@@ -55,12 +55,14 @@ def _resolve(kind: str, session: TrainingSession, preview: Preview, context: Con
 def upload(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
     """Read and check the file once, keep it and its checked rows as a batch awaiting confirmation; no record changes."""
     _guard(kind, session, context)
-    preview = KINDS[kind].read(filename, content)
-    batch = ImportBatch(
-        kind=kind, session_id=session.id, user_id=context.user_id, filename=(filename or "")[:200],
-        sha256=hashlib.sha256(content).hexdigest(), content=content, checked_rows=pack(preview), status="preview",
-    )
-    _resolve(kind, session, preview, context)
+    with collector_paused():
+        preview = KINDS[kind].read(filename, content)
+        batch = ImportBatch(
+            kind=kind, session_id=session.id, user_id=context.user_id, filename=(filename or "")[:200],
+            sha256=hashlib.sha256(content).hexdigest(), content=content, checked_rows=pack(preview),
+            status="preview",
+        )
+        _resolve(kind, session, preview, context)
     _count(batch, preview)
     db.session.add(batch)
     db.session.flush()
@@ -81,10 +83,11 @@ def recheck(batch: ImportBatch, context: Context) -> Preview:
     """The batch's checked rows (stored at upload: the file is not read again), resolved against the
     records as they are now: what the preview page shows and the confirmation imports."""
     _guard(batch.kind, batch.session, context)
-    preview = unpack(COLUMNS[batch.kind], batch.checked_rows) if batch.checked_rows else None
-    if preview is None:  # uploaded before checked rows were kept with the batch
-        preview = KINDS[batch.kind].read(batch.filename, batch.content)
-    return _resolve(batch.kind, batch.session, preview, context)
+    with collector_paused():
+        preview = unpack(COLUMNS[batch.kind], batch.checked_rows) if batch.checked_rows else None
+        if preview is None:  # uploaded before checked rows were kept with the batch
+            preview = KINDS[batch.kind].read(batch.filename, batch.content)
+        return _resolve(batch.kind, batch.session, preview, context)
 
 
 def _count(batch: ImportBatch, preview: Preview) -> None:
@@ -111,7 +114,8 @@ def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
     preview = recheck(batch, context)
     session = batch.session
     if batch.kind == "enrolment":
-        imported = enrolment.confirm(session, preview, context.registered_base_id)
+        with collector_paused():
+            imported = enrolment.confirm(session, preview, context.registered_base_id)
         affected = {"trainees": imported.trainee_ids, "enrollments": imported.enrollment_ids}
     else:
         affected = {"enrollments": results.confirm(session, preview, context.on or today(), context.by_bureau,
