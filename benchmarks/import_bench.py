@@ -5,7 +5,7 @@ Chinese headers; unique 居民身份证 numbers with GB 11643 check digits; a ha
 times, from the file's bytes in memory to the commit:
 
 * import: the domain calls the views in registry/blueprints/sessions/enrolment.py make, request by
-  request: batches.upload + commit; batches.reread + earlier_import (preview page, HTML rendering
+  request: batches.upload + commit; batches.recheck + earlier_import (preview page, HTML rendering
   not included); batches.confirm + commit;
 * floor: python-calamine to_python of the same bytes plus ONE SQLAlchemy Core executemany INSERT
   of every row, unchecked, into a scratch table shaped like trainees + enrollments, committed.
@@ -342,7 +342,7 @@ def measure_import(database_url: str, path: str, session_id: int) -> dict:
         # GET /sessions/<id>/imports/batch/<batch_id> (the preview page, template rendering aside)
         started = time.perf_counter()
         batch = db.session.get(ImportBatch, batch_id)
-        preview = batches.reread(batch, context)
+        preview = batches.recheck(batch, context)
         batches.earlier_import(batch)
         counts = {status: preview.count(status) for status in ("ready", "error", "unchanged")}
         del batch, preview

@@ -19,6 +19,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from ..extensions import db
+from .bulk import insert_rows, json_text
 from .common import utcnow
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
@@ -140,8 +141,8 @@ def _row(obj: Any, action: str, changes: dict, actor: Actor, reason: str | None)
     }
 
 
-def _bulk_context(session, model: type, reason: str | None) -> tuple[dict, list[str], frozenset]:
-    """What every row of one bulk write shares: actor, time, table, reason; the key and redacted attributes."""
+def _bulk_context(session, model: type, action: str, reason: str | None) -> tuple[dict, list[str], frozenset]:
+    """What every row of one bulk write shares: actor, time, table, action, reason; the key and redacted attributes."""
     actor = current_actor()
     common = {
         "occurred_at": utcnow(),
@@ -149,6 +150,7 @@ def _bulk_context(session, model: type, reason: str | None) -> tuple[dict, list[
         "actor_name": actor.name,
         "remote_addr": actor.remote_addr,
         "entity_type": model.__tablename__,
+        "action": action,
         "reason": reason if reason is not None else session.info.get("audit_reason"),
     }
     mapper = inspect(model)
@@ -161,28 +163,46 @@ def _shown(values: dict, redact: frozenset) -> dict:
             for key, value in values.items()}
 
 
+def _json_default(value: Any) -> Any:
+    """json.dumps' hook for what _json_value turns into JSON (dates, decimals, sets, enums)."""
+    converted = _json_value(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return converted
+
+
+def _changes_text(changes: dict) -> str:
+    return json_text(changes, default=_json_default)
+
+
+#: Audit rows per executemany in the bulk writers (bounded memory for big imports).
+BULK_CHUNK = 5000
+
+
 def record_inserts(session, model: type, rows: Sequence[dict], ids: Sequence[Any] | None = None,
                    reason: str | None = None) -> None:
     """Log rows inserted with Core (``insert()`` executemany), which the after_flush hook never sees.
 
     ``rows`` are the values given to the insert and ``ids`` the primary keys its RETURNING gave, in
     the same order (leave ``ids`` out when the key is in the rows, e.g. a composite key). One
-    'insert' audit row each, shaped as the hook writes them, with the current actor and reason, in
-    one executemany.
+    'insert' audit row each, shaped as the hook writes them, with the current actor and reason,
+    written with bulk.insert_rows.
     """
     if not rows:
         return
-    common, keys, redact = _bulk_context(session, model, reason)
+    common, keys, redact = _bulk_context(session, model, "insert", reason)
     if ids is not None and len(ids) != len(rows):
         raise ValueError("record_inserts: one id per inserted row")
-    audit_rows = []
-    for index, values in enumerate(rows):
-        after = _shown(values, redact)
-        if ids is not None:
-            after[keys[0]] = _json_value(ids[index])
-        entity_id = "/".join(str(after[key]) for key in keys)
-        audit_rows.append({**common, "entity_id": entity_id, "action": "insert", "changes": {"after": after}})
-    session.connection().execute(AuditLog.__table__.insert(), audit_rows)
+    connection = session.connection()
+    for start in range(0, len(rows), BULK_CHUNK):
+        audit_rows = []
+        for index in range(start, min(start + BULK_CHUNK, len(rows))):
+            after = _shown(rows[index], redact) if redact else dict(rows[index])
+            if ids is not None:
+                after[keys[0]] = ids[index]
+            entity_id = "/".join(str(after[key]) for key in keys)
+            audit_rows.append((entity_id, _changes_text({"after": after})))
+        insert_rows(connection, AuditLog.__table__, ("entity_id", "changes"), audit_rows, common)
 
 
 def record_updates(session, model: type, changes: Sequence[tuple[Any, dict, dict]],
@@ -190,13 +210,12 @@ def record_updates(session, model: type, changes: Sequence[tuple[Any, dict, dict
     """Log rows updated in bulk by primary key: ``changes`` holds (id, before, after) with only changed columns."""
     if not changes:
         return
-    common, _, redact = _bulk_context(session, model, reason)
+    common, _, redact = _bulk_context(session, model, "update", reason)
     audit_rows = [
-        {**common, "entity_id": str(key), "action": "update",
-         "changes": {"before": _shown(before, redact), "after": _shown(after, redact)}}
+        (str(key), _changes_text({"before": _shown(before, redact), "after": _shown(after, redact)}))
         for key, before, after in changes
     ]
-    session.connection().execute(AuditLog.__table__.insert(), audit_rows)
+    insert_rows(session.connection(), AuditLog.__table__, ("entity_id", "changes"), audit_rows, common)
 
 
 def _note_old_value(target, value, oldvalue, initiator) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,11 +13,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+#: The registry's time zone (China Standard Time).
+REGISTRY_ZONE = ZoneInfo("Asia/Shanghai")
+
+
 def today() -> date:
     """Local (China Standard Time) calendar date; the registry's working day."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    return datetime.now(REGISTRY_ZONE).date()
 
 
 class TimestampMixin:

@@ -23,13 +23,18 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    result = unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ")
-    return re.sub(r"\s+", " ", result).strip()
+    result = str(value)
+    if not result.isascii():  # ASCII is its own NFKC form
+        result = unicodedata.normalize("NFKC", result).replace("\u3000", " ")
+    # str.split() splits on exactly the characters re's \s matches (str.isspace).
+    return " ".join(result.split())
 
 
 def person_name(value: Any) -> str:
     """张 三 → 张三 (spaces between Chinese characters are typing noise); Latin names keep one space."""
     name = text(value)
+    if " " not in name:
+        return name
     return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", name)
 
 
@@ -48,6 +53,9 @@ def document_number(value: Any) -> str:
     CSV export writes such cells as 4.40106E+17 (refused the same way) and whole numbers with a
     trailing .0 (dropped).
     """
+    if value.__class__ is str and value.isascii() and value.isalnum() and value[:-1].isdigit():
+        # The usual cell: digits and perhaps a check letter; nothing below would change it but the case.
+        return value.upper()
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, float):
@@ -200,4 +208,5 @@ def number(value: Any, label: str) -> Decimal | None:
 
 
 def phone(value: Any) -> str:
-    return normalise_code(text(value)) if text(value) else ""
+    typed = text(value)
+    return normalise_code(typed) if typed else ""

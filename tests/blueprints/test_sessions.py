@@ -1,5 +1,6 @@
 """The clerk's day through HTTP: plan a session, enrol by form and spreadsheet, record results, export."""
 import io
+import re
 from datetime import date, timedelta
 from urllib.parse import unquote
 
@@ -427,3 +428,34 @@ def test_roster_export_keeps_plus_minus_and_other_formula_starts_as_text(client,
     for row, column in ((2, "联系电话"), (3, "退训原因")):
         cell = sheet.cell(row=row, column=headers.index(column) + 1)
         assert cell.value == typed and cell.data_type == "s" and cell.quotePrefix, (column, cell.data_type)
+
+
+def test_a_long_preview_lists_the_wrong_rows_first_then_a_page_at_a_time(client, clerk, monkeypatch):
+    from registry.blueprints.sessions import enrolment as views
+
+    monkeypatch.setattr(views, "PREVIEW_PAGE_ROWS", 4)
+    session = make_session(clerk)
+    db.session.commit()
+    rows = [[f"学员{'甲乙丙丁戊己庚辛'[i]}", factories.id_number(date(1990, 4, 1) + timedelta(days=i)), "城镇"]
+            for i in range(8)]
+    rows[5][2] = "半城镇"  # spreadsheet row 7
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (spreadsheet(rows), "名单.xlsx")}, content_type="multipart/form-data")
+    preview_url = response.location.split("?")[0]
+
+    def listed(url):
+        text = client.get(url).text
+        return [(int(number), status) for number, status in
+                re.findall(r'data-row="(\d+)" data-status="(\w+)"', text)], text
+
+    first, text = listed(preview_url)
+    assert 'data-testid="ready-count">7<' in text and 'data-testid="error-count">1<' in text
+    assert first == [(7, "error"), (2, "ready"), (3, "ready"), (4, "ready")]  # wrong rows first
+    assert "第 1 / 2 页,共 8 条" in text and "确认导入 7 行" in text
+    second, _ = listed(preview_url + "?page=2")
+    assert second == [(5, "ready"), (6, "ready"), (8, "ready"), (9, "ready")]
+    only_wrong, _ = listed(preview_url + "?show=error")
+    assert only_wrong == [(7, "error")]
+    beyond, _ = listed(preview_url + "?page=99&show=nonsense")  # the last page of everything
+    assert beyond == second
+    assert db.session.scalar(select(func.count(Enrollment.id))) == 0

@@ -480,3 +480,69 @@ def test_a_withdrawn_trainee_in_an_enrolment_sheet_is_told_when_they_left(sessio
                                                                       ["姓名", "证件号码"], title=None), context(session))
     assert preview.rows[0].status == "error"
     assert f"已于 {today():%Y-%m-%d} 退出本班期" in preview.rows[0].errors[0]
+
+
+def forbid_reading_files(monkeypatch):
+    """After the upload, neither the preview nor the confirmation may read the file again."""
+    from registry.domain.imports import tables
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(tables, "read_table", refuse)
+
+
+def test_the_file_is_read_once_and_its_checked_rows_kept_with_the_batch(session, monkeypatch):
+    born = date(1990, 12, 3)
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1993, 1, 1)), "男", "", "13800138000", "城镇", "", "退役军人"],
+            [2, "乙一", "身份证", factories.id_number(born), "", born, "", "半城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    db.session.commit()
+    db.session.expire_all()
+    forbid_reading_files(monkeypatch)
+    batch = db.session.get(ImportBatch, batch.id)
+    preview = batches.recheck(batch, context(session))
+    assert [row.status for row in preview.rows] == ["ready", "error"]
+    assert preview.rows[0].values["tags"] == ["veteran"] and preview.rows[0].values["birth_date"] == date(1993, 1, 1)
+    assert "户籍类型「半城镇」无法识别" in preview.rows[1].errors[0]
+    # the wrong row goes back as typed: its date cell is still a date
+    sheet = load_workbook(io.BytesIO(batches.error_workbook(preview))).active
+    assert sheet.cell(row=2, column=5).value == datetime(1990, 12, 3)
+    batch, _ = batches.confirm(batch.id, context(session))
+    assert batch.status == "confirmed" and batch.checked_rows is None and batch.content == b""
+    trainee = db.session.scalar(select(Trainee).where(Trainee.name == "甲一"))
+    assert (trainee.sex, trainee.phone, trainee.hukou_type, trainee.tag_codes) == ("M", "13800138000", "urban",
+                                                                                    {"veteran"})
+
+
+def test_confirm_without_reading_again_still_refuses_what_changed_since_the_upload(session, monkeypatch):
+    numbers = [factories.id_number(date(1994, 2, i + 1)) for i in range(4)]
+    rows = [[i, f"学员{'甲乙丙丁'[i]}", "身份证", number, "", "", "", "城镇", "", ""] for i, number in enumerate(numbers)]
+    batch, preview = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    assert preview.count("ready") == 4
+    forbid_reading_files(monkeypatch)
+    # Meanwhile: the first person is enrolled by hand, the second registered elsewhere under another
+    # name, and the session's capacity shrinks to two.
+    from registry.domain.trainees.operations import TraineeData
+
+    ops.enrol_person(session, TraineeData("resident_id", numbers[0], "学员甲", "urban"))
+    factories.trainee("别名乙", document_number=numbers[1])
+    session.capacity = 2
+    db.session.flush()
+    batch, preview = batches.confirm(batch.id, context(session))
+    statuses = [row.status for row in preview.rows]
+    assert statuses == ["unchanged", "error", "ready", "error"]
+    assert "不一致" in preview.rows[1].errors[0] and "超出班期容量" in preview.rows[3].errors[0]
+    assert (batch.ready_rows, batch.error_rows, batch.unchanged_rows) == (1, 2, 1)
+    enrolled = db.session.scalars(select(Trainee.name).join(Enrollment, Enrollment.trainee_id == Trainee.id)
+                                  .where(Enrollment.session_id == session.id).order_by(Trainee.name)).all()
+    assert enrolled == ["学员丙", "学员甲"]
+
+
+def test_a_batch_uploaded_before_checked_rows_were_kept_is_read_from_its_file(session):
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1995, 3, 1)), "", "", "", "城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batch.checked_rows = None
+    db.session.flush()
+    batch, preview = batches.confirm(batch.id, context(session))
+    assert batch.status == "confirmed" and preview.count("ready") == 1 and count(Enrollment) == 1

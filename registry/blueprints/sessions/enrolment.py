@@ -9,6 +9,7 @@ from ...auth.permissions import can_edit_roster, can_record_results, get_visible
 from ...domain.errors import DomainError
 from ...domain.imports import batches
 from ...domain.imports.models import IMPORT_KINDS, ImportBatch
+from ...domain.imports.tables import page_of
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...domain.trainees.operations import TraineeData
 from ...domain.training import operations
@@ -149,22 +150,33 @@ def _batch(session_id: int, batch_id: int) -> tuple[TrainingSession, ImportBatch
     return session, batch
 
 
+#: Rows listed per preview page: a clerk's usual file fits on one; a 100,000-row file is not sent whole.
+PREVIEW_PAGE_ROWS = 500
+PREVIEW_FILTERS = ("all", "error", "ready", "unchanged")
+
+
 @bp.route("/<int:session_id>/imports/batch/<int:batch_id>")
 @login_required
 def import_batch(session_id: int, batch_id: int):
-    """The preview: every row ready, unchanged or wrong, with the reason per row and field."""
+    """The preview: counts, then the wrong rows with the reason per row and field, then the rest, a page at a time."""
     session, batch = _batch(session_id, batch_id)
     reason = request.args.get("reason")
-    preview = None
+    show = request.args.get("show", "all")
+    if show not in PREVIEW_FILTERS:
+        show = "all"
+    preview = page = None
     if batch.status == "preview":
         # A confirmed or discarded batch is shown from its counts: re-checking it against the records
         # as they are now (and the reason a closed session asks for) means nothing any more.
         try:
-            preview = batches.reread(batch, _context(session, reason))
+            preview = batches.recheck(batch, _context(session, reason))
         except DomainError as error:
             flash(error.message, "danger")
+        else:
+            page = page_of(preview, show, request.args.get("page", 1, type=int), PREVIEW_PAGE_ROWS)
     return render_template(
-        "sessions/import_preview.html", session=session, batch=batch, preview=preview,
+        "sessions/import_preview.html", session=session, batch=batch, preview=preview, page=page, show=show,
+        counts={status: preview.count(status) for status in ("ready", "error", "unchanged")} if preview else None,
         earlier=batches.earlier_import(batch), form=ConfirmForm(formdata=None, reason=reason),
     )
 
@@ -210,7 +222,7 @@ def import_errors(session_id: int, batch_id: int):
         flash(f"该批次{batch.status_name},上传的文件已删除;请改正后重新上传。", "warning")
         return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
     try:
-        preview = batches.reread(batch, _context(session, request.args.get("reason")))
+        preview = batches.recheck(batch, _context(session, request.args.get("reason")))
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))

@@ -1,4 +1,4 @@
-"""The life of an upload: preview (stored with its file), confirm once, or discard."""
+"""The life of an upload: read and checked once (kept with the batch), previewed, confirmed once, or discarded."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +16,7 @@ from ..training.models import TrainingSession
 from ..training.operations import lock_session
 from . import enrolment, results
 from .models import ImportBatch
-from .tables import Column, Preview, error_rows
+from .tables import Column, Preview, collector_paused, error_rows, pack, unpack
 
 
 @dataclass
@@ -33,21 +33,36 @@ class Context:
 COLUMNS: dict[str, list[Column]] = {"enrolment": enrolment.COLUMNS, "results": results.COLUMNS}
 
 
-def _preview(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> Preview:
+KINDS = {"enrolment": enrolment, "results": results}
+
+
+def _guard(kind: str, session: TrainingSession, context: Context) -> None:
+    """May this kind of file change this session's records now? Asked before the file is read."""
     if kind == "enrolment":
-        return enrolment.preview(session, filename, content)
-    if kind == "results":
-        return results.preview(session, filename, content, context.on or today(), context.by_bureau, context.reason)
-    raise DomainError("导入类型无效")
+        enrolment.check_session(session)
+    elif kind == "results":
+        results.check_session(session, context.by_bureau, context.reason)
+    else:
+        raise DomainError("导入类型无效")
+
+
+def _resolve(kind: str, session: TrainingSession, preview: Preview, context: Context) -> Preview:
+    if kind == "enrolment":
+        return enrolment.resolve(session, preview)
+    return results.resolve(session, preview, context.on or today(), context.by_bureau, context.reason)
 
 
 def upload(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
-    """Check the file and keep it as a batch awaiting confirmation; no record changes."""
-    preview = _preview(kind, session, filename, content, context)
-    batch = ImportBatch(
-        kind=kind, session_id=session.id, user_id=context.user_id, filename=(filename or "")[:200],
-        sha256=hashlib.sha256(content).hexdigest(), content=content, status="preview",
-    )
+    """Read and check the file once, keep it and its checked rows as a batch awaiting confirmation; no record changes."""
+    _guard(kind, session, context)
+    with collector_paused():
+        preview = KINDS[kind].read(filename, content)
+        batch = ImportBatch(
+            kind=kind, session_id=session.id, user_id=context.user_id, filename=(filename or "")[:200],
+            sha256=hashlib.sha256(content).hexdigest(), content=content, checked_rows=pack(preview),
+            status="preview",
+        )
+        _resolve(kind, session, preview, context)
     _count(batch, preview)
     db.session.add(batch)
     db.session.flush()
@@ -64,8 +79,15 @@ def earlier_import(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-def reread(batch: ImportBatch, context: Context) -> Preview:
-    return _preview(batch.kind, batch.session, batch.filename, batch.content, context)
+def recheck(batch: ImportBatch, context: Context) -> Preview:
+    """The batch's checked rows (stored at upload: the file is not read again), resolved against the
+    records as they are now: what the preview page shows and the confirmation imports."""
+    _guard(batch.kind, batch.session, context)
+    with collector_paused():
+        preview = unpack(COLUMNS[batch.kind], batch.checked_rows) if batch.checked_rows else None
+        if preview is None:  # uploaded before checked rows were kept with the batch
+            preview = KINDS[batch.kind].read(batch.filename, batch.content)
+        return _resolve(batch.kind, batch.session, preview, context)
 
 
 def _count(batch: ImportBatch, preview: Preview) -> None:
@@ -89,10 +111,11 @@ def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
     batch = _lock(batch_id)
     if batch.kind == "enrolment":
         lock_session(batch.session)  # before the preview counts the places left
-    preview = reread(batch, context)
+    preview = recheck(batch, context)
     session = batch.session
     if batch.kind == "enrolment":
-        imported = enrolment.confirm(session, preview, context.registered_base_id)
+        with collector_paused():
+            imported = enrolment.confirm(session, preview, context.registered_base_id)
         affected = {"trainees": imported.trainee_ids, "enrollments": imported.enrollment_ids}
     else:
         affected = {"enrollments": results.confirm(session, preview, context.on or today(), context.by_bureau,
@@ -117,6 +140,7 @@ def discard(batch_id: int) -> ImportBatch:
 def _forget_file(batch: ImportBatch) -> None:
     """PIPL: the file is kept only while it awaits a decision; its SHA-256 still recognises it later."""
     batch.content = b""
+    batch.checked_rows = None
 
 
 def purge_previews(days: int, now: datetime | None = None) -> int:
@@ -129,7 +153,7 @@ def purge_previews(days: int, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=days)
     stale = db.session.scalars(
         update(ImportBatch).where(ImportBatch.status == "preview", ImportBatch.created_at < cutoff)
-        .values(status="discarded", content=b"").returning(ImportBatch.id)
+        .values(status="discarded", content=b"", checked_rows=None).returning(ImportBatch.id)
         .execution_options(synchronize_session="fetch")
     ).all()
     record_updates(

@@ -1,20 +1,33 @@
-"""Enrolment by spreadsheet: each row a person (found by document or registered) enrolled in a session."""
+"""Enrolment by spreadsheet: each row a person (found by document or registered) enrolled in a session.
+
+Two steps, so that a file is checked once however often it is looked at:
+
+* ``check`` (at upload, stored with the batch): every cell read as the clerk means it, and what a
+  registration of a new person would make of the row; needs no records;
+* ``resolve`` (at upload, on the preview page and again at confirmation, with the session locked):
+  known people, people already on the roster, repeats within the file and the places left, against
+  the records as they are at that moment.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
 
 from sqlalchemy import insert, select
 
 from ...extensions import db
 from .. import normalise
 from ..audit import record_inserts
+from ..bulk import insert_rows
+from ..common import utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
 from ..trainees.operations import TraineeData, check_trainee
 from ..training.models import Enrollment, TrainingSession
 from ..training.operations import ENROLLING_STATES, active_count, withdrawn_note
-from .tables import Column, Preview, Row, normalise_into, read_rows
+from .tables import Column, Preview, Row, read_rows
 
 COLUMNS = [
     Column("name", "姓名", ("学员姓名", "名字"), required=True, example="张三明"),
@@ -30,76 +43,157 @@ COLUMNS = [
     Column("assisted_region", "帮扶地区", ("来源地区",), example=""),
 ]
 LABELS = {column.key: column.header for column in COLUMNS}
-LOOKUP_CHUNK = 500
+KEYS = [column.key for column in COLUMNS]
+#: Document numbers per look-up query (well under SQLite's and PostgreSQL's bound-parameter limits).
+LOOKUP_CHUNK = 5000
+#: Rows per insert (and per batch of audit rows) at confirmation: bounded memory for big files.
+INSERT_CHUNK = 5000
+
+#: The order in which a row's cells are read, and so the order of its reasons (as the form's fields).
+_READ_ORDER = ("document_type", "document_number", "name", "hukou_type", "sex", "birth_date", "phone",
+               "education", "tags", "assisted_region")
+_NORMALISERS: dict[str, Callable[[Any], Any]] = {
+    "document_type": normalise.document_type,
+    "document_number": normalise.document_number,
+    "name": normalise.person_name,
+    "hukou_type": normalise.hukou,
+    "sex": normalise.sex,
+    "birth_date": lambda value: normalise.a_date(value, "出生日期"),
+    "phone": normalise.phone,
+    "education": normalise.education,
+    "tags": lambda value: sorted(normalise.tags(value)),
+    "assisted_region": lambda value: normalise.text(value) or None,
+}
+#: Columns with few distinct words in a file (城镇/农村, 高中 …): each word is read once per file.
+_REPEATING = frozenset({"document_type", "hukou_type", "sex", "education", "tags", "assisted_region", "birth_date"})
+#: What check() keeps of a row that a new person's registration would accept (order of the stored list).
+_NEW_FIELDS = ("sex", "birth_date", "phone", "hukou_type", "education", "assisted_region")
 
 
-def _trainee_data(row: Row) -> TraineeData | None:
-    get = lambda key, function: normalise_into(row, key, LABELS[key], function)  # noqa: E731
+def check(result: Preview) -> None:
+    """The checks that need no records, made once per file; each row gets ``problems`` and ``checked``.
+
+    ``checked`` is [document type, number, typed name, registration], the registration being either
+    the reason a new person with this row could not be registered, or the fields check_trainee
+    accepted: [sex, birth date (ISO text), phone, hukou, education, region, tags, warnings].
+    """
+    position = {key: index for index, key in enumerate(KEYS)}
+    steps = [(key, position[key], LABELS[key], _NORMALISERS[key], {} if key in _REPEATING else None)
+             for key in _READ_ORDER]
+    for row in result.rows:
+        raw, problems, typed = row.raw, row.problems, {}
+        for key, index, label, function, cache in steps:
+            value = raw[index]
+            if cache is not None:
+                token = (value.__class__, value)
+                outcome = cache.get(token)
+                if outcome is None:
+                    try:
+                        outcome = (True, function(value))
+                    except ValueError as error:
+                        outcome = (False, f"「{label}」{error}")
+                    cache[token] = outcome
+                if outcome[0]:
+                    typed[key] = outcome[1]
+                else:
+                    problems.append(outcome[1])
+                continue
+            try:
+                typed[key] = function(value)
+            except ValueError as error:
+                problems.append(f"「{label}」{error}")
+        if problems:
+            row.status, row.errors = "error", list(problems)
+            continue
+        row.checked = [typed["document_type"], typed["document_number"], typed["name"], _registration(typed)]
+
+
+def _registration(typed: dict) -> str | list:
+    """What registering this row as a new person would give: check_trainee's fields, or its refusal."""
+    tags = set(typed["tags"])
+    region = typed["assisted_region"]
+    if region:
+        tags.add("assisted_region")
     data = TraineeData(
-        document_type=get("document_type", normalise.document_type),
-        document_number=get("document_number", normalise.document_number),
-        name=get("name", normalise.person_name),
-        hukou_type=get("hukou_type", normalise.hukou),
-        sex=get("sex", normalise.sex),
-        birth_date=get("birth_date", lambda v: normalise.a_date(v, "出生日期")),
-        phone=get("phone", normalise.phone),
-        education=get("education", normalise.education),
-        tags=get("tags", normalise.tags) or set(),
-        assisted_region=get("assisted_region", normalise.text) or None,
+        document_type=typed["document_type"], document_number=typed["document_number"], name=typed["name"],
+        hukou_type=typed["hukou_type"], sex=typed["sex"], birth_date=typed["birth_date"], phone=typed["phone"],
+        education=typed["education"], tags=tags, assisted_region=region,
     )
-    if data.assisted_region:
-        data.tags.add("assisted_region")
-    return None if row.status == "error" else data
+    try:
+        values, warnings = check_trainee(data)
+    except DomainError as error:
+        return (f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
+    kept = [values[key] for key in _NEW_FIELDS]
+    kept[1] = kept[1].isoformat()  # birth date: the stored rows are plain JSON
+    return kept + [sorted(tags), warnings]
 
 
-def _existing_trainees(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Trainee]:
-    # By number alone (its own index), the type checked here: a (type, number) tuple IN list lets
+def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
+    """(type, number) → (id, type, number, name) of registered people holding one of these numbers."""
+    # By number alone (its own index), the type matched here: a (type, number) tuple IN list lets
     # PostgreSQL pick the type index after a bulk import and scan every row of that type.
-    found: dict[tuple[str, str], Trainee] = {}
-    numbers = sorted({number for _, number in keys})
-    for start in range(0, len(numbers), LOOKUP_CHUNK):
-        query = select(Trainee).where(Trainee.document_number.in_(numbers[start:start + LOOKUP_CHUNK]))
-        for trainee in db.session.scalars(query):
-            key = (trainee.document_type, trainee.document_number)
-            if key in keys:
-                found[key] = trainee
+    found: dict[tuple[str, str], Any] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        query = select(Trainee.id, Trainee.document_type, Trainee.document_number, Trainee.name).where(
+            Trainee.document_number.in_(ordered[start:start + LOOKUP_CHUNK]))
+        for trainee in db.session.execute(query):
+            found[(trainee.document_type, trainee.document_number)] = trainee
     return found
 
 
-def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
-    """Read and check every row against the rules and the records as they are now; change nothing.
+def check_session(session: TrainingSession) -> None:
+    if session.status not in ENROLLING_STATES:
+        raise DomainError(f"班期已{session.status_name},不能再报名", "file")
+
+
+def read(filename: str, content: bytes) -> Preview:
+    """Read the file and make the checks that need no records (kept with the batch)."""
+    result = read_rows(COLUMNS, filename, content)
+    check(result)
+    return result
+
+
+def resolve(session: TrainingSession, result: Preview) -> Preview:
+    """Check the checked rows against the records as they are now; change nothing.
 
     A known document is that person (the typed name must agree), enrolled as registered, as the
     one-by-one form does; only new people need every field a registration needs.
     """
-    if session.status not in ENROLLING_STATES:
-        raise DomainError(f"班期已{session.status_name},不能再报名", "file")
-    result = read_rows(COLUMNS, filename, content)
-    typed = [(row, _trainee_data(row)) for row in result.rows]
-    known = _existing_trainees({(data.document_type, data.document_number) for _, data in typed if data})
+    check_session(session)
+    for row in result.rows:
+        row.reset()
+    known = _known_trainees({row.checked[1] for row in result.rows if not row.problems})
     # trainee id → (status, withdrawn on) of everyone already on this session's roster
     roster = select(Enrollment.trainee_id, Enrollment.status, Enrollment.withdrawn_on).where(
         Enrollment.session_id == session.id)
     enrolled = {trainee_id: (status, withdrawn_on) for trainee_id, status, withdrawn_on in db.session.execute(roster)}
     seen: dict[tuple[str, str], int] = {}
-    for row, data in typed:
-        if data is None:
+    for row in result.rows:
+        if row.problems:
             continue
-        trainee = known.get((data.document_type, data.document_number))
+        document_type, number, name, registration = row.checked
+        key = (document_type, number)
+        trainee = known.get(key)
         if trainee is not None:
-            values = _known_person(row, data, trainee)
-        else:
-            values = _new_person(row, data)
-        if values is None:
+            if not _known_person(row, name, trainee):
+                continue
+        elif isinstance(registration, str):
+            row.fail(registration)
             continue
-        key = (values["document_type"], values["document_number"])
         if key in seen:
             row.fail(f"「证件号码」与第 {seen[key]} 行重复")
             continue
         seen[key] = row.number
-        row.values = values
         if trainee is None:
+            sex, birth_date, phone, hukou_type, education, region, tags, warnings = registration
+            row.values = {"document_type": document_type, "document_number": number, "name": name, "sex": sex,
+                          "birth_date": date.fromisoformat(birth_date), "phone": phone, "hukou_type": hukou_type,
+                          "education": education, "assisted_region": region, "tags": tags}
+            row.notes.extend(warnings)
             continue
+        row.values = {"document_type": document_type, "document_number": number, "name": trainee.name,
+                      "trainee_id": trainee.id}
         status, withdrawn_on = enrolled.get(trainee.id, (None, None))
         if status == "withdrawn":
             row.fail(f"该学员{withdrawn_note(withdrawn_on)},不能再次报名本班期")
@@ -112,32 +206,24 @@ def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
     return result
 
 
+def preview(session: TrainingSession, filename: str, content: bytes) -> Preview:
+    """Read, check and resolve a file in one go (what an upload shows)."""
+    return resolve(session, read(filename, content))
+
+
 def _same_name(typed: str, registered: str) -> bool:
     return "".join((typed or "").split()) == "".join((registered or "").split())
 
 
-def _known_person(row: Row, data: TraineeData, trainee: Trainee) -> dict | None:
+def _known_person(row: Row, name: str, trainee) -> bool:
     """A registered document: only the name is checked against the record, as in enrol_person."""
-    if not data.name:
+    if not name:
         row.fail("「姓名」请填写,须与系统中该证件登记的姓名一致")
-        return None
-    if not _same_name(data.name, trainee.name):
+        return False
+    if not _same_name(name, trainee.name):
         row.fail(f"「姓名」与系统中该证件登记的姓名({mask_name(trainee.name)})不一致")
-        return None
-    return {"document_type": trainee.document_type, "document_number": trainee.document_number,
-            "name": trainee.name, "trainee_id": trainee.id}
-
-
-def _new_person(row: Row, data: TraineeData) -> dict | None:
-    """A document not yet registered: every check a registration makes."""
-    try:
-        values, warnings = check_trainee(data)
-    except DomainError as error:
-        row.fail(f"「{LABELS.get(error.field, error.field or '')}」{error.message}" if error.field in LABELS
-                 else error.message)
-        return None
-    row.notes.extend(warnings)
-    return {**values, "tags": sorted(data.tags)}
+        return False
+    return True
 
 
 def _apply_capacity(session: TrainingSession, result: Preview) -> None:
@@ -146,16 +232,11 @@ def _apply_capacity(session: TrainingSession, result: Preview) -> None:
         row.fail(f"超出班期容量(容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额)")
 
 
-def _trainee_ids(documents: list[tuple[str, str]], chunk: int = 5000) -> dict[tuple[str, str], int]:
-    """Ids of trainees by (document type, number), looked up in chunks (bound-parameter limits)."""
-    found: dict[tuple[str, str], int] = {}
-    numbers = sorted({number for _, number in documents})
-    for start in range(0, len(numbers), chunk):
-        rows = db.session.execute(
-            select(Trainee.document_type, Trainee.document_number, Trainee.id)
-            .where(Trainee.document_number.in_(numbers[start:start + chunk]))
-        )
-        found.update({(kind, number): trainee_id for kind, number, trainee_id in rows})
+def _ids_by_number(model, key_columns, numbers: list, where=()) -> dict:
+    found: dict = {}
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        query = select(*key_columns, model.id).where(key_columns[-1].in_(numbers[start:start + LOOKUP_CHUNK]), *where)
+        found.update({tuple(row[:-1]): row[-1] for row in db.session.execute(query)})
     return found
 
 
@@ -165,37 +246,52 @@ class Imported:
     enrollment_ids: list[int]
 
 
+TRAINEE_FIELDS = ("document_type", "document_number", "name", "sex", "birth_date", "phone", "hukou_type",
+                  "education", "assisted_region")
+
+
 def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
     """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's).
 
-    Core inserts pass the audit log's flush hook by, so each is logged with record_inserts.
+    The inserts (bulk.insert_rows) pass the audit log's flush hook by, so each is logged with
+    record_inserts. Rows go in chunks of INSERT_CHUNK, so the statements and audit rows of a big file
+    never sit in memory at once; the new ids come from one look-up per chunk (INSERT … RETURNING over
+    many rows is quadratic in SQLAlchemy's result splicing: 100,000 rows took minutes).
     """
+    connection = db.session.connection()
     rows = result.ready
-    new_rows = [row for row in rows if "trainee_id" not in row.values]
     trainee_ids: list[int] = []
-    if new_rows:
-        records = [{key: value for key, value in row.values.items() if key != "tags"} | {
-            "registered_base_id": registered_base_id} for row in new_rows]
-        # Plain executemany, then one look-up of the new ids: INSERT … RETURNING over many rows is
-        # quadratic in SQLAlchemy's result splicing (100,000 rows took minutes).
-        db.session.execute(insert(Trainee).execution_options(render_nulls=True), records)
-        new_ids = _trainee_ids([(r["document_type"], r["document_number"]) for r in records])
-        for row, record in zip(new_rows, records):
-            row.values["trainee_id"] = new_ids[(record["document_type"], record["document_number"])]
-        trainee_ids = [row.values["trainee_id"] for row in new_rows]
-        record_inserts(db.session, Trainee, records, trainee_ids)
-        tags = [{"trainee_id": row.values["trainee_id"], "tag": tag} for row in new_rows for tag in row.values["tags"]]
+    new_rows = [row for row in rows if "trainee_id" not in row.values]
+    for start in range(0, len(new_rows), INSERT_CHUNK):
+        chunk = new_rows[start:start + INSERT_CHUNK]
+        now = utcnow()
+        shared = {"registered_base_id": registered_base_id, "created_at": now, "updated_at": now}
+        values = [tuple([row.values[key] for key in TRAINEE_FIELDS]) for row in chunk]
+        insert_rows(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
+        new_ids = _ids_by_number(Trainee, (Trainee.document_type, Trainee.document_number),
+                                 [row.values["document_number"] for row in chunk])
+        ids = [new_ids[(row.values["document_type"], row.values["document_number"])] for row in chunk]
+        for row, trainee_id in zip(chunk, ids):
+            row.values["trainee_id"] = trainee_id
+        record_inserts(db.session, Trainee, [dict(zip(TRAINEE_FIELDS, value), registered_base_id=registered_base_id)
+                                          for value in values], ids)
+        trainee_ids.extend(ids)
+        del values
+        tags = [(row.values["trainee_id"], tag) for row in chunk for tag in row.values["tags"]]
         if tags:
-            db.session.execute(insert(TraineeTag), tags)
-            record_inserts(db.session, TraineeTag, tags)
+            insert_rows(connection, insert(TraineeTag), ("trainee_id", "tag"), tags)
+            record_inserts(db.session, TraineeTag, [{"trainee_id": trainee_id, "tag": tag} for trainee_id, tag in tags])
     enrollment_ids: list[int] = []
-    if rows:
-        enrollments = [{"session_id": session.id, "trainee_id": row.values["trainee_id"], "status": "enrolled"}
-                       for row in rows]
-        db.session.execute(insert(Enrollment), enrollments)
-        by_trainee = dict(db.session.execute(
-            select(Enrollment.trainee_id, Enrollment.id).where(Enrollment.session_id == session.id)
-        ).all())
-        enrollment_ids = [by_trainee[e["trainee_id"]] for e in enrollments]
-        record_inserts(db.session, Enrollment, enrollments, enrollment_ids)
+    for start in range(0, len(rows), INSERT_CHUNK):
+        now = utcnow()
+        shared = {"session_id": session.id, "status": "enrolled", "enrolled_at": now, "created_at": now,
+                  "updated_at": now}
+        trainees = [row.values["trainee_id"] for row in rows[start:start + INSERT_CHUNK]]
+        insert_rows(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees], shared)
+        by_trainee = _ids_by_number(Enrollment, (Enrollment.trainee_id,), trainees,
+                                    (Enrollment.session_id == session.id,))
+        ids = [by_trainee[(trainee_id,)] for trainee_id in trainees]
+        record_inserts(db.session, Enrollment, [
+            {"session_id": session.id, "trainee_id": trainee_id, "status": "enrolled"} for trainee_id in trainees], ids)
+        enrollment_ids.extend(ids)
     return Imported(trainee_ids, enrollment_ids)

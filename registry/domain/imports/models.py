@@ -18,8 +18,8 @@ class ImportBatch(db.Model):
     """One upload for one session; confirmed at most once."""
 
     __tablename__ = "import_batches"
-    #: The file itself is kept here, not copied into the audit log.
-    __audit_redact__ = frozenset({"content"})
+    #: The file and its checked rows are kept here, not copied into the audit log.
+    __audit_redact__ = frozenset({"content", "checked_rows"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -28,7 +28,11 @@ class ImportBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(200))
     #: SHA-256 of the file, to tell the clerk when the same file comes again.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The uploaded file, until the batch is confirmed or discarded (loaded only when asked for).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: The rows as read and checked at upload (tables.pack: compressed JSON), so the preview and the
+    #: confirmation never read the file again; cleared with the file.
+    checked_rows: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[str] = mapped_column(String(16), default="preview")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -42,14 +42,24 @@ def _result_data(row: Row) -> ResultData:
     )
 
 
-def preview(session: TrainingSession, filename: str, content: bytes, on: date, by_bureau: bool,
-            reason: str | None) -> Preview:
-    """Check every row against the session's roster and the result rules; change nothing."""
+def check_session(session: TrainingSession, by_bureau: bool, reason: str | None) -> None:
     try:
         check_can_change_records(session, by_bureau, reason)
     except DomainError as error:
         raise DomainError(error.message, "file") from None
-    result = read_rows(COLUMNS, filename, content)
+
+
+def read(filename: str, content: bytes) -> Preview:
+    """Read the file (kept with the batch as read: a results sheet is a roster long, each row checked
+    against the records at every look)."""
+    return read_rows(COLUMNS, filename, content)
+
+
+def resolve(session: TrainingSession, result: Preview, on: date, by_bureau: bool, reason: str | None) -> Preview:
+    """Check every row against the session's roster and the result rules; change nothing."""
+    check_session(session, by_bureau, reason)
+    for row in result.rows:
+        row.reset()
     roster = {
         (trainee.document_type, trainee.document_number): enrollment
         for enrollment, trainee in db.session.execute(
@@ -68,7 +78,7 @@ def preview(session: TrainingSession, filename: str, content: bytes, on: date, b
         if enrollment is None:
             row.fail("该证件号码的学员未在本班期报名")
             continue
-        name = normalise.person_name(row.cells.get("name"))
+        name = normalise.person_name(row.cell("name"))
         if name and name != enrollment.trainee.name:
             row.fail(f"「姓名」与报名信息({mask_name(enrollment.trainee.name)})不一致")
             continue
@@ -80,7 +90,7 @@ def preview(session: TrainingSession, filename: str, content: bytes, on: date, b
             row.fail("该学员已退训,不能录入结果")
             continue
         for field in FIELDS:
-            if field not in row.cells:
+            if field in result.absent:
                 # A column the sheet does not have keeps what is recorded; a blank cell still clears.
                 setattr(data, field, getattr(enrollment, field))
         try:
@@ -96,7 +106,7 @@ def preview(session: TrainingSession, filename: str, content: bytes, on: date, b
 
 
 def confirm(session: TrainingSession, result: Preview, on: date, by_bureau: bool, reason: str | None) -> list[int]:
-    """Record every ready row (checked by the preview just re-run): one bulk UPDATE by primary key, logged.
+    """Record every ready row (checked by resolve just now): one bulk UPDATE by primary key, logged.
 
     The rows passed the same checks record_result makes (check_result, withdrawn, the session's
     state and reason); the bulk update bypasses the audit hook, so record_updates logs each change.

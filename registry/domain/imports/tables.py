@@ -1,9 +1,19 @@
-"""Columns, header detection and the preview every import produces."""
+"""Columns, header detection, the preview every import produces, and its stored form.
+
+A file is read and checked once, at upload; the checked rows are stored with the batch
+(``pack`` / ``unpack``: compressed JSON), so the preview page and the confirmation resolve them
+against the records as they are then without reading the file again.
+"""
 from __future__ import annotations
 
+import gc
+import json
 import re
 import unicodedata
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Callable
 
 from ..errors import DomainError
@@ -11,6 +21,23 @@ from ..spreadsheets import read_table
 
 #: How many rows above the header a clerk's sheet may carry (titles, notes).
 HEADER_SEARCH_ROWS = 10
+#: Version of the stored form of checked rows (``pack``); another version is read again from the file.
+PACK_VERSION = 1
+
+
+@contextmanager
+def collector_paused():
+    """Pause Python's cyclic garbage collector while a file's rows are built: a 100,000-row file makes
+    millions of small containers (none of them in cycles), and the collections they trigger cost
+    more than reading them (unpacking 100,000 stored rows: 1.7 s with, 0.5 s without). Collected
+    as usual afterwards; a pause already under way is left as it is."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -29,20 +56,52 @@ def _clean_header(value: Any) -> str:
     return text.upper()
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Row:
-    """One spreadsheet row: where it is, what it said, and what the import will do with it."""
+    """One spreadsheet row: where it is, what it said, and what the import will do with it.
+
+    ``raw`` holds the cells in the order of the import's columns (None where the sheet has no such
+    column); ``problems`` the reasons found by the checks that need no records (kept with the
+    batch), ``checked`` what those checks made of the row; ``status``, ``errors``, ``notes`` and
+    ``values`` are set again each time the row is resolved against the records.
+    """
 
     number: int  # as the spreadsheet program numbers it
-    cells: dict[str, Any]
+    #: The cells (a tuple), or their stored JSON text until first asked for (see ``raw``).
+    stored: tuple | str
+    keys: tuple[str, ...]
     status: str = "ready"  # ready / error / unchanged
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    checked: Any = None
+
+    @property
+    def raw(self) -> tuple:
+        """The cells as typed, in the order of the import's columns (decoded from the stored batch only
+        for the rows someone looks at: a page, the wrong rows)."""
+        if isinstance(self.stored, str):
+            self.stored = tuple(json.loads(self.stored, object_hook=_cell_from_json))
+        return self.stored
+
+    @property
+    def cells(self) -> dict[str, Any]:
+        return dict(zip(self.keys, self.raw))
+
+    def cell(self, key: str) -> Any:
+        return self.raw[self.keys.index(key)]
 
     def fail(self, message: str) -> None:
         self.status = "error"
         self.errors.append(message)
+
+    def reset(self) -> None:
+        """Back to what the checks without records found, before resolving against the records."""
+        self.status = "error" if self.problems else "ready"
+        self.errors = list(self.problems)
+        self.notes = []
+        self.values = {}
 
 
 @dataclass
@@ -63,6 +122,13 @@ class Preview:
     @property
     def wrong(self) -> list[Row]:
         return [row for row in self.rows if row.status == "error"]
+
+    def listed(self, show: str = "all") -> list[Row]:
+        """The rows a preview page lists: the wrong ones first (they need the clerk), then the rest in
+        spreadsheet order; or only the rows of one status."""
+        if show in ("ready", "error", "unchanged"):
+            return [row for row in self.rows if row.status == show]
+        return self.wrong + [row for row in self.rows if row.status != "error"]
 
 
 def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
@@ -85,22 +151,28 @@ def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
     if duplicates:
         raise DomainError(f"表头中「{'、'.join(duplicates)}」列出现了不止一次", "file")
     ignored = [str(cell) for position, cell in enumerate(table[index]) if position not in mapping and str(cell or "").strip()]
+    keys = tuple(column.key for column in columns)
+    where = {column.key: position for position, column in mapping.items()}
+    # Each import column's position in the sheet, or None: a missing column reads as an empty cell.
+    positions = [where.get(key) for key in keys]
     rows = []
-    for offset, raw in enumerate(table[index + 1:], start=index + 2):
-        cells = {column.key: (raw[position] if position < len(raw) else None) for position, column in mapping.items()}
-        if all(value is None or str(value).strip() == "" for value in cells.values()):
+    for number, line in enumerate(table[index + 1:], start=index + 2):
+        width = len(line)
+        raw = tuple(line[p] if p is not None and p < width else None for p in positions)
+        if all(value is None or (value.__class__ is str and not value.strip()) for value in raw):
             continue
-        rows.append(Row(number=offset, cells=cells))
+        rows.append(Row(number, raw, keys))
+    del table
     if not rows:
         raise DomainError("表格中没有数据行", "file")
-    absent = {column.key for column in columns} - {column.key for column in mapping.values()}
+    absent = {column.key for column in columns} - set(where)
     return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=absent)
 
 
 def normalise_into(row: Row, key: str, label: str, function: Callable[[Any], Any]) -> Any:
     """Apply one normaliser to one cell; a refusal becomes the row's error naming the column."""
     try:
-        return function(row.cells.get(key))
+        return function(row.cell(key))
     except ValueError as error:
         row.fail(f"「{label}」{error}")
         return None
@@ -109,8 +181,95 @@ def normalise_into(row: Row, key: str, label: str, function: Callable[[Any], Any
 def error_rows(preview: Preview) -> tuple[list[str], list[list[Any]]]:
     """The wrong rows as the clerk typed them, with the reasons in a last column."""
     headers = [column.header for column in preview.columns] + ["错误原因", "原行号"]
-    rows = [
-        [row.cells.get(column.key) for column in preview.columns] + ["；".join(row.errors), row.number]
-        for row in preview.wrong
-    ]
+    rows = [list(row.raw) + ["；".join(row.errors), row.number] for row in preview.wrong]
     return headers, rows
+
+
+# --- the stored form of checked rows ------------------------------------------------------------------
+
+def _cell_to_json(value: Any) -> Any:
+    """Cells as JSON: dates tagged so they come back as dates (the error workbook writes them as typed)."""
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # times and durations: shown and written back as text
+
+
+def _cell_from_json(tagged: dict) -> Any:
+    if "t" in tagged:
+        return datetime.fromisoformat(tagged["t"])
+    if "d" in tagged:
+        return date.fromisoformat(tagged["d"])
+    return tagged
+
+
+def pack(preview: Preview) -> bytes:
+    """The checked rows as compressed JSON: number, cells, problems and what the checks made of each row.
+
+    Each row's cells are a JSON text of their own inside it, decoded only when the row is shown;
+    ``checked`` must be plain JSON (the kinds keep dates in it as ISO text).
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_cell_to_json).encode
+    document = {
+        "version": PACK_VERSION,
+        "ignored": preview.ignored_headers,
+        "absent": sorted(preview.absent),
+        "rows": [[row.number, row.stored if isinstance(row.stored, str) else encode(row.stored), row.problems,
+                  row.checked] for row in preview.rows],
+    }
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(), 1)
+
+
+def unpack(columns: list[Column], packed: bytes) -> Preview | None:
+    """The Preview ``pack`` stored, every row back at its checks' outcome; None for another version."""
+    document = json.loads(zlib.decompress(packed))
+    if document.get("version") != PACK_VERSION:
+        return None
+    keys = tuple(column.key for column in columns)
+    rows = [Row(number, cells, keys, problems=problems, checked=checked)
+            for number, cells, problems, checked in document["rows"]]
+    for row in rows:
+        row.reset()
+    return Preview(columns=columns, rows=rows, ignored_headers=document["ignored"], absent=set(document["absent"]))
+
+
+@dataclass
+class RowPage:
+    """One page of a preview's listed rows (the attributes the templates' pager macro reads)."""
+
+    items: list[Row]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_of(preview: Preview, show: str = "all", page: int = 1, per_page: int = 500) -> RowPage:
+    """Page ``page`` (from 1; out of range → the nearest) of the rows ``Preview.listed`` gives."""
+    rows = preview.listed(show)
+    last = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), last)
+    return RowPage(rows[(page - 1) * per_page:page * per_page], page, per_page, len(rows))
