@@ -1,7 +1,7 @@
 """Targets and their revisions; indexes of the reconciliation's aggregates
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004_import_rows
 Create Date: 2026-11-23 23:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004_import_rows'
 branch_labels = None
 depends_on = None
 

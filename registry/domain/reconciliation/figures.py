@@ -2,10 +2,10 @@
 
 Two kinds of query, both GROUP BY in the database:
 
-* one additive query at the finest grain the page needs (programme, track, occupation, base,
-  month): 人次, 合格, 考核, 取证, 就业 and the programmes' own 人次 measures. Every grouping of
-  the page (by programme, track, district, base, month) and every additive target is a sum of
-  these few thousand grouped rows;
+* the additive measures grouped by session (one integer key): 人次, 合格, 考核, 就业 and the
+  programmes' own 人次 measures, 取证 from the certificates of the same sessions. Each session's
+  programme, track, occupation, base, district and month come from one small query over the
+  sessions, so every grouping of the page and every additive target is a sum of these rows;
 * COUNT(DISTINCT trainee) at each grain where people are counted (人数 is not additive: one
   person in two programmes is one person in the city).
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, and_, case, distinct, extract, func, select
+from sqlalchemy import ColumnElement, case, distinct, extract, func, select, text
 
 from ...extensions import db
 from ..catalogue import catalogue
@@ -62,7 +62,7 @@ class Figures:
 
 @dataclass(frozen=True)
 class Grain:
-    """One row of the additive query."""
+    """Where a session's figures belong: programme, track, occupation, base and month of its end."""
 
     programme_code: str
     track_code: str | None
@@ -153,15 +153,18 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     """Everything the reconciliation page shows, for ``scope`` within the viewer's ``jurisdiction``."""
     if group_by not in GROUPINGS:
         group_by = "programme"
+    tune_for_aggregates()
     grains = additive_figures(scope, jurisdiction)
+    sums = slice_sums(grains)
+    people = People(scope, jurisdiction)
     targets = targets_in(scope)
     elapsed = year_elapsed(scope.year, on)
-    progress = [TargetProgress(t, target_actual(t, grains, scope, jurisdiction), elapsed) for t in targets]
-    rows = group_rows(grains, scope, group_by, jurisdiction, targets)
+    progress = [TargetProgress(t, target_actual(t, sums, people), elapsed) for t in targets]
+    rows = group_rows(grains, scope, group_by, people, targets)
     total_figures = Figures()
     for grain in grains:
         total_figures.add(grain.figures)
-    total_figures.persons = distinct_people(scope, jurisdiction, ()).get((), 0)
+    total_figures.persons = people.per(()).get((), 0)
     # A total target only where every row has one: otherwise the total would compare unlike things.
     total_target = sum(r.target for r in rows) if rows and all(r.target is not None for r in rows) else None
     total = Row((), "合计", scope, total_figures, total_target)
@@ -169,38 +172,90 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     return Reconciliation(scope, group_by, on, elapsed, progress, rows, total, monthly, monthly_targets)
 
 
+def tune_for_aggregates() -> None:
+    """PostgreSQL: these few large aggregates gain nothing from JIT compilation (it cost more than a
+    third of the time on a million enrollments), and their hash joins should not spill to disk."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[GrainFigures]:
-    """The additive measures grouped by programme, track, occupation, base and month: one query."""
+    """The additive measures per session (GROUP BY one integer key), then placed by each session's
+    programme, track, occupation, base, district and month, read in one small query."""
     extras = [
         (programme_code, measure)
         for programme_code, measure in counting.counted_extra_measures()
         if measure.unit != "人" and scope.programme_code in (None, programme_code)
     ]
-    columns = [
-        TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
-        TrainingSession.base_id, MONTH,
+    counts = counting.participations(
+        Enrollment.session_id,
         func.count(Enrollment.id),
         func.count(case((counting.PASSED, 1))),
         func.count(case((counting.ASSESSED, 1))),
-        func.count(Certificate.id),
         func.count(case((counting.EMPLOYED, 1))),
         *[func.count(case((counting.measure_condition(code, m.code), 1))) for code, m in extras],
-    ]
-    statement = (
-        counting.participations(*columns, scope=scope, jurisdiction=jurisdiction)
-        .outerjoin(Certificate, and_(Certificate.enrollment_id == Enrollment.id, counting.CERTIFICATE_COUNTS))
-        .group_by(*columns[:5])
-    )
-    rows = db.session.execute(statement).all()
-    districts = base_districts({row[3] for row in rows})
+        scope=scope, jurisdiction=jurisdiction,
+    ).group_by(Enrollment.session_id)
+    by_session = {row[0]: row[1:] for row in db.session.execute(counts)}
+    certified = dict(db.session.execute(
+        select(Certificate.session_id, func.count(Certificate.id))
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .join(TrainingSession, TrainingSession.id == Certificate.session_id)
+        .where(counting.CERTIFICATE_COUNTS, Enrollment.status != "withdrawn",
+               *counting.session_conditions(scope, jurisdiction))
+        .group_by(Certificate.session_id)
+    ).all())
+    sessions = db.session.execute(
+        select(TrainingSession.id, TrainingSession.programme_code, TrainingSession.track_code,
+               TrainingSession.occupation_code, TrainingSession.base_id, TrainingSession.end_date,
+               TrainingBase.district_id)
+        .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+        .where(*counting.session_conditions(scope, jurisdiction))
+    ).all()
     result = []
-    for row in rows:
-        grain = Grain(row[0], row[1], row[2], row[3], int(row[4]))
-        trainings, passed, assessed, certified, employed = row[5:10]
-        figures = Figures(trainings, 0, passed, assessed, certified, employed)
-        extra_counts = {(code, m.code): value for (code, m), value in zip(extras, row[10:])}
-        result.append(GrainFigures(grain, districts[grain.base_id], figures, extra_counts))
+    for session_id, programme_code, track_code, occupation_code, base_id, end_date, district_id in sessions:
+        row = by_session.get(session_id)
+        if row is None:
+            continue
+        trainings, passed, assessed, employed = row[:4]
+        figures = Figures(trainings, 0, passed, assessed, certified.get(session_id, 0), employed)
+        extra_counts = {(code, m.code): value for (code, m), value in zip(extras, row[4:])}
+        grain = Grain(programme_code, track_code, occupation_code, base_id, end_date.month)
+        result.append(GrainFigures(grain, district_id, figures, extra_counts))
     return result
+
+
+SliceKey = tuple  # (programme, track, occupation, district)
+
+
+def slice_sums(grains: list[GrainFigures]) -> dict[SliceKey, GrainFigures]:
+    """The grains summed by (programme, track, occupation, district): what targets are set on."""
+    sums: dict[SliceKey, GrainFigures] = {}
+    for grain in grains:
+        g = grain.grain
+        key = (g.programme_code, g.track_code, g.occupation_code, grain.district_id)
+        total = sums.get(key)
+        if total is None:
+            total = sums[key] = GrainFigures(g, grain.district_id, Figures(), defaultdict(int))
+        total.figures.add(grain.figures)
+        for measure, value in grain.extras.items():
+            total.extras[measure] += value
+    return sums
+
+
+class People:
+    """COUNT(DISTINCT trainee) at the grains the page asks for, each query run once."""
+
+    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None) -> None:
+        self.scope, self.jurisdiction = scope, jurisdiction
+        self._counts: dict[tuple, dict[tuple, int]] = {}
+
+    def per(self, grain: tuple) -> dict[tuple, int]:
+        key = tuple(str(column) for column in grain)
+        if key not in self._counts:
+            self._counts[key] = distinct_people(self.scope, self.jurisdiction, grain)
+        return self._counts[key]
 
 
 def base_districts(base_ids: Iterable[int]) -> dict[int, int]:
@@ -243,20 +298,33 @@ def targets_in(scope: Scope) -> list[Target]:
                                           t.occupation_code or "", t.measure_code))
 
 
-def target_actual(target: Target, grains: list[GrainFigures], scope: Scope,
-                  jurisdiction: ColumnElement[bool] | None) -> int | None:
+def target_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
     code, measure = target.programme_code, target.measure_code
     if not counting.is_counted(code, measure):
         return None
-    target_scope = Scope(target.year, code, target.track_code, target.occupation_code, target.district_id)
+    if measure == "persons":
+        return _people_in_target(target, people)
     if counting.is_distinct(code, measure):
-        condition = None if measure == "persons" else counting.measure_condition(code, measure)
-        return distinct_people(target_scope, jurisdiction, (), condition).get((), 0)
+        target_scope = Scope(target.year, code, target.track_code, target.occupation_code, target.district_id)
+        condition = counting.measure_condition(code, measure)
+        return distinct_people(target_scope, people.jurisdiction, (), condition).get((), 0)
     total = 0
-    for grain in grains:
+    for grain in sums.values():
         if _in_target(grain, target):
             total += getattr(grain.figures, measure) if measure in ADDITIVE else grain.extras.get((code, measure), 0)
     return total
+
+
+def _people_in_target(target: Target, people: People) -> int:
+    """人数 of a target: the targets of a scope share its district, so programme (and track or
+    occupation) is the grain."""
+    if target.track_code:
+        counts = people.per((TrainingSession.programme_code, TrainingSession.track_code))
+        return counts.get((target.programme_code, target.track_code), 0)
+    if target.occupation_code:
+        counts = people.per((TrainingSession.programme_code, TrainingSession.occupation_code))
+        return counts.get((target.programme_code, target.occupation_code), 0)
+    return people.per((TrainingSession.programme_code,)).get((target.programme_code,), 0)
 
 
 def _in_target(grain: GrainFigures, target: Target) -> bool:
@@ -283,19 +351,21 @@ def _trainings_target(targets: list[Target], programme_code: str | None, track_c
 
 # --- the grouped table --------------------------------------------------------------------
 
-def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, jurisdiction: ColumnElement[bool] | None,
+def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, people: People,
                targets: list[Target]) -> list[Row]:
     key_of, distinct_grain = _GROUPINGS[group_by]
     figures: dict[tuple, Figures] = defaultdict(Figures)
     for grain in grains:
         figures[key_of(grain)].add(grain.figures)
-    people = distinct_people(scope, jurisdiction, distinct_grain)
+    district_targets = _district_targets(scope) if group_by == "district" else []
+    people = people.per(distinct_grain)
     labels = _labels(group_by, figures.keys())
     rows = []
     for key in sorted(figures, key=lambda k: _sort_key(group_by, k)):
         figures[key].persons = people.get(key, 0)
         row_scope = _row_scope(scope, group_by, key)
-        rows.append(Row(key, labels[key], row_scope, figures[key], _row_target(scope, group_by, key, targets)))
+        row_targets = district_targets if group_by == "district" else targets
+        rows.append(Row(key, labels[key], row_scope, figures[key], _row_target(scope, group_by, key, row_targets)))
     return rows
 
 
@@ -327,11 +397,13 @@ def _row_target(scope: Scope, group_by: str, key: tuple, targets: list[Target]) 
     if group_by == "track" and key[1]:
         return _trainings_target(targets, key[0], key[1], scope.district_id)
     if group_by == "district":
-        district_targets = db.session.scalars(
-            select(Target).where(Target.year == scope.year, Target.district_id == key[0])
-        ).all()
-        return _trainings_target(list(district_targets), scope.programme_code, district_id=key[0])
+        return _trainings_target(targets, scope.programme_code, district_id=key[0])
     return None
+
+
+def _district_targets(scope: Scope) -> list[Target]:
+    """Every district's targets of the year, for the rows of the grouping by district."""
+    return list(db.session.scalars(select(Target).where(Target.year == scope.year, Target.district_id.is_not(None))))
 
 
 def _labels(group_by: str, keys: Iterable[tuple]) -> dict[tuple, str]:
