@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound in ``create_app``."""
 from __future__ import annotations
 
+from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +33,16 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 bootstrap = Bootstrap5()
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions. A request without a session cookie (every public scan) gets
+    its empty session at once, without building the signing serializer it would not use."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 @event.listens_for(Engine, "connect")
