@@ -21,6 +21,7 @@ from ...auth.permissions import (
 )
 from ...domain.catalogue import catalogue
 from ...domain.certificates import operations, qr
+from ...domain.certificates.event_log import EventLog
 from ...domain.certificates.models import CERTIFICATE_STATUSES, VERIFICATION_OUTCOMES, Certificate
 from ...domain.certificates.numbering import display_number
 from ...domain.certificates.signing import KeyRing
@@ -38,6 +39,27 @@ bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 def keyring() -> KeyRing:
     return KeyRing(current_app.config["REGISTRY_KEYS_DIR"])
+
+
+def event_log() -> EventLog | None:
+    """This process's batch writer of verification events, or None when each event is committed
+    with its request (``VERIFY_EVENT_FLUSH_SECONDS = 0``, as in the tests)."""
+    app = current_app._get_current_object()
+    log = app.extensions.get("registry_verification_events")
+    if log is None:
+        seconds = app.config["VERIFY_EVENT_FLUSH_SECONDS"]
+        if not seconds or seconds <= 0:
+            return None
+        log = app.extensions.setdefault(
+            "registry_verification_events", EventLog(db.engine, seconds, app.config["VERIFY_EVENT_BATCH"]))
+    return log
+
+
+def flush_events() -> None:
+    """Write this process's waiting events now (before showing counts)."""
+    log = current_app.extensions.get("registry_verification_events")
+    if log is not None:
+        log.flush()
 
 
 def code_for(certificate: Certificate) -> str:
@@ -74,6 +96,7 @@ def detail(certificate_id: int):
     """One certificate: what it says, its QR code, its status history and how often it was checked."""
     certificate = get_visible_or_404(Certificate, certificate_id)
     code = code_for(certificate)
+    flush_events()  # this process's latest checks count at once
     return render_template(
         "certificates/detail.html", certificate=certificate, code=code, qr_svg=qr.qr_svg(code, 200),
         counts=verification_counts(certificate.id), outcome_names=VERIFICATION_OUTCOMES, status_form=StatusForm(formdata=None),
