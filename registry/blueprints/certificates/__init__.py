@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -62,6 +62,14 @@ def flush_events() -> None:
         log.flush()
 
 
+@bp.before_request
+def _write_waiting_events() -> None:
+    """A certificate's page counts this process's latest checks too: they are written before the
+    request reads anything (a SQLite read transaction would not see rows committed after it began)."""
+    if request.endpoint == "certificates.detail":
+        flush_events()
+
+
 def code_for(certificate: Certificate) -> str:
     return qr.certificate_code(certificate, current_app.config["REGISTRY_PUBLIC_BASE_URL"])
 
@@ -96,7 +104,6 @@ def detail(certificate_id: int):
     """One certificate: what it says, its QR code, its status history and how often it was checked."""
     certificate = get_visible_or_404(Certificate, certificate_id)
     code = code_for(certificate)
-    flush_events()  # this process's latest checks count at once
     return render_template(
         "certificates/detail.html", certificate=certificate, code=code, qr_svg=qr.qr_svg(code, 200),
         counts=verification_counts(certificate.id), outcome_names=VERIFICATION_OUTCOMES, status_form=StatusForm(formdata=None),
