@@ -1,9 +1,10 @@
 """Flask extensions, created unbound here and bound in ``create_app``."""
 from __future__ import annotations
 
+from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
+from flask_limiter import Limiter as BaseLimiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -25,6 +26,26 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Limiter(BaseLimiter):
+    """Flask-Limiter, minus its per-request work on endpoints declared unlimited with
+    :meth:`unlimited`: its before-request hook would otherwise resolve and evaluate an empty set of
+    limits on every request (there are no default or application-wide limits here). Only the hook's
+    call is skipped; if a Flask-Limiter release renames the hook, this merely stops saving time."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unlimited_endpoints: set[str] = set()
+
+    def unlimited(self, endpoint: str) -> None:
+        """Declare an endpoint that has no limit of its own (never one with ``@limiter.limit``)."""
+        self.unlimited_endpoints.add(endpoint)
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware and request.endpoint in self.unlimited_endpoints:
+            return
+        super()._check_request_limit(callable_name, in_middleware)
 
 
 db = SQLAlchemy(model_class=Base)

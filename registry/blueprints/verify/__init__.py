@@ -27,10 +27,8 @@ def _limit() -> str:
     return current_app.config["VERIFY_LOOKUP_LIMIT"]
 
 
-@limiter.request_filter
-def _scan_has_no_limit() -> bool:
-    """Scans are not limited (only lookups and comparisons are): spare them the limiter's bookkeeping."""
-    return request.endpoint == "verify.scanned"
+#: Scans are not limited (only lookups and comparisons are): spare them the limiter's bookkeeping.
+limiter.unlimited("verify.scanned")
 
 
 def public_view(verdict: verification.Verdict) -> dict:

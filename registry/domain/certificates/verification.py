@@ -6,6 +6,7 @@ its date) says what was revoked or suspended when it was made.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import threading
@@ -149,7 +150,8 @@ class _ScanReader(_CompiledRead):
         if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
             self.engine = app_engine  # a private in-memory database: no second engine can see it
         else:
-            self.engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2)
+            self.engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
+                                        pool_reset_on_return=None, pool_size=2)
 
     def fetch(self, number: str):
         parameters = self.parameters(number)
@@ -291,6 +293,7 @@ def holder_matches(certificate: Certificate, typed: str) -> bool:
     return _same_name(typed, trainee.name) or (bool(number) and number == trainee.document_number)
 
 
+@functools.lru_cache(maxsize=4096)
 def coarse_origin(address: str | None) -> str:
     """The client's network, not the client: IPv4 /16, IPv6 /32, or 内网 for private addresses."""
     try:
