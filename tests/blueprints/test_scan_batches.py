@@ -152,3 +152,15 @@ def test_without_batches_the_event_is_committed_with_the_request(client, app):
     assert event_log() is None
     assert db.session.scalar(select(func.count(VerificationEvent.id)).where(
         VerificationEvent.outcome == "altered")) == 1
+
+
+def test_scans_are_not_rate_limited_and_set_no_cookie(client, app):
+    from registry.extensions import limiter
+
+    assert "verify.scanned" in limiter.unlimited_endpoints
+    statuses = set()
+    for _ in range(30):  # more than VERIFY_LOOKUP_LIMIT allows a lookup
+        response = client.get("/C/S000044000777269000001/AAAA", headers=JSON)
+        statuses.add(response.status_code)
+        assert "Set-Cookie" not in response.headers and response.headers["Vary"] == "Cookie"
+    assert statuses == {200}
