@@ -32,9 +32,11 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from .extensions import SessionInterface, bootstrap, csrf, db, limiter, login_manager, migrate
 
     from .domain import models  # noqa: F401  (the whole schema, for Alembic)
+
+    app.session_interface = SessionInterface()
 
     db.init_app(app)
     migrate.init_app(

@@ -53,6 +53,11 @@ class Defaults:
     REGISTRY_ISSUER_NAME = "广州市人力资源和社会保障局"
     #: Public verification: certificate lookups and name/ID comparisons allowed per client.
     VERIFY_LOOKUP_LIMIT = "10 per minute;100 per day"
+    #: Verification events are written in batches by each process, at least this often (seconds);
+    #: 0 commits each event with its request (see domain/certificates/event_log.py).
+    VERIFY_EVENT_FLUSH_SECONDS = 1.0
+    #: ... and at once when this many are waiting.
+    VERIFY_EVENT_BATCH = 500
 
 
 def _as_bool(value: str) -> bool:

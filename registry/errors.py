@@ -18,6 +18,8 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
+    if request.headers.get("Accept") == "application/json":  # what API clients send: no parsing needed
+        return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 

@@ -67,6 +67,9 @@ def make_test_app(database_url: str, **overrides):
         "REGISTRY_ENV": "test",
         # Real deployments use scrypt; tests hash thousands of times and only need correctness.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Each verification event is committed with its request (inside the test's transaction);
+        # tests/domain/test_event_log.py covers the batches that deployments use.
+        "VERIFY_EVENT_FLUSH_SECONDS": 0,
     }
     config.update(overrides)
     return create_app(config)

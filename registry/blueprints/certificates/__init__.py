@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -21,6 +21,7 @@ from ...auth.permissions import (
 )
 from ...domain.catalogue import catalogue
 from ...domain.certificates import operations, qr
+from ...domain.certificates.event_log import EventLog
 from ...domain.certificates.models import CERTIFICATE_STATUSES, VERIFICATION_OUTCOMES, Certificate
 from ...domain.certificates.numbering import display_number
 from ...domain.certificates.signing import KeyRing
@@ -38,6 +39,35 @@ bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 def keyring() -> KeyRing:
     return KeyRing(current_app.config["REGISTRY_KEYS_DIR"])
+
+
+def event_log() -> EventLog | None:
+    """This process's batch writer of verification events, or None when each event is committed
+    with its request (``VERIFY_EVENT_FLUSH_SECONDS = 0``, as in the tests)."""
+    app = current_app._get_current_object()
+    log = app.extensions.get("registry_verification_events")
+    if log is None:
+        seconds = app.config["VERIFY_EVENT_FLUSH_SECONDS"]
+        if not seconds or seconds <= 0:
+            return None
+        log = app.extensions.setdefault(
+            "registry_verification_events", EventLog(db.engine, seconds, app.config["VERIFY_EVENT_BATCH"]))
+    return log
+
+
+def flush_events() -> None:
+    """Write this process's waiting events now (before showing counts)."""
+    log = current_app.extensions.get("registry_verification_events")
+    if log is not None:
+        log.flush()
+
+
+@bp.before_request
+def _write_waiting_events() -> None:
+    """A certificate's page counts this process's latest checks too: they are written before the
+    request reads anything (a SQLite read transaction would not see rows committed after it began)."""
+    if request.endpoint == "certificates.detail":
+        flush_events()
 
 
 def code_for(certificate: Certificate) -> str:

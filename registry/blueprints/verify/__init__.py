@@ -17,7 +17,7 @@ from ...domain.certificates.signing import published_keys
 from ...domain.common import today
 from ...errors import wants_json
 from ...extensions import db, limiter
-from ..certificates import keyring
+from ..certificates import event_log, keyring
 from .forms import LookupForm, MatchForm
 
 bp = Blueprint("verify", __name__)
@@ -27,29 +27,35 @@ def _limit() -> str:
     return current_app.config["VERIFY_LOOKUP_LIMIT"]
 
 
+#: Scans are not limited (only lookups and comparisons are): spare them the limiter's bookkeeping.
+limiter.unlimited("verify.scanned")
+
+
 def public_view(verdict: verification.Verdict) -> dict:
     """What anyone may see: masked holder, what the certificate says, and whether it stands."""
-    certificate = verdict.certificate
+    record = verdict.certificate
+    if record is not None and not isinstance(record, verification.PublicRecord):
+        record = verification.PublicRecord.of(record)
     data = {"outcome": verdict.outcome, "text": verdict.text, "checked_on": today().isoformat()}
-    if certificate is not None:
+    if record is not None:
         data["certificate"] = {
-            "number": certificate.number,
-            "number_display": display_number(certificate.number),
-            "type": certificate.type_name,
-            "holder": certificate.trainee.masked_name,
-            "document": certificate.trainee.masked_document,
-            "document_type": certificate.trainee.document_type_name,
-            "sex": certificate.trainee.sex_name,
-            "programme": certificate.programme_name,
-            "occupation": certificate.occupation_name,
-            "level": certificate.level_name or ("专项职业能力" if certificate.certificate_type == "special_ability" else None),
-            "base": certificate.base.name,
-            "issued_on": certificate.issued_on.isoformat(),
-            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
-            "status": certificate.status_name,
-            "status_on": certificate.status_on.isoformat() if certificate.status_on else None,
-            "status_reason": certificate.status_reason_name or None,
-            "replaced_by": certificate.replaced_by.number if certificate.replaced_by else None,
+            "number": record.number,
+            "number_display": display_number(record.number),
+            "type": record.type_name,
+            "holder": record.masked_name,
+            "document": record.masked_document,
+            "document_type": record.document_type_name,
+            "sex": record.sex_name,
+            "programme": record.programme_name,
+            "occupation": record.occupation_name,
+            "level": record.level_name or ("专项职业能力" if record.certificate_type == "special_ability" else None),
+            "base": record.base_name,
+            "issued_on": record.issued_on.isoformat(),
+            "valid_until": record.valid_until.isoformat() if record.valid_until else None,
+            "status": record.status_name,
+            "status_on": record.status_on.isoformat() if record.status_on else None,
+            "status_reason": record.status_reason_name or None,
+            "replaced_by": record.replaced_by_number,
         }
     elif verdict.fields is not None and verdict.outcome == "unknown":
         data["signed"] = {"holder": verdict.fields.holder, "title": verdict.fields.title}
@@ -57,12 +63,17 @@ def public_view(verdict: verification.Verdict) -> dict:
 
 
 def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None) -> None:
-    """End the read transaction, then write the event in one that starts with the write.
+    """Log the check: queued for this process's next batch, or committed now.
 
-    On SQLite a read transaction that turns into a write fails at once when another worker wrote in
-    between ("database is locked"); starting with the write waits for the lock instead.
+    Committed now, on SQLite the read transaction ends first and the event is written in one that
+    starts with the write: a read transaction that turns into a write fails at once when another
+    worker wrote in between ("database is locked"), while starting with the write waits for the lock.
     """
     certificate_id = verdict.certificate.id if verdict.certificate is not None else None
+    log = event_log()
+    if log is not None:
+        log.add(verification.event_row(certificate_id, channel, outcome or verdict.outcome, request.remote_addr))
+        return
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.rollback()  # PostgreSQL's row locks need no such care: one transaction, fewer round trips
     verification.log_verification(certificate_id, channel, outcome or verdict.outcome, request.remote_addr)
@@ -73,7 +84,7 @@ def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None
 @bp.route("/c/<number>/<fields>", methods=["GET"])
 def scanned(number: str, fields: str):
     """What a scanned QR code opens: genuine and valid, revoked, expired, unknown or altered."""
-    verdict = verification.verify_code(number, fields, keyring(), today())
+    verdict = verification.scan(number, fields, keyring(), today())
     data = public_view(verdict)
     json_wanted = wants_json()
     _log(verdict, "api" if json_wanted else "qr")

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +24,11 @@ KEY_ID_HEX = 4
 #: Loaded public keys per directory, with the directory listing they were loaded from. A rotation
 #: (in this process or another worker) changes the listing, so the cache reloads by itself.
 _public_cache: dict[Path, tuple[frozenset[str], list["PublicKey"]]] = {}
+#: Public keys by id per directory, for verifying scans, with when the directory was last listed.
+_verifying_cache: dict[Path, tuple[float, dict[str, "PublicKey"]]] = {}
+#: How long a worker trusts its verifying keys before listing the directory again (a key it does
+#: not know is looked for at once, so a rotation never makes a new certificate look altered).
+VERIFYING_KEYS_TTL = 5.0
 
 
 def b64url(data: bytes) -> str:
@@ -120,6 +126,16 @@ class KeyRing:
 
     def public_key(self, key_id: str) -> PublicKey | None:
         return next((k for k in self.public_keys() if k.key_id == key_id), None)
+
+    def verifying_key(self, key_id: str) -> PublicKey | None:
+        """The public key with this id, for checking a signature on every scan without touching the
+        directory: keys are listed again after ``VERIFYING_KEYS_TTL`` seconds, or when the id is new."""
+        now = time.monotonic()
+        cached = _verifying_cache.get(self.directory)
+        if cached is None or now - cached[0] > VERIFYING_KEYS_TTL or key_id not in cached[1]:
+            cached = (now, {k.key_id: k for k in self.public_keys()})
+            _verifying_cache[self.directory] = cached
+        return cached[1].get(key_id)
 
 
 def published_keys(keys: list[PublicKey], current: str, issuer: str) -> dict:
