@@ -12,142 +12,24 @@ Two kinds of query, both GROUP BY in the database:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, case, distinct, extract, func, select, text
+from sqlalchemy import ColumnElement, case, distinct, func, select, text
 
 from ...extensions import db
 from ..catalogue import catalogue
 from ..certificates.models import Certificate
-from ..organisations.models import District, TrainingBase
+from ..organisations.models import TrainingBase
 from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
+from .grouping import group_rows
 from .models import Target
-
-GROUPINGS = {"programme": "项目", "track": "方向", "district": "区", "base": "培训基地", "month": "月份"}
-ADDITIVE = ("trainings", "passed", "assessed", "certified", "employed")
-MONTH = extract("month", TrainingSession.end_date)
-
-
-@dataclass
-class Figures:
-    """The measures of one row of the page."""
-
-    trainings: int = 0
-    persons: int = 0
-    passed: int = 0
-    assessed: int = 0
-    certified: int = 0
-    employed: int = 0
-
-    def add(self, other: "Figures") -> None:
-        for name in ADDITIVE:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.passed / self.assessed if self.assessed else None
-
-    @property
-    def certified_rate(self) -> float | None:
-        return self.certified / self.trainings if self.trainings else None
-
-    @property
-    def employed_rate(self) -> float | None:
-        return self.employed / self.trainings if self.trainings else None
-
-
-@dataclass(frozen=True)
-class Grain:
-    """Where a session's figures belong: programme, track, occupation, base and month of its end."""
-
-    programme_code: str
-    track_code: str | None
-    occupation_code: str
-    base_id: int
-    month: int
-
-
-@dataclass
-class GrainFigures:
-    grain: Grain
-    district_id: int
-    figures: Figures
-    extras: dict[tuple[str, str], int]
-
-
-@dataclass
-class TargetProgress:
-    target: Target
-    #: None when the measure has no records behind it yet.
-    actual: int | None
-    elapsed: float
-
-    @property
-    def done(self) -> float | None:
-        if self.actual is None or not self.target.value:
-            return None
-        return self.actual / self.target.value
-
-    @property
-    def pace(self) -> str:
-        """met / on_track / behind / not_counted: behind when the share done trails the year elapsed."""
-        if self.done is None:
-            return "not_counted"
-        if self.done >= 1:
-            return "met"
-        return "behind" if self.done < self.elapsed else "on_track"
-
-    @property
-    def scope(self) -> Scope:
-        t = self.target
-        return Scope(t.year, t.programme_code, t.track_code, t.occupation_code, t.district_id)
-
-
-@dataclass
-class Row:
-    key: tuple
-    label: str
-    scope: Scope
-    figures: Figures
-    #: The 人次 target for this row, where one is set.
-    target: int | None = None
-
-    @property
-    def done(self) -> float | None:
-        return self.figures.trainings / self.target if self.target else None
-
-
-@dataclass
-class Reconciliation:
-    scope: Scope
-    group_by: str
-    on: date
-    elapsed: float
-    targets: list[TargetProgress]
-    rows: list[Row]
-    total: Row
-    #: programme code → cumulative 人次 by month (12 values; None after the current month).
-    monthly: dict[str, list[int | None]] = field(default_factory=dict)
-    monthly_targets: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def behind(self) -> list[TargetProgress]:
-        return [t for t in self.targets if t.pace == "behind"]
-
-
-def year_elapsed(year: int, on: date) -> float:
-    """Share of ``year`` elapsed on ``on`` (DOMAIN.md: progress is compared with it)."""
-    if year < on.year:
-        return 1.0
-    if year > on.year:
-        return 0.0
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    return ((on - first).days + 1) / ((last - first).days + 1)
-
+from .results import (  # noqa: F401  (GROUPINGS, Reconciliation and Row are read from here too)
+    ADDITIVE, GROUPINGS, Figures, Grain, GrainFigures, Reconciliation, Row, TargetProgress, trainings_target,
+    year_elapsed,
+)
 
 def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement[bool] | None = None) -> Reconciliation:
     """Everything the reconciliation page shows, for ``scope`` within the viewer's ``jurisdiction``."""
@@ -337,102 +219,6 @@ def _in_target(grain: GrainFigures, target: Target) -> bool:
     )
 
 
-def _trainings_target(targets: list[Target], programme_code: str | None, track_code: str | None = None,
-                      district_id: int | None = None) -> int | None:
-    """The 人次 target of a row: one programme's (or every programme's, summed) for a track or district."""
-    values = [
-        t.value for t in targets
-        if t.measure_code == "trainings" and t.occupation_code is None and t.track_code == track_code
-        and (programme_code is None or t.programme_code == programme_code)
-        and t.district_id == district_id
-    ]
-    return sum(values) if values else None
-
-
-# --- the grouped table --------------------------------------------------------------------
-
-def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, people: People,
-               targets: list[Target]) -> list[Row]:
-    key_of, distinct_grain = _GROUPINGS[group_by]
-    figures: dict[tuple, Figures] = defaultdict(Figures)
-    for grain in grains:
-        figures[key_of(grain)].add(grain.figures)
-    district_targets = _district_targets(scope) if group_by == "district" else []
-    people = people.per(distinct_grain)
-    labels = _labels(group_by, figures.keys())
-    rows = []
-    for key in sorted(figures, key=lambda k: _sort_key(group_by, k)):
-        figures[key].persons = people.get(key, 0)
-        row_scope = _row_scope(scope, group_by, key)
-        row_targets = district_targets if group_by == "district" else targets
-        rows.append(Row(key, labels[key], row_scope, figures[key], _row_target(scope, group_by, key, row_targets)))
-    return rows
-
-
-_GROUPINGS = {
-    "programme": (lambda g: (g.grain.programme_code,), (TrainingSession.programme_code,)),
-    "track": (lambda g: (g.grain.programme_code, g.grain.track_code),
-              (TrainingSession.programme_code, TrainingSession.track_code)),
-    "district": (lambda g: (g.district_id,), (TrainingBase.district_id,)),
-    "base": (lambda g: (g.grain.base_id,), (TrainingSession.base_id,)),
-    "month": (lambda g: (g.grain.month,), (MONTH,)),
-}
-
-
-def _row_scope(scope: Scope, group_by: str, key: tuple) -> Scope:
-    if group_by == "programme":
-        return scope.narrowed(programme_code=key[0])
-    if group_by == "track":
-        return scope.narrowed(programme_code=key[0], track_code=key[1])
-    if group_by == "district":
-        return scope.narrowed(district_id=key[0])
-    if group_by == "base":
-        return scope.narrowed(base_id=key[0])
-    return scope.narrowed(month=key[0])
-
-
-def _row_target(scope: Scope, group_by: str, key: tuple, targets: list[Target]) -> int | None:
-    if group_by == "programme":
-        return _trainings_target(targets, key[0], district_id=scope.district_id)
-    if group_by == "track" and key[1]:
-        return _trainings_target(targets, key[0], key[1], scope.district_id)
-    if group_by == "district":
-        return _trainings_target(targets, scope.programme_code, district_id=key[0])
-    return None
-
-
-def _district_targets(scope: Scope) -> list[Target]:
-    """Every district's targets of the year, for the rows of the grouping by district."""
-    return list(db.session.scalars(select(Target).where(Target.year == scope.year, Target.district_id.is_not(None))))
-
-
-def _labels(group_by: str, keys: Iterable[tuple]) -> dict[tuple, str]:
-    keys = list(keys)
-    if group_by == "programme":
-        return {k: catalogue.name_of(k[0]) for k in keys}
-    if group_by == "track":
-        return {k: _track_label(*k) for k in keys}
-    if group_by == "month":
-        return {k: f"{k[0]} 月" for k in keys}
-    model = District if group_by == "district" else TrainingBase
-    ids = sorted({k[0] for k in keys})
-    names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()) if ids else {}
-    return {k: names.get(k[0], str(k[0])) for k in keys}
-
-
-def _track_label(programme_code: str, track_code: str | None) -> str:
-    programme = catalogue.get(programme_code)
-    track = programme.track(track_code) if programme and track_code else None
-    return f"{catalogue.name_of(programme_code)} · {track.name if track else '不分方向'}"
-
-
-def _sort_key(group_by: str, key: tuple):
-    if group_by in ("programme", "track"):
-        programme = catalogue.get(key[0])
-        return (programme.order if programme else 999, key[0], key[1] or "" if len(key) > 1 else "")
-    return tuple(k if k is not None else 0 for k in key)
-
-
 # --- the monthly lines --------------------------------------------------------------------
 
 def monthly_lines(grains: list[GrainFigures], scope: Scope, on: date,
@@ -445,7 +231,7 @@ def monthly_lines(grains: list[GrainFigures], scope: Scope, on: date,
     lines: dict[str, list[int | None]] = {}
     targets_by_programme: dict[str, int] = {}
     for programme in catalogue.all():
-        target = _trainings_target(targets, programme.code, district_id=scope.district_id)
+        target = trainings_target(targets, programme.code, district_id=scope.district_id)
         if programme.code not in by_month and target is None:
             continue
         if scope.programme_code not in (None, programme.code):
