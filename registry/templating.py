@@ -36,6 +36,7 @@ NAVIGATION = (
     ("sessions.index", "培训班期", ("city", "district", "base", "enterprise")),
     ("trainees.index", "学员", ("city", "district", "base", "enterprise")),
     ("certificates.index", "证书", ("city", "district", "base", "enterprise")),
+    ("service_cards.index", "上门服务证", ("city", "district", "base", "enterprise")),
     ("reconciliation.index", "目标与统计", ("city", "district")),
     ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
     ("enterprises.index", "企业", ("city", "district", "enterprise")),

@@ -111,3 +111,47 @@ def user(username: str, role: str, **unit):
 
 def login(client, username: str, password: str = PASSWORD):
     return client.post("/auth/login", data={"username": username, "password": password})
+
+
+def photo_bytes(size=(600, 800), image_format="JPEG", **save_options) -> bytes:
+    """A plain portrait photo as an upload would bring it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (200, 215, 230))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((size[0] * 0.3, size[1] * 0.2, size[0] * 0.7, size[1] * 0.55), fill=(230, 190, 160))
+    out = io.BytesIO()
+    image.save(out, image_format, **save_options)
+    return out.getvalue()
+
+
+def card_worker(keyring, checker, base_record=None, name="李秀梅", occupation_code="housekeeper", level=5,
+                health_on: date | None = None, photo=True, identity=True):
+    """A 南粤家政 worker who trained and holds a certificate (and, by default, meets every other
+    condition of the 上门服务证): returns (trainee, certificate)."""
+    from registry.domain.certificates.operations import issue_certificates
+    from registry.domain.service_cards import records
+    from registry.domain.service_cards.policy import default_rules
+
+    base_record = base_record or base(programmes=("jiazheng",))
+    person = trainee(name, registered_base_id=base_record.id, document_number=id_number(male=False))
+    track_session = session(base_record, "jiazheng", occupation_code, level,
+                            track_code=_track_of(occupation_code))
+    passed = enrollment(track_session, person, result="passed", assessment_type="training_qualified")
+    certificate = issue_certificates(track_session, [passed], keyring)[0]
+    if identity:
+        records.record_identity_check(person, checker, today(), "in_person")
+    if health_on is not False:
+        records.record_health_check(person, default_rules(), health_on or today() - timedelta(days=30),
+                                    "广州市职业病防治院", "fit")
+    if photo:
+        records.upload_photo(person, photo_bytes())
+    return person, certificate
+
+
+def _track_of(occupation_code: str) -> str:
+    from registry.domain.catalogue import catalogue
+
+    return catalogue["jiazheng"].track_of(occupation_code).code

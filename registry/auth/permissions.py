@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from ..domain.accounts.models import User
 from ..domain.certificates.models import Certificate
 from ..domain.organisations.models import Enterprise, TrainingBase
+from ..domain.service_cards.models import ServiceCard
 from ..domain.trainees.models import Trainee
 from ..domain.training.models import Enrollment, TrainingSession
 from ..extensions import db
@@ -92,6 +93,20 @@ def certificates_visible(user: User) -> ColumnElement[bool]:
     return Certificate.session_id.in_(select(TrainingSession.id).where(sessions_visible(user)))
 
 
+def service_cards_visible(user: User) -> ColumnElement[bool]:
+    """A card is visible where its holder is, where it was issued, and to the holder's employer."""
+    if user.role == "city":
+        return true()
+    holder_visible = ServiceCard.trainee_id.in_(select(Trainee.id).where(trainees_visible(user)))
+    if user.role == "district":
+        return or_(ServiceCard.district_id == user.district_id, holder_visible)
+    if user.role == "base":
+        return or_(ServiceCard.base_id == user.base_id, holder_visible)
+    if user.role == "enterprise":
+        return ServiceCard.employer_id == user.enterprise_id
+    return false()
+
+
 def users_visible(user: User) -> ColumnElement[bool]:
     return true() if user.role == "city" else User.id == user.id
 
@@ -104,6 +119,7 @@ VISIBILITY: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Enrollment: enrollments_visible,
     Trainee: trainees_visible,
     Certificate: certificates_visible,
+    ServiceCard: service_cards_visible,
     User: users_visible,
 }
 
@@ -228,3 +244,38 @@ def reconciliation_district(user: User, requested: int | None) -> int | None:
 def can_manage_targets(user: User) -> bool:
     """Targets are handed down to the city bureau (DOMAIN.md, who uses the registry), which sets them."""
     return user.role == "city"
+
+
+# --- service cards (上门服务证) ------------------------------------------------------------------
+
+def can_keep_worker_records(user: User, trainee: Trainee) -> bool:
+    """Identity checks, health checks, photos, work history and issuing a card: a base's clerks or
+    bureau staff, for a worker they can see (issue 6, item 6)."""
+    return user.role in ("city", "district", "base") and db.session.scalar(
+        select(Trainee.id).where(Trainee.id == trainee.id, trainees_visible(user))
+    ) is not None
+
+
+def can_rate_and_list(user: User) -> bool:
+    """Star ratings and red/black credit lists are the bureau's (004 之三 二、5 and 18)."""
+    return is_bureau(user)
+
+
+def can_change_card(user: User, card: ServiceCard) -> bool:
+    """Service types, employer and replacement: the base that issued the card or bureau staff who
+    can see it; revocation is the bureau's only (can_revoke_card)."""
+    if user.role == "base":
+        return card.base_id == user.base_id
+    return is_bureau(user)
+
+
+def can_revoke_card(user: User) -> bool:
+    return is_bureau(user)
+
+
+def card_issuing_district(user: User) -> int | None:
+    """The district a card issued by this user counts in: the base's or the district bureau's own;
+    None for city staff, who choose."""
+    if user.role == "base":
+        return user.base.district_id if user.base else None
+    return user.district_id if user.role == "district" else None

@@ -9,6 +9,7 @@ flush a changed or deleted audit row.
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,6 +87,8 @@ def _json_value(value: Any) -> Any:
         return value.value
     if isinstance(value, (set, frozenset, tuple)):
         return [_json_value(v) for v in value]
+    if isinstance(value, bytes):  # e.g. a photo: its size and digest, not its bytes
+        return f"<{len(value)} 字节 sha256:{hashlib.sha256(value).hexdigest()[:16]}>"
     return value
 
 

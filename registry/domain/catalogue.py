@@ -90,6 +90,29 @@ class Measure:
     counts: Callable[[], Any] | None = None
     #: How it is counted, in Chinese, shown with the counting rules.
     rule: str = ""
+    #: For a measure of records other than enrollments (e.g. cards issued): (year, district id or
+    #: None for the city) → the count. A measure has ``counts`` or ``tally``, not both.
+    tally: Callable[[int, int | None], int] | None = None
+    #: The page listing a tallied measure's records (an endpoint taking ``year`` and ``district``).
+    records_endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceCardPolicy:
+    """A programme that issues a door-to-door service card (上门服务证): one card per person,
+    listing the tracks (service types) the holder trained and was certified in."""
+
+    name: str
+    #: Two capital letters that open the card numbers.
+    number_prefix: str
+    #: Tracks whose certificates qualify for the card; each becomes a service type on it.
+    tracks: tuple[str, ...]
+    #: Retraining (回炉) is due this many years after the last training in those tracks.
+    retraining_years: int
+    #: Defaults of the settings SERVICE_CARD_HEALTH_CHECK_MONTHS and SERVICE_CARD_BLACKLIST_BAR_YEARS.
+    health_check_months: int = 12
+    blacklist_bar_years: int = 3
+    source: PolicySource | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +152,8 @@ class Programme:
     certificate_prefix: str = ""
     #: Guangzhou's policy figures, loadable as a year's targets (DOMAIN.md; 004).
     target_presets: tuple[TargetPreset, ...] = ()
+    #: The door-to-door service card this programme issues, if any.
+    service_card: ServiceCardPolicy | None = None
 
     def extra_measure(self, code: str) -> Measure | None:
         return next((m for m in self.extra_measures if m.code == code), None)
@@ -170,6 +195,13 @@ class Programme:
                 raise ValueError(f"{self.code}: preset names unknown measure {preset.measure}")
             if preset.track and not self.track(preset.track):
                 raise ValueError(f"{self.code}: preset names unknown track {preset.track}")
+        for measure in self.extra_measures:
+            if measure.counts and measure.tally:
+                raise ValueError(f"{self.code}: measure {measure.code} has both counts and tally")
+        if self.service_card:
+            unknown_tracks = set(self.service_card.tracks) - {t.code for t in self.tracks}
+            if unknown_tracks or not re.fullmatch(r"[A-Z]{2}", self.service_card.number_prefix):
+                raise ValueError(f"{self.code}: service card names unknown tracks or a bad number prefix")
         unknown_types = set(self.certificate_types) - set(CERTIFICATE_TYPES)
         if unknown_types:
             raise ValueError(f"{self.code}: unknown certificate types {unknown_types}")
@@ -207,6 +239,10 @@ class Catalogue:
     def choices(self, codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
         allowed = set(codes) if codes is not None else None
         return [(p.code, p.name) for p in self.all() if allowed is None or p.code in allowed]
+
+    def card_programmes(self) -> list[Programme]:
+        """Programmes that issue a service card."""
+        return [p for p in self.all() if p.service_card]
 
     def name_of(self, code: str | None) -> str:
         programme = self.get(code)

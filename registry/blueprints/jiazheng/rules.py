@@ -1,7 +1,16 @@
 """南粤家政 (home services), Guangzhou's 羊城行动: 004 part 3; 000 item 16; 001 item 16."""
-from registry.domain.catalogue import Measure, Occupation, PolicySource, Programme, TargetPreset, Track, register
+from registry.domain.catalogue import (
+    Measure, Occupation, PolicySource, Programme, ServiceCardPolicy, TargetPreset, Track, register,
+)
 
 CODE = "jiazheng"
+
+
+def cards_issued(year: int, district_id: int | None) -> int:
+    from registry.domain.service_cards.cards import count_issued
+
+    return count_issued(CODE, year, district_id)
+
 
 PROGRAMME = register(
     Programme(
@@ -30,7 +39,8 @@ PROGRAMME = register(
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
         extra_measures=(
-            Measure("service_cards", "上门服务证", "张"),
+            Measure("service_cards", "上门服务证", "张", tally=cards_issued, records_endpoint="service_cards.index",
+                    rule="当年首次发放的上门服务证张数(补证、换证不重复计),按发证所在区计"),
             Measure("service_stations", "基层服务站", "家"),
         ),
         # 004 之三 二、8: "每年开展保育员、育婴员、妇婴护理员培训15000人次,家政服务员培训15000人次,
@@ -43,6 +53,11 @@ PROGRAMME = register(
                 ("elderly", "养老护理员", 5000),
                 ("medical", "医疗护理员", 5000),
             )
+        ),
+        # 004 之三 二、4 (the card), 10 (retraining every two years at least).
+        service_card=ServiceCardPolicy(
+            name="上门服务证", number_prefix="SM", tracks=("maternal", "household", "elderly", "medical"),
+            retraining_years=2, source=PolicySource("004_1a0f249341a7ab5a.txt", "之三 二、4、10、18"),
         ),
         ten_groups_number=3,
         order=20,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -97,6 +97,11 @@ def detail():
     measure = request.args.get("measure", "trainings")
     if not counting.is_counted(scope.programme_code, measure) and measure != "assessed":
         abort(404)
+    tallied = counting.tallied(scope.programme_code, measure)
+    if tallied is not None:  # records other than enrollments: their own list
+        if not tallied.records_endpoint:
+            abort(404)
+        return redirect(url_for(tallied.records_endpoint, year=scope.year, district=scope.district_id))
     page = _int_arg("page", 1, 10**6) or 1
     result = drilldown.drilldown(scope, measure, _jurisdiction(), page)
     return render_template(

@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from ...domain.certificates import verification
+from ...domain.service_cards import public as card_public  # registers the card reader with verification
 from ...domain.certificates.numbering import display_number
 from ...domain.certificates.signing import published_keys
 from ...domain.common import today
@@ -62,6 +63,13 @@ def public_view(verdict: verification.Verdict) -> dict:
     return data
 
 
+def _view(verdict) -> tuple[dict, str]:
+    """The public data and the page of a verdict: a certificate's, or a service card's."""
+    if verdict.kind == card_public.DOCUMENT_TYPE:
+        return card_public.public_view(verdict), "verify/card.html"
+    return public_view(verdict), "verify/result.html"
+
+
 def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None) -> None:
     """Log the check: queued for this process's next batch, or committed now.
 
@@ -69,14 +77,16 @@ def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None
     starts with the write: a read transaction that turns into a write fails at once when another
     worker wrote in between ("database is locked"), while starting with the write waits for the lock.
     """
-    certificate_id = verdict.certificate.id if verdict.certificate is not None else None
+    record_id = verdict.certificate.id if verdict.certificate is not None else None
+    certificate_id, card_id = (None, record_id) if verdict.kind == card_public.DOCUMENT_TYPE else (record_id, None)
     log = event_log()
     if log is not None:
-        log.add(verification.event_row(certificate_id, channel, outcome or verdict.outcome, request.remote_addr))
+        log.add(verification.event_row(certificate_id, channel, outcome or verdict.outcome, request.remote_addr,
+                                       card_id))
         return
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.rollback()  # PostgreSQL's row locks need no such care: one transaction, fewer round trips
-    verification.log_verification(certificate_id, channel, outcome or verdict.outcome, request.remote_addr)
+    verification.log_verification(certificate_id, channel, outcome or verdict.outcome, request.remote_addr, card_id)
     db.session.commit()
 
 
@@ -85,13 +95,14 @@ def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None
 def scanned(number: str, fields: str):
     """What a scanned QR code opens: genuine and valid, revoked, expired, unknown or altered."""
     verdict = verification.scan(number, fields, keyring(), today())
-    data = public_view(verdict)
+    data, template = _view(verdict)
     json_wanted = wants_json()
     _log(verdict, "api" if json_wanted else "qr")
     if json_wanted:
         return jsonify(data)
-    return render_template("verify/result.html", data=data, match_form=MatchForm(formdata=None),
-                           match_url=url_for("verify.match", number=number.upper(), fields=fields))
+    return render_template(template, data=data, match_form=MatchForm(formdata=None),
+                           match_url=url_for("verify.match", number=number.upper(), fields=fields),
+                           photo_url=url_for("verify.card_photo", number=number.upper(), fields=fields))
 
 
 @bp.route("/C/<number>/<fields>/match", methods=["POST"])
@@ -99,7 +110,7 @@ def scanned(number: str, fields: str):
 def match(number: str, fields: str):
     """Compare what the viewer reads on the paper with the record: only 相符 or 不相符."""
     verdict = verification.verify_code(number, fields, keyring(), today())
-    data = public_view(verdict)
+    data, template = _view(verdict)
     form = MatchForm()
     result = None
     if verdict.certificate is not None and form.validate_on_submit():
@@ -107,8 +118,21 @@ def match(number: str, fields: str):
         _log(verdict, "match", "valid" if result else "altered")
     if wants_json():
         return jsonify({"matches": result}), 200 if result is not None else 400
-    return render_template("verify/result.html", data=data, match_form=form, match_result=result,
-                           match_url=url_for("verify.match", number=number, fields=fields))
+    return render_template(template, data=data, match_form=form, match_result=result,
+                           match_url=url_for("verify.match", number=number, fields=fields),
+                           photo_url=url_for("verify.card_photo", number=number, fields=fields))
+
+
+@bp.route("/C/<number>/<fields>/photo.jpg")
+def card_photo(number: str, fields: str):
+    """The photo of a genuine card, for the family to compare faces: only with the card's own signed
+    code, so photos cannot be fetched by guessing numbers."""
+    verdict = verification.verify_code(number, fields, keyring(), today())
+    if verdict.kind != card_public.DOCUMENT_TYPE or verdict.card is None:
+        abort(404)
+    response = Response(verdict.card.photo.jpeg, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @bp.route("/verify/", methods=["GET", "POST"])

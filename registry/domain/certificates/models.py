@@ -110,6 +110,10 @@ VERIFICATION_OUTCOMES = {
     "revoked": "已撤销",
     "unknown": "查无此证",
     "altered": "信息被篡改",
+    # Service cards' live outcomes (service_cards/standing.py).
+    "replaced": "已换发",
+    "health_expired": "体检过期",
+    "retrain_overdue": "回炉逾期",
 }
 
 
@@ -123,6 +127,8 @@ class VerificationEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     #: Set when the number matched a certificate.
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
+    #: Set when the number matched a service card (service_cards.models.ServiceCard).
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"), index=True)
     #: qr (scanned link), lookup (number + name form), match (name/ID comparison), api (JSON).
     channel: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(String(16))

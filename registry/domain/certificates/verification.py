@@ -13,6 +13,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timezone
+from typing import Any, Callable, ClassVar
 
 from sqlalchemy import bindparam, create_engine, func, insert, select, text
 from sqlalchemy.engine import Engine
@@ -201,8 +202,16 @@ def find_public_record(number: str) -> PublicRecord | None:
     return read.record(bind.exec_driver_sql(read.sql, read.parameters(number)).fetchone())
 
 
+#: Other documents signed the same way (e.g. service cards), by signed document type: a reader takes
+#: (number, genuine fields, day) and returns its own verdict. Registered by the document's package.
+DOCUMENT_READERS: dict[str, Callable[[str, SignedFields, date], Any]] = {}
+#: Functions adding other documents' entries (number, status, on, reason) to the revocation list.
+REVOCATION_SOURCES: list[Callable[[], list[dict]]] = []
+
+
 @dataclass
 class Verdict:
+    kind: ClassVar[str] = "certificate"
     outcome: str
     #: A ``Certificate`` from :func:`verify_code` and :func:`lookup`, a ``PublicRecord`` from :func:`scan`.
     certificate: Certificate | PublicRecord | None = None
@@ -253,6 +262,8 @@ def verify_code(number: str, fields_text: str, keyring: KeyRing, on: date) -> Ve
     fields = genuine_fields(number, fields_text, keyring)
     if fields is None:
         return Verdict("altered")
+    if fields.document_type in DOCUMENT_READERS:
+        return DOCUMENT_READERS[fields.document_type](number, fields, on)
     certificate = find_certificate(number)
     if certificate is None:
         return Verdict("unknown", fields=fields)
@@ -266,6 +277,8 @@ def scan(number: str, fields_text: str, keyring: KeyRing, on: date) -> Verdict:
     fields = genuine_fields(number, fields_text, keyring)
     if fields is None:
         return Verdict("altered")
+    if fields.document_type in DOCUMENT_READERS:
+        return DOCUMENT_READERS[fields.document_type](number, fields, on)
     record = find_public_record(number)
     if record is None:
         return Verdict("unknown", fields=fields)
@@ -306,18 +319,20 @@ def coarse_origin(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def event_row(certificate_id: int | None, channel: str, outcome: str, address: str | None) -> dict:
+def event_row(certificate_id: int | None, channel: str, outcome: str, address: str | None,
+              card_id: int | None = None) -> dict:
     """The ``verification_events`` row of one public check (see event_log.EventLog for batches)."""
-    return {"occurred_at": utcnow(), "certificate_id": certificate_id, "channel": channel, "outcome": outcome,
-            "origin": coarse_origin(address)}
+    return {"occurred_at": utcnow(), "certificate_id": certificate_id, "card_id": card_id, "channel": channel,
+            "outcome": outcome, "origin": coarse_origin(address)}
 
 
-def log_verification(certificate_id: int | None, channel: str, outcome: str, address: str | None) -> None:
+def log_verification(certificate_id: int | None, channel: str, outcome: str, address: str | None,
+                     card_id: int | None = None) -> None:
     """One row per public check, in the session's transaction. A lost row after a crash costs nothing,
     so PostgreSQL need not wait for the disk (``synchronous_commit = off`` for this transaction only)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit = off"))
-    db.session.execute(insert(VerificationEvent).values(**event_row(certificate_id, channel, outcome, address)))
+    db.session.execute(insert(VerificationEvent).values(**event_row(certificate_id, channel, outcome, address, card_id)))
 
 
 def verification_counts(certificate_id: int) -> dict[str, int]:
@@ -343,13 +358,14 @@ def revocation_list(keyring: KeyRing, issuer: str) -> dict:
         .where(Certificate.status.in_(("revoked", "suspended")))
         .order_by(Certificate.number)
     )
+    entries = [{"number": number, "status": status, "on": on.isoformat() if on else None, "reason": reason}
+               for number, status, on, reason in rows]
+    for source in REVOCATION_SOURCES:
+        entries.extend(source())
     body = {
         "issuer": issuer,
         "generated_at": utcnow().replace(microsecond=0, tzinfo=timezone.utc).isoformat(),
-        "entries": [
-            {"number": number, "status": status, "on": on.isoformat() if on else None, "reason": reason}
-            for number, status, on, reason in rows
-        ],
+        "entries": sorted(entries, key=lambda entry: entry["number"]),
     }
     key_id, signature = keyring.sign(_canonical_json(body))
     return {**body, "kid": key_id, "signature": b64url(signature)}

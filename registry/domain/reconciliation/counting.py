@@ -9,7 +9,8 @@ exports all build their SQL from here (docs/reconciliation.md; DOMAIN.md, Measur
   was replaced by a new one still counts); 就业 counts 人次 whose follow-up says employed.
 * 合格率 = 合格 ÷ 考核; 取证率 = 取证 ÷ 人次; 就业率 = 就业 ÷ 人次.
 * A programme's own measures count the 人次 (or distinct people, unit 人) that meet the condition
-  the programme declares (``catalogue.Measure.counts``).
+  the programme declares (``catalogue.Measure.counts``), or records of their own that the
+  programme counts by year and district (``catalogue.Measure.tally``, e.g. cards issued).
 """
 from __future__ import annotations
 
@@ -143,7 +144,13 @@ def is_counted(programme_code: str | None, measure_code: str) -> bool:
     if measure_code in COMMON_CONDITIONS:
         return True
     measure = _extra_measure(programme_code, measure_code)
-    return bool(measure and measure.counts)
+    return bool(measure and (measure.counts or measure.tally))
+
+
+def tallied(programme_code: str | None, measure_code: str) -> Measure | None:
+    """The measure when it counts records of its own (``Measure.tally``) rather than enrollments."""
+    measure = _extra_measure(programme_code, measure_code) if measure_code not in COMMON_CONDITIONS else None
+    return measure if measure and measure.tally else None
 
 
 def measure_condition(programme_code: str | None, measure_code: str) -> ColumnElement[bool]:

@@ -184,6 +184,9 @@ def target_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: Pe
     code, measure = target.programme_code, target.measure_code
     if not counting.is_counted(code, measure):
         return None
+    tallied = counting.tallied(code, measure)
+    if tallied is not None:
+        return tallied.tally(target.year, target.district_id)
     if measure == "persons":
         return _people_in_target(target, people)
     if counting.is_distinct(code, measure):
