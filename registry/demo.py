@@ -100,6 +100,8 @@ ACCOUNTS = {
     "district": ("district", "天河区人社局培训股", "440106"),
     "base": ("base", "粤厨学校教务员", 0),
     "enterprise": ("enterprise", "白云电气人事专员", 0),
+    "jiazheng": ("base", "南粤家政培训中心教务员", 2),
+    "homeservice": ("enterprise", "好帮手家政人事专员", 1),
 }
 
 SURNAMES = (
@@ -156,6 +158,7 @@ class DemoBuilder:
         users = [self.make_account(username, *spec) for username, spec in ACCOUNTS.items()]
         self.change_some_certificates()
         db.session.flush()
+        service_cards = self.issue_service_cards(users)
         set_targets = self.set_targets()
         return {
             "培训基地": len(self.bases),
@@ -164,6 +167,7 @@ class DemoBuilder:
             "学员": len(self.trainees),
             "报名": sum(len(s.enrollments) for s in sessions),
             "证书": len(self.certificates),
+            "上门服务证": len(service_cards),
             "账号": len(users),
             "目标": len(set_targets),
         }
@@ -393,6 +397,65 @@ class DemoBuilder:
         certificates.suspend(picks[1], "investigation", self.today, "收到投诉,正在核查")
         self.certificates.append(certificates.replace(picks[2], "持证人姓名登记有误,更正后换发", self.keyring))
 
+    def issue_service_cards(self, users: list[User]) -> list:
+        """上门服务证 for most 南粤家政 certificate holders: identity checked, a health check, a photo,
+        some ratings and work history. The oldest card's health check has lapsed (when the demo
+        reaches back more than a year) and one worker is black-listed, so every live status shows."""
+        from .domain.service_cards import cards, records
+        from .domain.service_cards.policy import default_rules
+
+        rules = default_rules()
+        checker = next(u for u in users if u.role == "city")
+        employer = next(e for e in self.enterprises if e.kind == "home_service")
+        holders = {c.trainee_id: c for c in sorted(self.certificates, key=lambda c: c.issued_on)
+                   if c.programme_code == rules.programme.code and c.status == "valid"}
+        issued = []
+        for index, certificate in enumerate(list(holders.values())[:16]):
+            person, base = certificate.trainee, certificate.base
+            oldest = index == 0
+            issued_on = certificate.issued_on + timedelta(days=7) if oldest else \
+                max(certificate.issued_on, self.today - timedelta(days=self.rng.randint(0, 60)))
+            issued_on = min(issued_on, self.today)
+            checked_on = issued_on - timedelta(days=0 if oldest else self.rng.randint(0, 200))
+            records.record_identity_check(person, checker, issued_on, "reader")
+            records.record_health_check(person, rules, checked_on, "广州市职业病防治院", "fit")
+            records.upload_photo(person, demo_portrait(self.rng, person.sex))
+            with_employer = index % 3 != 2
+            if with_employer:
+                records.add_work_record(person, employer, "", issued_on, None, "家政服务员")
+            if index % 2 == 1:
+                records.rate(person, self.rng.randint(2, 5), issued_on, "广州市家庭服务业协会")
+            issued.append(cards.issue_card(person, rules, self.keyring, base.district, base,
+                                           employer if with_employer else None, issued_on))
+        if len(issued) >= 3:
+            records.record_credit(issued[-1].trainee, "black", "服务中虐待被照护老人,经查属实(演示)", self.today)
+        return issued
+
     @staticmethod
     def active(enrollments: list[Enrollment]) -> list[Enrollment]:
         return [e for e in enrollments if e.status != "withdrawn"]
+
+
+def demo_portrait(rng: random.Random, sex: str) -> bytes:
+    """A plain drawn portrait (no real person's face) as an upload would bring it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    background = rng.choice(((219, 234, 254), (254, 226, 226), (255, 255, 255)))
+    skin = rng.choice(((241, 194, 125), (224, 172, 105), (198, 134, 66)))
+    hair = rng.choice(((40, 30, 25), (60, 45, 35), (25, 25, 25)))
+    image = Image.new("RGB", (480, 640), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((80, 470, 400, 800), fill=(40, 70, 120))  # shoulders
+    draw.rectangle((205, 380, 275, 480), fill=skin)  # neck
+    if sex == "F":
+        draw.ellipse((120, 110, 360, 470), fill=hair)  # long hair behind the face
+    draw.ellipse((150, 140, 330, 400), fill=skin)
+    draw.chord((145, 120, 335, 300), 180, 360, fill=hair)
+    for x in (200, 265):
+        draw.ellipse((x, 250, x + 18, 262), fill=(30, 30, 30))
+    draw.arc((215, 310, 265, 345), 20, 160, fill=(150, 60, 60), width=4)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()

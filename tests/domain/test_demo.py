@@ -13,6 +13,7 @@ from registry.domain.certificates.models import Certificate
 from registry.domain.common import today
 from registry.domain.identifiers import check_document
 from registry.domain.reconciliation.models import Target
+from registry.domain.service_cards.models import ServiceCard
 from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
@@ -45,8 +46,10 @@ def test_summary_counts_what_is_in_the_database(demo):
         "报名": db.session.scalar(select(func.count(Enrollment.id))),
         "证书": db.session.scalar(select(func.count(Certificate.id))),
         "目标": db.session.scalar(select(func.count(Target.id))),
-        "账号": 4,
+        "上门服务证": db.session.scalar(select(func.count(ServiceCard.id))),
+        "账号": len(ACCOUNTS),
     }
+    assert demo["上门服务证"] >= 10
     assert 6 <= demo["培训基地"] <= 10
     assert 200 <= demo["学员"] <= 1000
     # Some people trained more than once, so 人次 and 人数 differ.
@@ -132,3 +135,11 @@ def test_certificates_went_to_passed_trainees_of_finished_sessions(demo):
     statuses = {c.status for c in certificates}
     assert statuses == {"valid", "suspended", "revoked"}
     assert any(c.replaced_by_id for c in certificates)
+
+
+def test_demo_cards_show_every_live_status(demo):
+    from registry.domain.common import today
+    from registry.domain.service_cards.public import card_verdict
+
+    outcomes = {card_verdict(card, today()).outcome for card in db.session.scalars(select(ServiceCard))}
+    assert {"valid", "suspended"} <= outcomes

@@ -133,16 +133,18 @@ def test_target_progress_and_pace(world):
     targets.set_target(targets.TargetData(YEAR, "yuecai", "persons", 6), None, ON)
     targets.set_target(targets.TargetData(YEAR, "jiazheng", "trainings", 1, track_code="household"), None, ON)
     targets.set_target(targets.TargetData(YEAR, "jiazheng", "service_cards", 100), None, ON)
+    targets.set_target(targets.TargetData(YEAR, "jiazheng", "service_stations", 10), None, ON)
     district_a = factories.district(A).id
     targets.set_target(targets.TargetData(YEAR, "yuecai", "trainings", 4, district_id=district_a), None, ON)
     result = totals()
     progress = {(p.target.programme_code, p.target.measure_code, p.target.track_code): p for p in result.targets}
-    assert len(result.targets) == 4  # the district's target is not a city figure
+    assert len(result.targets) == 5  # the district's target is not a city figure
     assert progress[("yuecai", "trainings", None)].actual == 7
     assert progress[("yuecai", "trainings", None)].pace == "behind"  # 70% done, the year is over
     assert progress[("yuecai", "persons", None)].actual == 6 and progress[("yuecai", "persons", None)].pace == "met"
     assert progress[("jiazheng", "trainings", "household")].pace == "met"
-    assert progress[("jiazheng", "service_cards", None)].actual is None  # no records behind it yet
+    assert progress[("jiazheng", "service_cards", None)].actual == 0  # counted from the cards (none issued)
+    assert progress[("jiazheng", "service_stations", None)].actual is None  # no records behind it yet
     assert {r.label: r.target for r in result.rows}["粤菜师傅"] == 10
     in_a = totals(Scope(YEAR, district_id=district_a))
     assert [(p.target.value, p.actual) for p in in_a.targets] == [(4, 5)]
