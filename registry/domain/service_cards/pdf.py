@@ -297,7 +297,7 @@ def _stars(canvas: Canvas, font: str, stars: int | None, x: float, middle: float
         canvas.drawString(x, middle - MIDDLE * size, star_text(stars))
         return
     for index in range(5):  # a font without the glyphs: draw them
-        _star(canvas, x + (index + 0.5) * size, middle, size * 0.45, filled=index < stars)
+        _star(canvas, x + (index + 0.5) * size, middle, size * 0.4, filled=index < stars)
 
 
 def _star(canvas: Canvas, cx: float, cy: float, radius: float, filled: bool) -> None:
