@@ -202,3 +202,59 @@ def test_cards_count_against_their_target(client, world):
     response = client.get(f"/reconciliation/detail?year={today().year}&programme_code=jiazheng&measure=service_cards")
     assert response.status_code == 302 and "/service-cards/" in response.headers["Location"]
     assert "SM-" in client.get(response.headers["Location"]).text
+
+
+def qr_texts(pdf_bytes: bytes, page_index: int) -> list[str]:
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    page = pdfium.PdfDocument(pdf_bytes)[page_index]
+    image = page.render(scale=300 / 72).to_pil()
+    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def test_print_scan_and_trust_the_card_as_the_facts_change(app, client, world):
+    """Issue 6, item 8: the card PDF's QR, decoded from the image, opens the live status."""
+    import time_machine
+    from datetime import datetime, timedelta
+    from urllib.parse import urlsplit
+
+    card = issued_card(world)
+    sign_in(client, "jzclerk")
+    response = client.get(f"/service-cards/{card.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert qr_texts(response.data, 0) == []  # the front has the photo, the back the code
+    [text] = qr_texts(response.data, 1)
+    path = urlsplit(text).path
+    client.post("/auth/logout")
+
+    def outcome(url: str) -> str:
+        return client.get(url, headers={"Accept": "application/json"}).get_json()["outcome"]
+
+    assert outcome(path) == "valid"
+    lapsed = records.latest_health_check(world["person"].id).expires_on + timedelta(days=1)
+    with time_machine.travel(datetime.combine(lapsed, datetime.min.time()).replace(hour=12), tick=False):
+        assert outcome(path) == "health_expired"
+    assert outcome(path) == "valid"
+    records.record_credit(world["person"], "black", "投诉属实", today())
+    db.session.commit()
+    assert outcome(path) == "suspended"
+    number, fields = path.rsplit("/", 2)[-2:]
+    tampered = f"/C/{number}/{fields[:10]}{'A' if fields[10] != 'A' else 'B'}{fields[11:]}"
+    assert outcome(tampered) == "altered"
+
+
+def test_a_print_sheet_of_the_chosen_cards(app, client, world):
+    card = issued_card(world)
+    sign_in(client, "jzclerk")
+    response = client.post("/service-cards/sheet.pdf", data={"card_ids": [card.id]})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert [urlsplit_path(t) for t in qr_texts(response.data, 1)] == [scan_path(app, card).upper()]
+    response = client.post("/service-cards/sheet.pdf", data={"card_ids": []})
+    assert response.status_code == 302  # nothing chosen: back to the list with a message
+
+
+def urlsplit_path(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(text).path.upper()
