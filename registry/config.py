@@ -58,6 +58,10 @@ class Defaults:
     VERIFY_EVENT_FLUSH_SECONDS = 1.0
     #: ... and at once when this many are waiting.
     VERIFY_EVENT_BATCH = 500
+    #: 上门服务证: months a health check counts, and years a black-listing bars a card; None keeps
+    #: the programme's defaults (12 and 3; registry/blueprints/jiazheng/rules.py).
+    SERVICE_CARD_HEALTH_CHECK_MONTHS: int | None = None
+    SERVICE_CARD_BLACKLIST_BAR_YEARS: int | None = None
 
 
 def _as_bool(value: str) -> bool:

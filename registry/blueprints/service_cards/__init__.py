@@ -85,6 +85,7 @@ def index():
     page = db.paginate(query, per_page=30)
     return render_template(
         "service_cards/index.html", page=page, args=args, statuses=CARD_STATUSES, sheet_form=forms.SheetForm(),
+        rules=default_rules(),
         districts=district_choices(current_user.district_id if current_user.role == "district" else None),
     )
 
