@@ -258,3 +258,14 @@ def urlsplit_path(text: str) -> str:
     from urllib.parse import urlsplit
 
     return urlsplit(text).path.upper()
+
+
+def test_the_list_shows_live_status_and_filters_reminders(client, world):
+    card = issued_card(world)
+    sign_in(client, "districtstaff")
+    assert "有效</span>" in client.get("/service-cards/").text
+    assert card.number not in client.get("/service-cards/?reminder=blacklisted").text.replace("-", "")
+    records.record_credit(world["person"], "black", "投诉属实", today())
+    db.session.commit()
+    page = client.get("/service-cards/?reminder=blacklisted").text
+    assert card.number in page.replace("-", "") and "已暂停:持证人被列入黑名单" in page

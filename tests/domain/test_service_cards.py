@@ -275,3 +275,30 @@ def test_gif_renamed_to_jpg_is_refused():
     Image.new("RGB", (400, 400)).save(out, "GIF")
     with pytest.raises(DomainError, match="只接受 JPEG 或 PNG"):
         prepare_photo(out.getvalue())
+
+
+# --- the list's reminders ---------------------------------------------------------------------
+
+def test_the_list_s_status_and_reminders_agree_with_the_card_page(keyring, clerk, rules):
+    from registry.domain.service_cards import reminders
+
+    soon, _ = factories.card_worker(keyring, clerk, name="体检快到期", health_on=today() - timedelta(days=350))
+    fine, _ = factories.card_worker(keyring, clerk, name="一切正常")
+    listed, _ = factories.card_worker(keyring, clerk, name="列入黑名单")
+    issued = {person.id: issue(person, rules, keyring) for person in (soon, fine, listed)}
+    records.record_credit(listed, "black", "失信", today())
+    columns = reminders.FactColumns.of(rules)
+
+    def flagged(code, on=today()):
+        return set(db.session.scalars(select(cards.ServiceCard.trainee_id).where(
+            reminders.reminder_condition(code, columns, rules, on))))
+
+    assert flagged("health") == {soon.id}
+    assert flagged("blacklisted") == {listed.id}
+    later = add_months(records.last_training_end(fine.id, rules), 24) - timedelta(days=30)
+    assert flagged("retraining", later) == {soon.id, fine.id, listed.id}  # all trained the same day
+    for on in (today(), today() + timedelta(days=20), later + timedelta(days=40)):
+        rows = db.session.execute(select(cards.ServiceCard, *columns.all())).all()
+        for card, *facts in rows:
+            assert reminders.row_problems(card, rules, on, *facts) == card_verdict(card, on).problems
+    assert issued[fine.id].status == "active"

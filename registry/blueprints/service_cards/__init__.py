@@ -6,9 +6,11 @@ role rule there (issue 6, item 6).
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import extract, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...auth.permissions import (
@@ -20,7 +22,7 @@ from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.identifiers import normalise_code
 from ...domain.organisations.models import District, Enterprise, TrainingBase
-from ...domain.service_cards import cards, records
+from ...domain.service_cards import cards, records, reminders
 from ...domain.service_cards.models import (
     CARD_STATUSES, CreditRecord, HealthCheck, IdentityCheck, ServiceCard, StarRating, WorkerPhoto, WorkRecord,
 )
@@ -68,9 +70,13 @@ def _employer(employer_id: int | None) -> Enterprise | None:
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
-    """Cards in the user's jurisdiction; by number or name, status, issue year and district."""
+    """Cards in the user's jurisdiction with their live status; by number or name, status, issue
+    year, district, and reminders (health checks and retraining falling due, black-listed holders)."""
+    rules, on = default_rules(), today()
+    columns = reminders.FactColumns.of(rules)
     query = (select(ServiceCard).join(Trainee, ServiceCard.trainee_id == Trainee.id)
-             .where(visible(ServiceCard)).options(selectinload(ServiceCard.service_types))
+             .where(visible(ServiceCard), ServiceCard.programme_code == rules.programme.code)
+             .options(selectinload(ServiceCard.service_types))
              .order_by(ServiceCard.issued_on.desc(), ServiceCard.id.desc()))
     args = filter_args()
     if text := args.get("q", "").strip():
@@ -79,13 +85,18 @@ def index():
     if args.get("status") in CARD_STATUSES:
         query = query.where(ServiceCard.status == args["status"])
     if (year := args.get("year", "")).isdigit():
-        query = query.where(extract("year", ServiceCard.issued_on) == int(year))
+        query = query.where(ServiceCard.issued_on.between(date(int(year), 1, 1), date(int(year), 12, 31)))
     if (district := args.get("district", "")).isdigit():
         query = query.where(ServiceCard.district_id == int(district))
+    if args.get("reminder") in reminders.REMINDERS:
+        query = query.where(reminders.reminder_condition(args["reminder"], columns, rules, on))
     page = db.paginate(query, per_page=30)
+    facts = {row[0]: row[1:] for row in db.session.execute(
+        select(ServiceCard.id, *columns.all()).where(ServiceCard.id.in_([c.id for c in page.items])))}
+    problems = {card.id: reminders.row_problems(card, rules, on, *facts[card.id]) for card in page.items}
     return render_template(
         "service_cards/index.html", page=page, args=args, statuses=CARD_STATUSES, sheet_form=forms.SheetForm(),
-        rules=default_rules(),
+        rules=rules, problems=problems, outcome_text=OUTCOME_TEXT, reminders=reminders.REMINDERS,
         districts=district_choices(current_user.district_id if current_user.role == "district" else None),
     )
 

@@ -129,21 +129,19 @@ OUTCOME_TEXT = {
     "unknown": "查无此证",
     "altered": "证件信息被篡改或二维码无效",
 }
-PROBLEM_ORDER = ("suspended", "health_expired", "retrain_overdue")
+
+
+def problems_of(card_status: str, black_listed: bool, health_ok: bool, retrain_overdue: bool) -> list[str]:
+    """Everything wrong with a card, most serious first ([] for a valid card): the one rule that
+    the card page, the scan and the list (reminders.py) all apply."""
+    if card_status in ("revoked", "replaced"):
+        return [card_status]
+    flags = (("suspended", black_listed), ("health_expired", not health_ok), ("retrain_overdue", retrain_overdue))
+    return [code for code, applies in flags if applies]
 
 
 def card_problems(card: ServiceCard, facts: WorkerFacts) -> list[str]:
-    """Everything wrong with a card today, most serious first ([] for a valid card)."""
-    if card.status in ("revoked", "replaced"):
-        return [card.status]
-    problems = []
-    if facts.credit.is_black:
-        problems.append("suspended")
-    if not facts.health_ok:
-        problems.append("health_expired")
-    if facts.retrain_overdue:
-        problems.append("retrain_overdue")
-    return problems
+    return problems_of(card.status, facts.credit.is_black, facts.health_ok, facts.retrain_overdue)
 
 
 def card_outcome(card: ServiceCard, facts: WorkerFacts) -> str:
