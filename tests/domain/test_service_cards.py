@@ -145,16 +145,31 @@ def test_further_training_adds_a_type_to_the_same_card(keyring, clerk, rules):
     base = factories.base(programmes=("jiazheng",))
     person, _ = factories.card_worker(keyring, clerk, base_record=base)
     card = issue(person, rules, keyring)
-    signature = card.signature
+    number, signature = card.number, card.signature
     elderly = factories.session(base, "jiazheng", "elderly_carer", 5, track_code="elderly")
-    certificate_ops.issue_certificates(elderly, [factories.enrollment(elderly, person, result="passed", assessment_type="training_qualified")], keyring)
-    assert list(cards.new_service_types(card, rules)) == ["elderly"]
-    assert cards.add_service_types(card, rules, keyring) == ["elderly"]
-    assert card.service_type_names == ["居家", "养老"] and card.signature != signature
+    certificate_ops.issue_certificates(
+        elderly, [factories.enrollment(elderly, person, result="passed", assessment_type="training_qualified")], keyring)
+    assert card.service_type_names == ["居家", "养老"] and card.signature != signature and card.number == number
     fields = verification.genuine_fields(card.number, split_code(cards.card_code(card, "https://x.cn"))[1], keyring)
     assert fields.title == "居家、养老" and fields.document_type == "service_card"
+    assert cards.new_service_types(card, rules) == {}
     with pytest.raises(DomainError, match="没有可加注"):
         cards.add_service_types(card, rules, keyring)
+
+
+def test_a_type_earned_before_the_card_lapsed_can_be_added_by_hand(keyring, clerk, rules):
+    base = factories.base(programmes=("jiazheng",))
+    person, _ = factories.card_worker(keyring, clerk, base_record=base)
+    elderly = factories.session(base, "jiazheng", "elderly_carer", 5, track_code="elderly")
+    [later] = certificate_ops.issue_certificates(
+        elderly, [factories.enrollment(elderly, person, result="passed", assessment_type="training_qualified")], keyring)
+    certificate_ops.suspend(later, "investigation", note="核查中")
+    card = issue(person, rules, keyring)
+    assert card.service_type_names == ["居家"]
+    certificate_ops.reinstate(later, "核查无误")
+    assert list(cards.new_service_types(card, rules)) == ["elderly"]
+    assert cards.add_service_types(card, rules, keyring) == ["elderly"]
+    assert card.service_type_names == ["居家", "养老"]
 
 
 def test_replacement_gets_a_new_number_and_the_old_card_shows_replaced(keyring, clerk, rules):

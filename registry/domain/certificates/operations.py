@@ -6,6 +6,7 @@ once; it is never deleted: revocation and replacement change its status and leav
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -22,6 +23,9 @@ from .payload import SignedFields, canonical
 from .signing import KeyRing, b64url
 
 ISSUING_STATES = ("completed", "closed")
+#: Called with (new certificates, key ring) after each issue, in the same transaction: documents
+#: built on certificates register here (e.g. a service card gains the new certificate's type).
+ISSUED_HOOKS: list[Callable[[list[Certificate], KeyRing], None]] = []
 
 
 def certificate_type_for(session: TrainingSession, enrollment: Enrollment) -> str:
@@ -107,6 +111,8 @@ def issue_certificates(
                                                  valid_until, keyring))
     db.session.add_all(certificates)
     db.session.flush()
+    for hook in ISSUED_HOOKS:
+        hook(certificates, keyring)
     return certificates
 
 

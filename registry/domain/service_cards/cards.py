@@ -14,6 +14,8 @@ from stdnum.iso7064 import mod_37_36
 
 from ...extensions import db
 from ..audit import set_reason
+from ..catalogue import catalogue
+from ..certificates.models import Certificate
 from ..certificates.numbering import reserve
 from ..certificates.payload import SignedFields, canonical, code_url, encode_fields
 from ..certificates.signing import KeyRing, b64url, from_b64url
@@ -23,7 +25,7 @@ from ..identifiers import mask_name
 from ..organisations.models import District, Enterprise, TrainingBase
 from ..trainees.models import Trainee
 from .models import REPLACEMENT_REASONS, REVOCATION_REASONS, ServiceCard, ServiceCardType
-from .policy import CardRules
+from .policy import CardRules, rules_for
 from .standing import WorkerFacts, eligibility
 
 DOCUMENT_TYPE = "service_card"
@@ -142,6 +144,18 @@ def add_service_types(card: ServiceCard, rules: CardRules, keyring: KeyRing) -> 
     set_reason(db.session, "加注服务类型:" + "、".join(rules.programme.track(t).name for t in added))
     db.session.flush()
     return list(added)
+
+
+def add_types_for(certificates: list[Certificate], keyring: KeyRing) -> None:
+    """After certificates are issued: each holder's active card gains the new certificates' service
+    types at once (further training adds types to the same card), signed again and audited."""
+    for certificate in certificates:
+        programme = catalogue.get(certificate.programme_code)
+        if programme is None or programme.service_card is None:
+            continue
+        card = active_card(certificate.trainee_id, programme.code)
+        if card is not None and new_service_types(card, rules_for(programme.code)):
+            add_service_types(card, rules_for(programme.code), keyring)
 
 
 def set_employer(card: ServiceCard, employer: Enterprise | None) -> ServiceCard:
