@@ -138,6 +138,7 @@ def test_the_employer_sees_its_workers_cards_only(client, world):
     sign_in(client, "employer")
     assert card.number in client.get("/service-cards/").text.replace("-", "")
     assert client.get(f"/service-cards/{card.id}").status_code == 200
+    assert client.get(f"/service-cards/photo/{card.photo_id}.jpg").status_code == 200
     assert client.get(f"/service-cards/worker/{world['person'].id}").status_code == 404  # not their enrolment
 
 

@@ -247,11 +247,14 @@ def issue(trainee_id: int):
 @bp.route("/photo/<int:photo_id>.jpg")
 @roles_required(*STAFF)
 def photo(photo_id: int):
-    """A worker's photo, for staff who can see the worker."""
+    """A worker's photo, for staff who can see the worker or a card that prints it (an employer)."""
     record = db.session.get(WorkerPhoto, photo_id)
     if record is None:
         abort(404)
-    get_visible_or_404(Trainee, record.trainee_id)
+    on_a_visible_card = db.session.scalar(
+        select(ServiceCard.id).where(ServiceCard.photo_id == record.id, visible(ServiceCard)).limit(1))
+    if on_a_visible_card is None:
+        get_visible_or_404(Trainee, record.trainee_id)
     return _jpeg(record.jpeg)
 
 
