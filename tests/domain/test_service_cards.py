@@ -317,3 +317,18 @@ def test_the_list_s_status_and_reminders_agree_with_the_card_page(keyring, clerk
         for card, *facts in rows:
             assert reminders.row_problems(card, rules, on, *facts) == card_verdict(card, on).problems
     assert issued[fine.id].status == "active"
+
+
+def test_offline_verification_knows_cards_from_the_published_files(keyring, clerk, rules):
+    from registry.domain.certificates.signing import published_keys
+
+    person, _ = factories.card_worker(keyring, clerk)
+    card = issue(person, rules, keyring)
+    code = cards.card_code(card, "https://registry.example.cn")
+    keys = published_keys(keyring.public_keys(), keyring.current_key_id(), "测试")
+    verdict = verification.verify_offline(code, keys, verification.revocation_list(keyring, "测试"), today())
+    assert verdict.outcome == "valid" and verdict.fields.title == "居家" and verdict.fields.holder == "李*梅"
+    records.record_credit(person, "black", "失信", today())
+    verdict = verification.verify_offline(code, keys, verification.revocation_list(keyring, "测试"), today())
+    assert verdict.outcome == "suspended"
+    assert verification.verify_offline(code[:-3] + "AAA", keys, None, today()).outcome == "altered"
