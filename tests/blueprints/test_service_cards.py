@@ -181,7 +181,9 @@ def test_a_tampered_card_code_is_altered_and_shows_no_photo(app, client, world):
     card = issued_card(world)
     path = scan_path(app, card)
     tampered = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
-    assert 'data-outcome="altered"' in client.get(tampered).text
+    page = client.get(tampered).text
+    assert 'data-outcome="altered"' in page
+    assert "证件信息被篡改或二维码无效" in page and "请勿让其上门服务" in page  # the card's page, not a certificate's
     assert client.get(tampered + "/photo.jpg").status_code == 404
 
 

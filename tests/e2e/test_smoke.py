@@ -27,10 +27,10 @@ CITY_BUREAU = "广州市人力资源和社会保障局"
 
 #: The navigation each role should see, in order (registry/templating.py, NAVIGATION).
 NAVIGATION = {
-    "city": ["首页", "培训班期", "学员", "证书", "目标与统计", "培训基地", "企业", "账号管理", "审计日志"],
-    "district": ["首页", "培训班期", "学员", "证书", "目标与统计", "培训基地", "企业"],
-    "base": ["首页", "培训班期", "学员", "证书", "培训基地"],
-    "enterprise": ["首页", "培训班期", "学员", "证书", "培训基地", "企业"],
+    "city": ["首页", "培训班期", "学员", "证书", "上门服务证", "目标与统计", "培训基地", "企业", "账号管理", "审计日志"],
+    "district": ["首页", "培训班期", "学员", "证书", "上门服务证", "目标与统计", "培训基地", "企业"],
+    "base": ["首页", "培训班期", "学员", "证书", "上门服务证", "培训基地"],
+    "enterprise": ["首页", "培训班期", "学员", "证书", "上门服务证", "培训基地", "企业"],
 }
 CITY_ONLY_PAGES = {"账号管理": "/admin/users", "审计日志": "/admin/audit"}
 FIGURES = ("sessions-under-way", "enrollments-this-year", "persons-this-year", "pass-rate")

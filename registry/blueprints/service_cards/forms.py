@@ -28,7 +28,7 @@ class HealthCheckForm(RegistryForm):
 
 
 class PhotoForm(RegistryForm):
-    photo = FileField("证件照", description="JPEG 或 PNG,不超过 8 MB;系统会裁成 3:4 竖版并去除拍摄信息")
+    photo = FileField("选择照片文件", description="JPEG 或 PNG,不超过 8 MB;系统会裁成 3:4 竖版并去除拍摄信息")
 
 
 class WorkRecordForm(RegistryForm):

@@ -63,8 +63,12 @@ def public_view(verdict: verification.Verdict) -> dict:
     return data
 
 
-def _view(verdict) -> tuple[dict, str]:
-    """The public data and the page of a verdict: a certificate's, or a service card's."""
+def _view(verdict, number: str) -> tuple[dict, str]:
+    """The public data and the page of a verdict: a certificate's, or a service card's (an altered
+    code with a card's number gets the card's page)."""
+    if verdict.kind != card_public.DOCUMENT_TYPE and verdict.outcome == "altered" \
+            and card_public.is_card_number(number):
+        verdict = card_public.CardVerdict("altered")
     if verdict.kind == card_public.DOCUMENT_TYPE:
         return card_public.public_view(verdict), "verify/card.html"
     return public_view(verdict), "verify/result.html"
@@ -95,7 +99,7 @@ def _log(verdict: verification.Verdict, channel: str, outcome: str | None = None
 def scanned(number: str, fields: str):
     """What a scanned QR code opens: genuine and valid, revoked, expired, unknown or altered."""
     verdict = verification.scan(number, fields, keyring(), today())
-    data, template = _view(verdict)
+    data, template = _view(verdict, number)
     json_wanted = wants_json()
     _log(verdict, "api" if json_wanted else "qr")
     if json_wanted:
@@ -110,7 +114,7 @@ def scanned(number: str, fields: str):
 def match(number: str, fields: str):
     """Compare what the viewer reads on the paper with the record: only 相符 or 不相符."""
     verdict = verification.verify_code(number, fields, keyring(), today())
-    data, template = _view(verdict)
+    data, template = _view(verdict, number)
     form = MatchForm()
     result = None
     if verdict.certificate is not None and form.validate_on_submit():

@@ -68,6 +68,15 @@ def read_scanned_card(number: str, fields: SignedFields, on: date) -> CardVerdic
     return card_verdict(card, on, fields)
 
 
+def is_card_number(number: str) -> bool:
+    """Whether a number has a card's shape (a card prefix, 14 digits, a check character): an altered
+    code proves nothing about what it is, but its number still tells a card from a certificate
+    (15 or 22 characters), so the family sees the card's page and the card's advice."""
+    number = normalise_code(number)
+    prefixes = {rules_for(code).policy.number_prefix for code in card_programme_codes()}
+    return len(number) == 17 and number[:2] in prefixes and number[2:16].isdigit()
+
+
 def _stars(count: int | None) -> str:
     return "★" * count + "☆" * (5 - count) if count else "未评定"
 
