@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 #: Wide enough that the navbar is expanded (Bootstrap's navbar-expand-lg collapses below 992 px).
 VIEWPORT = {"width": 1366, "height": 900}
+#: A phone held by a family at the door, or by a worker.
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(autouse=True)
@@ -111,3 +113,15 @@ def page(browser, live_server):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized touch context with no cookies (nobody signed in), Chinese locale."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    try:
+        yield context
+    finally:
+        context.close()

@@ -35,11 +35,11 @@ from registry.domain.training import operations as training
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
 
+from .conftest import PHONE
 from .test_smoke import sign_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
 VALID_TEXT = "证书真实有效"
 ALTERED_TEXT = "证书信息被篡改或二维码无效"
 REVOKED_TEXT = "证书已撤销"
@@ -208,16 +208,6 @@ def issuable_session(live_app) -> Issuable:
 
 # --- browser contexts -------------------------------------------------------------------------
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A phone-sized touch context with no cookies (nobody signed in), Chinese locale."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def fits_width(tab) -> tuple[int, int]:

@@ -40,11 +40,11 @@ from registry.domain.trainees.operations import TraineeData, register_trainee
 from registry.domain.training import operations as training
 from registry.extensions import db
 
+from .conftest import PHONE
 from .test_smoke import sign_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
 VALID_TEXT = "上门服务证有效"
 SUSPENDED_TEXT = "已暂停"
 ALTERED_TEXT = "证件信息被篡改或二维码无效"
@@ -202,16 +202,6 @@ def door_card(live_app, live_server) -> DoorCard:
 
 # --- helpers -------------------------------------------------------------------------------
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A phone-sized touch context with no cookies (nobody signed in), Chinese locale."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def flashes(tab) -> list[str]:
