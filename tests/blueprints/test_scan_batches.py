@@ -60,6 +60,7 @@ def batched(tmp_path_factory):
                 log.close()
             reader = verification._scan_readers.pop(db.engine, None)
             if reader is not None:
+                reader.close()
                 reader.engine.dispose()
             db.session.remove()
             db.engine.dispose()
