@@ -165,3 +165,13 @@ def test_scans_are_not_rate_limited_and_set_no_cookie(client, app):
         statuses.add(response.status_code)
         assert "Set-Cookie" not in response.headers and response.headers["Vary"] == "Cookie"
     assert statuses == {200}
+
+
+def test_limited_endpoints_keep_the_limiters_hooks(client, app):
+    # The scan skips Flask-Limiter's hooks; an endpoint with a limit still gets its headers and its 429.
+    scan = client.get("/C/S000044000777269000001/AAAA", headers=JSON)
+    assert not any(name.startswith("X-RateLimit") for name in scan.headers.keys())
+    answers = [client.post("/verify/", data={"number": "S000044000777269000001", "name": "陈嘉慧"}, headers=JSON)
+               for _ in range(12)]
+    assert answers[0].status_code == 200 and answers[0].headers["X-RateLimit-Limit"].isdigit()
+    assert answers[-1].status_code == 429
