@@ -102,18 +102,23 @@ bootstrap = Bootstrap5()
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with less work when there is no session: a request without a
     session cookie (every public scan) gets its empty session without building the signing
-    serializer, and an empty, unmodified session is not saved (Flask would only read the cookie
-    settings first). The answers, cookies and headers are Flask's own."""
+    serializer (nor parsing cookies, when it sent none), and an empty, unmodified session is not
+    saved (Flask would only read the cookie settings first); its ``Vary: Cookie`` is set directly
+    when the response has no ``Vary`` yet. The answers, cookies and headers are Flask's own."""
 
     def open_session(self, app, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if not session and not session.modified:
             if session.accessed:
-                response.vary.add("Cookie")
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:  # what response.vary.add would write, without parsing a header set
+                    response.headers["Vary"] = "Cookie"
             return
         super().save_session(app, session, response)
 
