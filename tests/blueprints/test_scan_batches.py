@@ -175,3 +175,36 @@ def test_limited_endpoints_keep_the_limiters_hooks(client, app):
                for _ in range(12)]
     assert answers[0].status_code == 200 and answers[0].headers["X-RateLimit-Limit"].isdigit()
     assert answers[-1].status_code == 429
+
+
+def test_a_batch_stores_what_its_rows_say(batched):
+    # One COPY on PostgreSQL, one executemany of driver-ready tuples elsewhere: the values read back
+    # through the model are the rows' own; a row without occurred_at or origin gets the defaults.
+    from datetime import datetime
+
+    from registry.domain.certificates.event_log import write_events
+
+    app, paths = batched
+    _, certificate_id = paths["valid"]
+    rows = [
+        {"occurred_at": datetime(2026, 1, 2, 3, 4, 5, 120), "certificate_id": certificate_id, "channel": "qr",
+         "outcome": "valid", "origin": "内网"},
+        {"occurred_at": datetime(2026, 1, 2, 3, 4, 6), "certificate_id": None, "channel": "api",
+         "outcome": "altered", "origin": "8.8.0.0/16"},
+        {"certificate_id": None, "channel": "lookup", "outcome": "unknown"},
+    ]
+    with app.app_context():
+        before = len(stored_events(app))
+        write_events(db.engine, rows)
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        try:
+            with engine.connect() as connection:
+                stored = connection.execute(
+                    select(VerificationEvent.occurred_at, VerificationEvent.certificate_id, VerificationEvent.channel,
+                           VerificationEvent.outcome, VerificationEvent.origin).order_by(VerificationEvent.id)
+                ).all()[before:]
+        finally:
+            engine.dispose()
+    assert [tuple(row) for row in stored[:2]] == [tuple(rows[i][k] for k in (
+        "occurred_at", "certificate_id", "channel", "outcome", "origin")) for i in range(2)]
+    assert stored[2][1:] == (None, "lookup", "unknown", "") and isinstance(stored[2][0], datetime)
