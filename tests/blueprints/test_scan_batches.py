@@ -119,6 +119,7 @@ def test_the_scan_shows_what_the_orm_record_shows(batched):
             loaded = verification.verify_code(number, fields, keyring, today())
             assert isinstance(scanned.certificate, verification.PublicRecord)
             assert public_view(scanned) == public_view(loaded), name
+        assert verification.find_public_record("S000044000777269000009") is None
         db.session.remove()
     answer = app.test_client().get(paths["replaced"][0], headers=JSON).get_json()
     assert answer["outcome"] == "revoked" and answer["certificate"]["status_reason"] == "已换发新证"
