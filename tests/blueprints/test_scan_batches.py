@@ -209,3 +209,29 @@ def test_a_batch_stores_what_its_rows_say(batched):
     assert [tuple(row) for row in stored[:2]] == [tuple(rows[i][k] for k in (
         "occurred_at", "certificate_id", "channel", "outcome", "origin")) for i in range(2)]
     assert stored[2][1:] == (None, "lookup", "unknown", "") and isinstance(stored[2][0], datetime)
+
+
+def test_the_kept_connections_read_the_standing_as_it_is_now(batched):
+    # The reader keeps its connections between scans: each scan still reads what was last committed.
+    from registry.domain.certificates.models import STATUS_REASONS, Certificate
+
+    app, paths = batched
+    client = app.test_client()
+    path, certificate_id = paths["valid"]
+
+    def outcome() -> str:
+        return client.get(path, headers=JSON).get_json()["outcome"]
+
+    def change(operation, *args) -> None:
+        with app.app_context():
+            operation(db.session.get(Certificate, certificate_id), *args)
+            db.session.commit()
+            db.session.remove()
+
+    assert outcome() == outcome() == "valid"
+    change(certs.suspend, next(iter(STATUS_REASONS)))
+    try:
+        assert outcome() == outcome() == "suspended"
+    finally:
+        change(certs.reinstate, "核实无误")
+    assert outcome() == "valid"
