@@ -1,7 +1,9 @@
 """Flask extensions, created unbound here and bound in ``create_app``."""
 from __future__ import annotations
 
-from flask import request
+from functools import partial
+
+from flask import current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter as BaseLimiter
@@ -9,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
+from flask_wtf import CSRFProtect as BaseCSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -31,8 +33,10 @@ class Base(DeclarativeBase):
 class Limiter(BaseLimiter):
     """Flask-Limiter, minus its per-request work on endpoints declared unlimited with
     :meth:`unlimited`: its before-request hook would otherwise resolve and evaluate an empty set of
-    limits on every request (there are no default or application-wide limits here). Only the hook's
-    call is skipped; if a Flask-Limiter release renames the hook, this merely stops saving time."""
+    limits on every request (there are no default or application-wide limits here), and its
+    after-request and teardown hooks look for headers to add and deductions to make (none, with no
+    limit) and reset the state that the first one would have made. Only the hooks' calls are
+    skipped; if a Flask-Limiter release renames a hook, this merely stops saving time."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,10 +46,49 @@ class Limiter(BaseLimiter):
         """Declare an endpoint that has no limit of its own (never one with ``@limiter.limit``)."""
         self.unlimited_endpoints.add(endpoint)
 
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        inject_headers = getattr(BaseLimiter, "_Limiter__inject_headers", None)
+        release_context = getattr(BaseLimiter, "_Limiter__release_context", None)
+
+        def is_own(hook, function) -> bool:
+            if isinstance(hook, partial):  # partial(Limiter.__inject_headers, self)
+                return hook.func is function and hook.args == (self,)
+            return getattr(hook, "__func__", None) is function and getattr(hook, "__self__", None) is self
+
+        for hooks, function in ((app.after_request_funcs, inject_headers),
+                                (app.teardown_request_funcs, release_context)):
+            if function is not None:
+                hooks[None] = [self._skipped_when_unlimited(hook) if is_own(hook, function) else hook
+                               for hook in hooks.get(None, [])]
+
+    def _skipped_when_unlimited(self, hook):
+        unlimited = self.unlimited_endpoints
+
+        def unless_unlimited(argument):
+            """Flask-Limiter's hook, not called for an unlimited endpoint (the response, or the
+            teardown's exception, passes through)."""
+            if request.endpoint in unlimited:
+                return argument
+            return hook(argument)
+
+        return unless_unlimited
+
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
         if in_middleware and request.endpoint in self.unlimited_endpoints:
             return
         super()._check_request_limit(callable_name, in_middleware)
+
+
+class CSRFProtect(BaseCSRFProtect):
+    """Flask-WTF's CSRF protection, looking at the request's method first: a GET or HEAD (every
+    public scan) is never checked, exempt or not, so the exemption look-ups are skipped for it.
+    What is checked, and how, is Flask-WTF's own."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return
+        super().protect(apply_exemptions)
 
 
 db = SQLAlchemy(model_class=Base)
@@ -59,18 +102,23 @@ bootstrap = Bootstrap5()
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with less work when there is no session: a request without a
     session cookie (every public scan) gets its empty session without building the signing
-    serializer, and an empty, unmodified session is not saved (Flask would only read the cookie
-    settings first). The answers, cookies and headers are Flask's own."""
+    serializer (nor parsing cookies, when it sent none), and an empty, unmodified session is not
+    saved (Flask would only read the cookie settings first); its ``Vary: Cookie`` is set directly
+    when the response has no ``Vary`` yet. The answers, cookies and headers are Flask's own."""
 
     def open_session(self, app, request):
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app, session, response) -> None:
         if not session and not session.modified:
             if session.accessed:
-                response.vary.add("Cookie")
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:  # what response.vary.add would write, without parsing a header set
+                    response.headers["Vary"] = "Cookie"
             return
         super().save_session(app, session, response)
 

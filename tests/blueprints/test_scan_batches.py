@@ -60,6 +60,7 @@ def batched(tmp_path_factory):
                 log.close()
             reader = verification._scan_readers.pop(db.engine, None)
             if reader is not None:
+                reader.close()
                 reader.engine.dispose()
             db.session.remove()
             db.engine.dispose()
@@ -118,6 +119,7 @@ def test_the_scan_shows_what_the_orm_record_shows(batched):
             loaded = verification.verify_code(number, fields, keyring, today())
             assert isinstance(scanned.certificate, verification.PublicRecord)
             assert public_view(scanned) == public_view(loaded), name
+        assert verification.find_public_record("S000044000777269000009") is None
         db.session.remove()
     answer = app.test_client().get(paths["replaced"][0], headers=JSON).get_json()
     assert answer["outcome"] == "revoked" and answer["certificate"]["status_reason"] == "已换发新证"
@@ -164,3 +166,72 @@ def test_scans_are_not_rate_limited_and_set_no_cookie(client, app):
         statuses.add(response.status_code)
         assert "Set-Cookie" not in response.headers and response.headers["Vary"] == "Cookie"
     assert statuses == {200}
+
+
+def test_limited_endpoints_keep_the_limiters_hooks(client, app):
+    # The scan skips Flask-Limiter's hooks; an endpoint with a limit still gets its headers and its 429.
+    scan = client.get("/C/S000044000777269000001/AAAA", headers=JSON)
+    assert not any(name.startswith("X-RateLimit") for name in scan.headers.keys())
+    answers = [client.post("/verify/", data={"number": "S000044000777269000001", "name": "陈嘉慧"}, headers=JSON)
+               for _ in range(12)]
+    assert answers[0].status_code == 200 and answers[0].headers["X-RateLimit-Limit"].isdigit()
+    assert answers[-1].status_code == 429
+
+
+def test_a_batch_stores_what_its_rows_say(batched):
+    # One COPY on PostgreSQL, one executemany of driver-ready tuples elsewhere: the values read back
+    # through the model are the rows' own; a row without occurred_at or origin gets the defaults.
+    from datetime import datetime
+
+    from registry.domain.certificates.event_log import write_events
+
+    app, paths = batched
+    _, certificate_id = paths["valid"]
+    rows = [
+        {"occurred_at": datetime(2026, 1, 2, 3, 4, 5, 120), "certificate_id": certificate_id, "channel": "qr",
+         "outcome": "valid", "origin": "内网"},
+        {"occurred_at": datetime(2026, 1, 2, 3, 4, 6), "certificate_id": None, "channel": "api",
+         "outcome": "altered", "origin": "8.8.0.0/16"},
+        {"certificate_id": None, "channel": "lookup", "outcome": "unknown"},
+    ]
+    with app.app_context():
+        before = len(stored_events(app))
+        write_events(db.engine, rows)
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        try:
+            with engine.connect() as connection:
+                stored = connection.execute(
+                    select(VerificationEvent.occurred_at, VerificationEvent.certificate_id, VerificationEvent.channel,
+                           VerificationEvent.outcome, VerificationEvent.origin).order_by(VerificationEvent.id)
+                ).all()[before:]
+        finally:
+            engine.dispose()
+    assert [tuple(row) for row in stored[:2]] == [tuple(rows[i][k] for k in (
+        "occurred_at", "certificate_id", "channel", "outcome", "origin")) for i in range(2)]
+    assert stored[2][1:] == (None, "lookup", "unknown", "") and isinstance(stored[2][0], datetime)
+
+
+def test_the_kept_connections_read_the_standing_as_it_is_now(batched):
+    # The reader keeps its connections between scans: each scan still reads what was last committed.
+    from registry.domain.certificates.models import STATUS_REASONS, Certificate
+
+    app, paths = batched
+    client = app.test_client()
+    path, certificate_id = paths["valid"]
+
+    def outcome() -> str:
+        return client.get(path, headers=JSON).get_json()["outcome"]
+
+    def change(operation, *args) -> None:
+        with app.app_context():
+            operation(db.session.get(Certificate, certificate_id), *args)
+            db.session.commit()
+            db.session.remove()
+
+    assert outcome() == outcome() == "valid"
+    change(certs.suspend, next(iter(STATUS_REASONS)))
+    try:
+        assert outcome() == outcome() == "suspended"
+    finally:
+        change(certs.reinstate, "核实无误")
+    assert outcome() == "valid"

@@ -309,3 +309,24 @@ def test_every_change_to_the_last_character_is_caught(base, keyring):
         if letter != fields[-1]:
             outcome = verification.verify_code(number, fields[:-1] + letter, keyring, today()).outcome
             assert outcome == "altered", letter
+
+
+def test_libsodium_and_openssl_give_the_same_verdict_on_signatures(tmp_path, monkeypatch):
+    # Scans check signatures with libsodium (PyNaCl) when it is installed, else with OpenSSL.
+    from registry.domain.certificates import signing
+
+    if signing.crypto_sign_open is None:
+        pytest.skip("PyNaCl is not installed")
+    ring = KeyRing(tmp_path / "keys")
+    key_id, genuine = ring.sign(b"registry-v1\nS000044000777269000001")
+    message = b"registry-v1\nS000044000777269000001"
+    key = ring.public_key(key_id)
+    order = 2**252 + 27742317777372353535851937790883648493
+    non_canonical = genuine[:32] + (int.from_bytes(genuine[32:], "little") + order).to_bytes(32, "little")
+    flipped = bytes([genuine[0] ^ 1]) + genuine[1:]
+    cases = [(genuine, message), (genuine, message + b"x"), (flipped, message), (non_canonical, message),
+             (genuine[:63], message), (genuine + b"\0", message), (b"", message), (bytes(64), b"")]
+    with_libsodium = [key.verify(signature, text) for signature, text in cases]
+    monkeypatch.setattr(signing, "crypto_sign_open", None)
+    assert [key.verify(signature, text) for signature, text in cases] == with_libsodium
+    assert with_libsodium == [True] + [False] * 7

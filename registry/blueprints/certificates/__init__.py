@@ -37,8 +37,17 @@ from .forms import IssueForm, NoteForm, StatusForm
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
 
 
+#: One KeyRing per keys directory: it holds only the path (the keys' caches are in ``signing``), so
+#: building it, and its ``Path``, on every request is work for nothing.
+_keyrings: dict[object, KeyRing] = {}
+
+
 def keyring() -> KeyRing:
-    return KeyRing(current_app.config["REGISTRY_KEYS_DIR"])
+    directory = current_app.config["REGISTRY_KEYS_DIR"]
+    ring = _keyrings.get(directory)
+    if ring is None:
+        ring = _keyrings.setdefault(directory, KeyRing(directory))
+    return ring
 
 
 def event_log() -> EventLog | None:
