@@ -235,3 +235,32 @@ def test_the_kept_connections_read_the_standing_as_it_is_now(batched):
     finally:
         change(certs.reinstate, "核实无误")
     assert outcome() == "valid"
+
+
+def test_a_card_scan_is_logged_against_the_card_in_a_batch(batched):
+    from registry.domain.service_cards import cards
+    from registry.domain.service_cards.policy import default_rules
+
+    app, _ = batched
+    with app.app_context():
+        keyring = KeyRing(app.config["REGISTRY_KEYS_DIR"])
+        person, _ = factories.card_worker(keyring, factories.user("cardchecker", "city"))
+        card = cards.issue_card(person, default_rules(), keyring, factories.district())
+        db.session.commit()
+        number, fields = split_code(cards.card_code(card, app.config["REGISTRY_PUBLIC_BASE_URL"]))
+        card_id = card.id
+        db.session.remove()
+        event_log().flush()  # other tests' scans
+    client = app.test_client()
+    assert client.get(f"/C/{number}/{fields}", headers=JSON).get_json()["outcome"] == "valid"
+    with app.app_context():
+        assert event_log().flush() == 1
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        try:
+            with engine.connect() as connection:
+                last = connection.execute(
+                    select(VerificationEvent.certificate_id, VerificationEvent.card_id, VerificationEvent.outcome)
+                    .order_by(VerificationEvent.id.desc()).limit(1)).one()
+        finally:
+            engine.dispose()
+    assert tuple(last) == (None, card_id, "valid")

@@ -30,14 +30,14 @@ logger = logging.getLogger(__name__)
 
 
 #: The columns a batch writes (``id`` comes from the database).
-COLUMNS = ("occurred_at", "certificate_id", "channel", "outcome", "origin")
+COLUMNS = ("occurred_at", "certificate_id", "card_id", "channel", "outcome", "origin")
 
 
 def _values(row: dict) -> tuple:
     """A row's values in ``COLUMNS`` order, with the columns' defaults where a key is missing."""
     occurred_at = row.get("occurred_at")
-    return (occurred_at if occurred_at is not None else utcnow(), row.get("certificate_id"), row["channel"],
-            row["outcome"], row.get("origin", ""))
+    return (occurred_at if occurred_at is not None else utcnow(), row.get("certificate_id"), row.get("card_id"),
+            row["channel"], row["outcome"], row.get("origin", ""))
 
 
 class _CompiledInsert:
