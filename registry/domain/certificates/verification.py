@@ -364,33 +364,31 @@ def genuine_fields(number: str, fields_text: str, keyring: KeyRing) -> SignedFie
     return fields
 
 
-def verify_code(number: str, fields_text: str, keyring: KeyRing, on: date) -> Verdict:
-    """A scanned code: signature first (altered if it fails), then the record's standing."""
+def _verify(number: str, fields_text: str, keyring: KeyRing, on: date, find) -> Verdict:
+    """Signature first (altered if it fails), then another document's reader, or the certificate
+    ``find`` reads and its standing."""
     number = normalise_code(number)
     fields = genuine_fields(number, fields_text, keyring)
     if fields is None:
         return Verdict("altered")
-    if fields.document_type in DOCUMENT_READERS:
-        return DOCUMENT_READERS[fields.document_type](number, fields, on)
-    certificate = find_certificate(number)
-    if certificate is None:
+    reader = DOCUMENT_READERS.get(fields.document_type)
+    if reader is not None:
+        return reader(number, fields, on)
+    record = find(number)
+    if record is None:
         return Verdict("unknown", fields=fields)
-    return Verdict(standing(certificate, on), certificate, fields)
+    return Verdict(standing(record, on), record, fields)
+
+
+def verify_code(number: str, fields_text: str, keyring: KeyRing, on: date) -> Verdict:
+    """A scanned code, with the certificate as an ORM object (lookups, staff pages, comparisons)."""
+    return _verify(number, fields_text, keyring, on, find_certificate)
 
 
 def scan(number: str, fields_text: str, keyring: KeyRing, on: date) -> Verdict:
     """:func:`verify_code` for the public scan: the same checks and verdicts, with the record read
     as a :class:`PublicRecord` (one Core query, no ORM objects)."""
-    number = normalise_code(number)
-    fields = genuine_fields(number, fields_text, keyring)
-    if fields is None:
-        return Verdict("altered")
-    if fields.document_type in DOCUMENT_READERS:
-        return DOCUMENT_READERS[fields.document_type](number, fields, on)
-    record = find_public_record(number)
-    if record is None:
-        return Verdict("unknown", fields=fields)
-    return Verdict(standing(record, on), record, fields)
+    return _verify(number, fields_text, keyring, on, find_public_record)
 
 
 def _same_name(typed: str, stored: str) -> bool:
