@@ -158,11 +158,15 @@ def worker(trainee_id: int):
     return _render_worker(get_visible_or_404(Trainee, trainee_id))
 
 
+def _bureau_only(user, _record) -> bool:
+    return can_rate_and_list(user)
+
+
 def _record(trainee_id: int, form_class, form_name: str, action, done: str, allowed=can_keep_worker_records):
     """Validate one record form and run its operation; on any error show the page again with the
-    message beside the field, having saved nothing."""
+    message beside the field, having saved nothing. ``allowed(user, trainee)`` is the role rule."""
     trainee = get_visible_or_404(Trainee, trainee_id)
-    require(allowed(current_user, trainee) if allowed is can_keep_worker_records else allowed(current_user))
+    require(allowed(current_user, trainee))
     form = form_class()
     if form_name == "work_form":
         form.enterprise_id.choices = [(0, "(不选)")] + _employer_choices()[1:]
@@ -219,14 +223,14 @@ def record_work(trainee_id: int):
 @login_required
 def record_rating(trainee_id: int):
     return _record(trainee_id, forms.RatingForm, "rating_form", lambda t, f: records.rate(
-        t, f.stars.data, f.rated_on.data, f.rated_by.data, f.note.data), "已记录星级评定。", can_rate_and_list)
+        t, f.stars.data, f.rated_on.data, f.rated_by.data, f.note.data), "已记录星级评定。", _bureau_only)
 
 
 @bp.route("/worker/<int:trainee_id>/credit", methods=["POST"])
 @login_required
 def record_credit(trainee_id: int):
     return _record(trainee_id, forms.CreditForm, "credit_form", lambda t, f: records.record_credit(
-        t, f.status.data, f.reason.data, f.effective_on.data), "已记录信用状态。", can_rate_and_list)
+        t, f.status.data, f.reason.data, f.effective_on.data), "已记录信用状态。", _bureau_only)
 
 
 @bp.route("/worker/<int:trainee_id>/issue", methods=["POST"])
@@ -287,8 +291,9 @@ def detail(card_id: int):
 
 
 def _card_action(card_id: int, form_class, action, done: str, allowed=can_change_card):
+    """``allowed(user, card)`` is the role rule; the card loads within the user's jurisdiction."""
     card = get_visible_or_404(ServiceCard, card_id)
-    require(allowed(current_user, card) if allowed is can_change_card else allowed(current_user))
+    require(allowed(current_user, card))
     form = form_class()
     if form_class is forms.EmployerForm:
         form.employer_id.choices = _employer_choices()
@@ -321,7 +326,7 @@ def change_employer(card_id: int):
 @login_required
 def revoke(card_id: int):
     return _card_action(card_id, forms.RevokeForm, lambda c, f: cards.revoke(c, f.reason.data, f.note.data, f.on.data),
-                        "证件已注销。", can_revoke_card)
+                        "证件已注销。", lambda user, _card: can_revoke_card(user))
 
 
 @bp.route("/<int:card_id>/replace", methods=["POST"])
