@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 from registry.blueprints.certificates import event_log
 from registry.blueprints.verify import public_view
 from registry.domain.certificates import operations as certs
-from registry.domain.certificates import verification
+from registry.domain.certificates import public_record, verification
 from registry.domain.certificates.models import VerificationEvent
 from registry.domain.certificates.payload import split_code
 from registry.domain.certificates.qr import certificate_code
@@ -58,7 +58,7 @@ def batched(tmp_path_factory):
             log = app.extensions.get("registry_verification_events")
             if log is not None:
                 log.close()
-            reader = verification._scan_readers.pop(db.engine, None)
+            reader = public_record._scan_readers.pop(db.engine, None)
             if reader is not None:
                 reader.close()
                 reader.engine.dispose()
