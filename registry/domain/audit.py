@@ -241,6 +241,10 @@ def _refuse_audit_edits(session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditLog):
             raise PermissionError("审计日志只能追加,不能修改或删除")
+        # A ledger entry is never changed; a decided claim's lines are frozen (see subsidies.models).
+        if getattr(type(obj), "__append_only__", False) or getattr(obj, "is_frozen", False):
+            if obj in session.deleted or session.is_modified(obj, include_collections=False):
+                raise PermissionError(f"{type(obj).__tablename__} 记录已锁定,只能以更正记录的方式修改")
 
 
 @event.listens_for(FlaskSession, "after_flush")

@@ -115,6 +115,38 @@ class ServiceCardPolicy:
     source: PolicySource | None = None
 
 
+#: Subsidy schemes (资金渠道): a scheme pays one person once per occupation and level.
+SUBSIDY_SCHEMES = {
+    "skill_upgrading": "职业技能培训补贴(技能晋升培训补贴)",
+    "new_apprentice": "企业新型学徒培训补贴",
+}
+#: Who claims a programme's subsidy: the base for a completed session, or the enterprise on its filing.
+SUBSIDY_CLAIMANTS = ("session", "filing")
+
+
+@dataclass(frozen=True)
+class StandardPreset:
+    """A policy figure the city bureau can load as a subsidy standard (yuan per person)."""
+
+    amount_yuan: int
+    basis: str
+    occupation: str | None = None
+    level: int | None = None
+
+
+@dataclass(frozen=True)
+class SubsidyPolicy:
+    """How a programme's training is subsidised."""
+
+    scheme: str
+    claimed_by: str
+    source: PolicySource
+    #: Other schemes that may never pay the same person for the same occupation and level
+    #: (004 之四 三(四): 学徒培训补贴 and 技能晋升培训补贴).
+    excludes: tuple[str, ...] = ()
+    standard_presets: tuple[StandardPreset, ...] = ()
+
+
 @dataclass(frozen=True)
 class TargetPreset:
     """A policy figure a programme offers as a preset target (per year, for the whole city)."""
@@ -154,6 +186,8 @@ class Programme:
     target_presets: tuple[TargetPreset, ...] = ()
     #: The door-to-door service card this programme issues, if any.
     service_card: ServiceCardPolicy | None = None
+    #: How its training is subsidised, if it is.
+    subsidy: SubsidyPolicy | None = None
 
     def extra_measure(self, code: str) -> Measure | None:
         return next((m for m in self.extra_measures if m.code == code), None)
@@ -202,6 +236,10 @@ class Programme:
             unknown_tracks = set(self.service_card.tracks) - {t.code for t in self.tracks}
             if unknown_tracks or not re.fullmatch(r"[A-Z]{2}", self.service_card.number_prefix):
                 raise ValueError(f"{self.code}: service card names unknown tracks or a bad number prefix")
+        if self.subsidy and (self.subsidy.scheme not in SUBSIDY_SCHEMES
+                             or self.subsidy.claimed_by not in SUBSIDY_CLAIMANTS
+                             or set(self.subsidy.excludes) - set(SUBSIDY_SCHEMES)):
+            raise ValueError(f"{self.code}: subsidy names an unknown scheme or claimant")
         unknown_types = set(self.certificate_types) - set(CERTIFICATE_TYPES)
         if unknown_types:
             raise ValueError(f"{self.code}: unknown certificate types {unknown_types}")
@@ -243,6 +281,21 @@ class Catalogue:
     def card_programmes(self) -> list[Programme]:
         """Programmes that issue a service card."""
         return [p for p in self.all() if p.service_card]
+
+    def subsidised(self, claimed_by: str | None = None) -> list[Programme]:
+        """Programmes with a subsidy, optionally only those claimed the given way."""
+        return [p for p in self.all() if p.subsidy and (claimed_by is None or p.subsidy.claimed_by == claimed_by)]
+
+    def conflicting_programmes(self, programme: Programme) -> list[str]:
+        """Programmes whose subsidy may not pay the same person for the same occupation and level as
+        this one's: the same scheme, or a scheme either side declares excluded."""
+        mine = programme.subsidy
+        if mine is None:
+            return []
+        return [
+            p.code for p in self.subsidised()
+            if p.subsidy.scheme == mine.scheme or p.subsidy.scheme in mine.excludes or mine.scheme in p.subsidy.excludes
+        ]
 
     def name_of(self, code: str | None) -> str:
         programme = self.get(code)

@@ -10,3 +10,7 @@ from .reconciliation.models import Target, TargetRevision  # noqa: F401
 from .service_cards.models import (  # noqa: F401
     CreditRecord, HealthCheck, IdentityCheck, ServiceCard, ServiceCardType, StarRating, WorkerPhoto, WorkRecord,
 )
+from .apprenticeships.models import Apprentice, ApprenticeshipFiling, SpecialSubsidyGrant  # noqa: F401
+from .subsidies.models import (  # noqa: F401
+    ClaimLine, LedgerEntry, Objection, OccupationListing, RuleParameter, SubsidyClaim, SubsidyStandard,
+)

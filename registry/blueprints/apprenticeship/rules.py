@@ -1,5 +1,5 @@
 """企业新型学徒制 (enterprise new apprenticeship): 004 part 4, the most exact rules of the notices."""
-from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, TargetPreset, register
+from registry.domain.catalogue import ALL_LEVELS, StandardPreset, SubsidyPolicy, Measure, Occupation, PolicySource, Programme, TargetPreset, register
 from registry.domain.reconciliation.conditions import every
 
 CODE = "apprenticeship"
@@ -31,6 +31,14 @@ PROGRAMME = register(
         ten_groups_number=4,
         session_kinds=("apprentice",),
         rules={"certificate_type": certificate_type},
+        # 004 之四 二(五)–(七), 三(二)、(四): claimed by the enterprise on its filing (20% advance, the rest
+        # for those who passed); never together with 技能晋升培训补贴 for the same occupation and level.
+        subsidy=SubsidyPolicy(
+            "new_apprentice", "filing", PolicySource("004_1a0f249341a7ab5a.txt", "之四 二(五)–(七)、三(二)、三(四)"),
+            excludes=("skill_upgrading",),
+            standard_presets=(StandardPreset(5000, "粤人社规〔2019〕25号:企业新型学徒培训补贴每人每年约5000–8500元;"
+                                                   "预设取下限,市人社局按职业(工种)和等级细化"),),
+        ),
         order=40,
         certificate_prefix="XT",
     )

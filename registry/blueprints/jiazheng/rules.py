@@ -1,6 +1,6 @@
 """南粤家政 (home services), Guangzhou's 羊城行动: 004 part 3; 000 item 16; 001 item 16."""
 from registry.domain.catalogue import (
-    Measure, Occupation, PolicySource, Programme, ServiceCardPolicy, TargetPreset, Track, register,
+    SubsidyPolicy,     Measure, Occupation, PolicySource, Programme, ServiceCardPolicy, TargetPreset, Track, register,
 )
 
 CODE = "jiazheng"
@@ -60,6 +60,9 @@ PROGRAMME = register(
             retraining_years=2, source=PolicySource("004_1a0f249341a7ab5a.txt", "之三 二、4、10、18"),
         ),
         ten_groups_number=3,
+        # 粤人社规〔2023〕13号: real-name 职业技能培训补贴, claimed by the base for a completed session.
+        subsidy=SubsidyPolicy("skill_upgrading", "session", PolicySource("004_1a0f249341a7ab5a.txt", "之三 三 保障措施"),
+                              excludes=("new_apprentice",)),
         order=20,
         certificate_prefix="JZ",
     )

@@ -1,5 +1,5 @@
 """广东技工 (Guangdong technicians): technical schools' majors and social training; 000 item 15, 001 item 15."""
-from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
+from registry.domain.catalogue import SubsidyPolicy, ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
 
 CODE = "jigong"
 
@@ -27,6 +27,9 @@ PROGRAMME = register(
             Measure("retained_local", "留本市就业毕业生", "人"),
         ),
         session_kinds=("degree", "short"),
+        # 粤人社规〔2023〕13号: real-name 职业技能培训补贴, claimed by the base for a completed session.
+        subsidy=SubsidyPolicy("skill_upgrading", "session", PolicySource("004_1a0f249341a7ab5a.txt", "之四 三(四) 技能晋升培训补贴"),
+                              excludes=("new_apprentice",)),
         order=30,
         certificate_prefix="JG",
     )

@@ -13,11 +13,16 @@ from registry.domain.catalogue import (
     PolicySource,
     Programme,
     TargetPreset,
+    SubsidyPolicy,
     register,
 )
 from registry.domain.reconciliation.conditions import first_in_programme, occupation_in
 
 POLICY = "004_1a0f249341a7ab5a.txt"
+#: Each group's training is paid from the real-name 职业技能培训补贴 (粤人社规〔2023〕13号), claimed by
+#: the base for a completed session; never for an occupation and level already paid as an apprenticeship.
+SKILL_SUBSIDY = SubsidyPolicy("skill_upgrading", "session", PolicySource(POLICY, "十项工程 职业技能培训补贴"),
+                              excludes=("new_apprentice",))
 
 NEW_WORKERS = register(
     Programme(
@@ -39,6 +44,7 @@ NEW_WORKERS = register(
             Measure("top_talent", "拔尖技能人才培训人次"),
         ),
         ten_groups_number=1,
+        subsidy=SKILL_SUBSIDY,
         order=51,
         certificate_prefix="CY",
     )
@@ -61,6 +67,7 @@ JOB_CHANGERS = register(
         certificate_types=("skill_level", "special_ability", "training_qualified"),
         ten_groups_number=5,
         serves_tags=("unemployed", "hard_to_employ"),
+        subsidy=SKILL_SUBSIDY,
         order=55,
         certificate_prefix="ZG",
     )
@@ -87,6 +94,7 @@ RURAL_LABOUR = register(
         ),
         ten_groups_number=6,
         serves_tags=("low_income",),
+        subsidy=SKILL_SUBSIDY,
         order=56,
         certificate_prefix="NC",
     )
@@ -113,6 +121,7 @@ VETERANS = register(
         target_presets=(TargetPreset("trainings", 2000, "穗人社函〔2020〕22号 之七:到2021年培训退役军人6000人次以上(2019–2021年三年均摊为每年2000人次)"),),
         ten_groups_number=7,
         serves_tags=("veteran",),
+        subsidy=SKILL_SUBSIDY,
         order=57,
         certificate_prefix="TY",
     )
@@ -134,6 +143,7 @@ SCHOOL_LEAVERS = register(
         certificate_types=("skill_level", "training_qualified"),
         ten_groups_number=8,
         serves_tags=("school_leaver",),
+        subsidy=SKILL_SUBSIDY,
         order=58,
         certificate_prefix="LH",
     )
@@ -179,6 +189,7 @@ SAFETY = register(
         target_presets=(TargetPreset("special_operations", 35000, "穗人社函〔2020〕22号 之九 二:2020–2021年每年特种作业培训、考核3.5万人次"),),
         ten_groups_number=9,
         rules={"minimum_pass_hours": minimum_pass_hours, "certificate_valid_years": certificate_valid_years},
+        subsidy=SKILL_SUBSIDY,
         order=59,
         certificate_prefix="AQ",
     )
@@ -204,6 +215,7 @@ DISABILITY = register(
         target_presets=(TargetPreset("new_trainees", 1000, "穗人社函〔2020〕22号 之十:2019—2021年新增残疾人培训1200人、1100人、1000人(预置取2021年数)"),),
         ten_groups_number=10,
         serves_tags=("disabled",),
+        subsidy=SKILL_SUBSIDY,
         order=60,
         certificate_prefix="CJ",
     )

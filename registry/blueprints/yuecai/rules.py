@@ -1,5 +1,5 @@
 """粤菜师傅 (Cantonese chef): 004 part 2 (Guangzhou), 000 item 14 (Zhanjiang), 001 item 14 (Zhaoqing)."""
-from registry.domain.catalogue import ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
+from registry.domain.catalogue import SubsidyPolicy, ALL_LEVELS, Measure, Occupation, PolicySource, Programme, register
 from registry.domain.reconciliation.conditions import trainee_tagged
 
 CODE = "yuecai"
@@ -29,6 +29,9 @@ PROGRAMME = register(
                                 rule="人员类别含「帮扶地区」的学员的培训人次"),),
         ten_groups_number=2,
         serves_tags=("assisted_region", "low_income"),
+        # 粤人社规〔2023〕13号: real-name 职业技能培训补贴, claimed by the base for a completed session.
+        subsidy=SubsidyPolicy("skill_upgrading", "session", PolicySource("004_1a0f249341a7ab5a.txt", "之二 三(二) 资金保障"),
+                              excludes=("new_apprentice",)),
         order=10,
         certificate_prefix="YC",
     )

@@ -1,0 +1,1 @@
+"""Enterprise apprenticeship filings; see models.py."""

@@ -1,0 +1,115 @@
+"""Enterprise apprenticeship filings (企业新型学徒制备案, 004 之四 二): the filing, its apprentices,
+and the years an enterprise took the one-off special training subsidy."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ...extensions import db
+from ..catalogue import LEVELS, InProgramme
+from ..common import TimestampMixin
+from ..organisations.models import District, Enterprise, TrainingBase
+from ..trainees.models import Trainee
+from ..training.models import Enrollment
+
+FILING_STATUSES = {"draft": "草稿", "submitted": "待审核", "approved": "已备案", "rejected": "不予备案"}
+
+
+class SpecialSubsidyGrant(TimestampMixin, db.Model):
+    """A year in which an enterprise took (or was planned for) the one-off special training subsidy
+    (一次性特别培训补助): it may not file apprentices that year (004 之四 三(四))."""
+
+    __tablename__ = "special_subsidy_grants"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    year: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class ApprenticeshipFiling(InProgramme, TimestampMixin, db.Model):
+    """An enterprise's apprenticeship filing (备案) with the district bureau of its registration."""
+
+    __tablename__ = "apprenticeship_filings"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name="status_known"),
+        CheckConstraint("plan_end >= plan_start", name="plan_dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    programme_code: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    #: The enterprise's district on filing: its bureau reviews (004 之四 二(一)).
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    #: The training agency (a technical or vocational school or a recognised institution).
+    agency_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    #: 学徒制培训合作协议 with the agency.
+    agreement_number: Mapped[str] = mapped_column(String(64))
+    agreement_signed_on: Mapped[date] = mapped_column(Date)
+    plan_start: Mapped[date] = mapped_column(Date)
+    plan_end: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    review_due_on: Mapped[date | None] = mapped_column(Date)
+    #: True when the due date was counted on weekends only (a year chinese-calendar does not cover).
+    due_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    #: The day training actually started (within 60 days of approval, 004 之四 二(五)).
+    training_started_on: Mapped[date | None] = mapped_column(Date)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    district: Mapped[District] = relationship()
+    agency: Mapped[TrainingBase] = relationship()
+    apprentices: Mapped[list["Apprentice"]] = relationship(back_populates="filing", order_by="Apprentice.id")
+
+    @property
+    def year(self) -> int:
+        return self.plan_start.year
+
+    @property
+    def status_name(self) -> str:
+        return FILING_STATUSES.get(self.status, self.status)
+
+
+class Apprentice(TimestampMixin, db.Model):
+    """One apprentice of a filing: contract, social insurance, occupation, plan, and leaving."""
+
+    __tablename__ = "apprentices"
+    __table_args__ = (
+        UniqueConstraint("filing_id", "trainee_id"),
+        CheckConstraint("contract_end > contract_start", name="contract_dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_filings.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    occupation_code: Mapped[str] = mapped_column(String(48))
+    level: Mapped[int | None]
+    contract_start: Mapped[date] = mapped_column(Date)
+    contract_end: Mapped[date] = mapped_column(Date)
+    #: Social insurance paid in the city, as the enterprise confirms it (and the month checked).
+    insurance_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    insurance_checked_on: Mapped[date | None] = mapped_column(Date)
+    #: 培养协议 signed with the apprentice.
+    training_agreement_on: Mapped[date] = mapped_column(Date)
+    #: The plan session's enrollment, set when the filing is approved and enters the plan.
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    left_on: Mapped[date | None] = mapped_column(Date)
+    left_reported_on: Mapped[date | None] = mapped_column(Date)
+    leaving_reason: Mapped[str | None] = mapped_column(Text)
+
+    filing: Mapped[ApprenticeshipFiling] = relationship(back_populates="apprentices")
+    trainee: Mapped[Trainee] = relationship()
+    enrollment: Mapped[Enrollment | None] = relationship()
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS.get(self.level, "专项职业能力") if self.level else "专项职业能力"

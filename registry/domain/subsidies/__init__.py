@@ -1,0 +1,1 @@
+"""Subsidy standards, rule parameters, claims and their ledger; see models.py."""
