@@ -25,8 +25,14 @@ def _percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def _occupation_name(code: str) -> str:
+    from .domain.subsidies.standards import occupation_name
+
+    return occupation_name(code)
+
+
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(date=_date, percent=_percent, mask_name=mask_name, mask_document=mask_document)
+    app.jinja_env.filters.update(occupation_name=_occupation_name, date=_date, percent=_percent, mask_name=mask_name, mask_document=mask_document)
     app.jinja_env.globals.update(catalogue=catalogue, LEVELS=LEVELS, permissions=permissions, nav_items=nav_items)
 
 
@@ -37,6 +43,7 @@ NAVIGATION = (
     ("trainees.index", "学员", ("city", "district", "base", "enterprise")),
     ("certificates.index", "证书", ("city", "district", "base", "enterprise")),
     ("service_cards.index", "上门服务证", ("city", "district", "base", "enterprise")),
+    ("subsidies.index", "补贴申领", ("city", "district", "base", "enterprise")),
     ("reconciliation.index", "目标与统计", ("city", "district")),
     ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
     ("enterprises.index", "企业", ("city", "district", "enterprise")),

@@ -16,6 +16,7 @@ from ..domain.accounts.models import User
 from ..domain.certificates.models import Certificate
 from ..domain.organisations.models import Enterprise, TrainingBase
 from ..domain.service_cards.models import ServiceCard
+from ..domain.subsidies.models import SubsidyClaim
 from ..domain.trainees.models import Trainee
 from ..domain.training.models import Enrollment, TrainingSession
 from ..extensions import db
@@ -107,6 +108,19 @@ def service_cards_visible(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def claims_visible(user: User) -> ColumnElement[bool]:
+    """A subsidy claim is the claimant's (base or enterprise) and its reviewing district's."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return SubsidyClaim.district_id == user.district_id
+    if user.role == "base":
+        return SubsidyClaim.base_id == user.base_id
+    if user.role == "enterprise":
+        return SubsidyClaim.enterprise_id == user.enterprise_id
+    return false()
+
+
 def users_visible(user: User) -> ColumnElement[bool]:
     return true() if user.role == "city" else User.id == user.id
 
@@ -120,6 +134,7 @@ VISIBILITY: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Trainee: trainees_visible,
     Certificate: certificates_visible,
     ServiceCard: service_cards_visible,
+    SubsidyClaim: claims_visible,
     User: users_visible,
 }
 
@@ -279,3 +294,29 @@ def card_issuing_district(user: User) -> int | None:
     if user.role == "base":
         return user.base.district_id if user.base else None
     return user.district_id if user.role == "district" else None
+
+
+# --- subsidy claims ------------------------------------------------------------------------------
+
+def can_claim_for_session(user: User, session: TrainingSession) -> bool:
+    """A training-subsidy claim is filed by the base that ran the session (issue 7, item 2)."""
+    return user.role == "base" and session.base_id == user.base_id
+
+
+def can_file_claim(user: User, claim: SubsidyClaim) -> bool:
+    """Drafts are completed and submitted by the claimant: the base, or the enterprise."""
+    if user.role == "base":
+        return claim.base_id is not None and claim.base_id == user.base_id
+    if user.role == "enterprise":
+        return claim.enterprise_id is not None and claim.enterprise_id == user.enterprise_id
+    return False
+
+
+def can_review_claim(user: User, claim: SubsidyClaim) -> bool:
+    """Review, notice, objections and payment are the district bureau's (004 之四 二(七))."""
+    return user.role == "district" and claim.district_id == user.district_id
+
+
+def sees_claim_signals(user: User) -> bool:
+    """Over-claiming signals are for the bureau's reviewers (issue 7, item 4)."""
+    return is_bureau(user)
