@@ -160,6 +160,7 @@ class DemoBuilder:
         db.session.flush()
         service_cards = self.issue_service_cards(users)
         set_targets = self.set_targets()
+        subsidy_claims = self.file_subsidy_claims(sessions, users)
         return {
             "培训基地": len(self.bases),
             "企业": len(self.enterprises),
@@ -170,7 +171,15 @@ class DemoBuilder:
             "上门服务证": len(service_cards),
             "账号": len(users),
             "目标": len(set_targets),
+            "补贴申领": subsidy_claims,
         }
+
+    def file_subsidy_claims(self, sessions: list[TrainingSession], users: list[User]) -> int:
+        from .domain.subsidies import demo as subsidy_demo
+
+        subsidy_demo.load_standards(self.today)
+        checker = next(u for u in users if u.role == "city")
+        return subsidy_demo.load_claims(sessions, checker, self.today, self.rng)
 
     # --- organisations and accounts ---------------------------------------------------------
 

@@ -86,7 +86,7 @@ def test_base_files_and_district_reviews_notices_and_pays(client, world, filed):
         client.post(f"/subsidies/claims/{claim.id}/notice")
         db.session.refresh(claim)
         assert claim.notice_until == date(2026, 10, 18)
-        early = client.post(f"/subsidies/claims/{claim.id}/pay", data={"paid_on": "2026-10-18", "reference": "GK-1"})
+        early = client.post(f"/subsidies/claims/{claim.id}/pay", data={"paid_on": "2026-10-12", "reference": "GK-1"})
         assert early.status_code == 422 and "期满后方可拨付" in early.text
     with time_machine.travel(date(2026, 10, 20), tick=False):
         sign_in(client, "reviewer")  # a sign-in lasts a working day, not a week

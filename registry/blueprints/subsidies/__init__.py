@@ -175,10 +175,12 @@ def start_review(claim_id: int):
 @bp.route("/claims/<int:claim_id>/lines", methods=["POST"])
 @roles_required("district")
 def decide_lines(claim_id: int):
-    """Per-person decisions from one form: decision-<line id> and reason-<line id>."""
+    """Per-person decisions from one form: decision-<line id> and reason-<line id>; the button
+    ``rest=approved`` approves everyone left undecided."""
     def run(claim):
+        rest = "approved" if request.form.get("rest") == "approved" else ""
         for line in claim.lines:
-            decision = request.form.get(f"decision-{line.id}", "")
+            decision = request.form.get(f"decision-{line.id}", "") or ("" if line.decision else rest)
             if decision:
                 claims.decide_line(line, decision, request.form.get(f"reason-{line.id}", ""))
     return _step(claim_id, can_review_claim, run, "已保存逐人核定结果。")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from ...extensions import db
+from ..common import today
 from ..errors import DomainError
 from . import parameters
 from .models import ClaimLine, LedgerEntry, Objection, SubsidyClaim
@@ -226,6 +227,8 @@ def pay(claim: SubsidyClaim, on: date | None, reference: str, actor: str) -> Led
     _require(claim, ("in_notice",), "只有公示期满的申领可以拨付")
     if on is None:
         raise DomainError("请填写拨付日期", "paid_on")
+    if on > today():
+        raise DomainError("拨付日期不能晚于今天", "paid_on")
     if on <= claim.notice_until:
         raise DomainError(f"公示期至 {claim.notice_until:%Y-%m-%d},期满后方可拨付", "paid_on")
     if any(o.outcome is None for o in claim.objections):
