@@ -18,6 +18,7 @@ from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.domain.training.operations import minimum_pass_hours
+from registry.domain.subsidies.models import SubsidyClaim
 from registry.extensions import db
 
 
@@ -48,7 +49,11 @@ def test_summary_counts_what_is_in_the_database(demo):
         "目标": db.session.scalar(select(func.count(Target.id))),
         "上门服务证": db.session.scalar(select(func.count(ServiceCard.id))),
         "账号": len(ACCOUNTS),
+        "补贴申领": db.session.scalar(select(func.count(SubsidyClaim.id))),
     }
+    # One claim in each state of the workflow up to payment, and a draft.
+    statuses = set(db.session.scalars(select(SubsidyClaim.status)))
+    assert {"draft", "submitted", "under_review", "paid"} <= statuses
     assert demo["上门服务证"] >= 10
     assert 6 <= demo["培训基地"] <= 10
     assert 200 <= demo["学员"] <= 1000
