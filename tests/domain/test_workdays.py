@@ -2,6 +2,8 @@
 estimate, flagged, for years the calendar does not cover yet."""
 from datetime import date
 
+import pytest
+
 from registry.domain.subsidies.workdays import add_working_days, calendar_covers, working_days_between
 
 
@@ -23,8 +25,8 @@ def test_spring_festival_2026_thirty_working_days():
 
 def test_a_year_the_calendar_does_not_cover_is_counted_on_weekdays_with_a_warning():
     assert calendar_covers(2026)
-    if calendar_covers(2027):  # a newer chinese-calendar release knows 2027: use a later year
-        return
+    if calendar_covers(2027):
+        pytest.skip("this chinese-calendar release covers 2027: move the test to the first year it does not")
     deadline = add_working_days(date(2026, 12, 28), 5)
     assert deadline.day == date(2027, 1, 4)
     assert not deadline.from_calendar
