@@ -279,3 +279,11 @@ def card_issuing_district(user: User) -> int | None:
     if user.role == "base":
         return user.base.district_id if user.base else None
     return user.district_id if user.role == "district" else None
+
+
+# --- subsidy rules -------------------------------------------------------------------------------
+
+def can_maintain_subsidy_rules(user: User) -> bool:
+    """Subsidy standards, rule parameters and the occupation lists are the city bureau's (issue 7,
+    item 1); district staff, who review claims by them, read them."""
+    return user.role == "city"
