@@ -38,6 +38,7 @@ NAVIGATION = (
     ("certificates.index", "证书", ("city", "district", "base", "enterprise")),
     ("service_cards.index", "上门服务证", ("city", "district", "base", "enterprise")),
     ("reconciliation.index", "目标与统计", ("city", "district")),
+    ("subsidy_settings.index", "补贴标准与参数", ("city", "district")),
     ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
     ("enterprises.index", "企业", ("city", "district", "enterprise")),
     ("admin.users", "账号管理", ("city",)),
