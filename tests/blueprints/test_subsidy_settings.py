@@ -46,7 +46,7 @@ def field_errors(html: str) -> dict[str, list[str]]:
 
 
 def by_testid(html: str, name: str) -> str:
-    found = re.search(rf'data-testid="{name}"[^>]*>(.*?)</(?:td|dd|strong)>', html, re.S)
+    found = re.search(rf'data-testid="{name}"[^>]*>(.*?)</(?:td|dd|strong|div)>', html, re.S)
     return re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip() if found else ""
 
 
@@ -173,7 +173,7 @@ def test_city_staff_record_a_standard_typed_in_yuan(client, world):
     assert (row.programme_code, row.occupation_code, row.level, row.amount_fen) == ("yuecai", "chinese_cook", None, 123455)
     assert row.recorded_by == "s_city用户"
     page = text(client.get(f"{URL}/standards?programme=yuecai"))
-    table = page.split('data-programme-section="yuecai"')[1].split("</section>")[0]
+    table = page.split('data-programme-section="yuecai"')[1].split("</tbody>")[0]
     assert "中式烹调师" in table and "各等级" in table and "1,234.55" in table and "2025-01-01" in table and "s_city用户" in table
     audit = db.session.scalar(select(AuditLog).where(AuditLog.entity_type == "subsidy_standards"))
     assert audit.actor_name == "s_city" and audit.changes["after"]["amount_fen"] == 123455
@@ -209,7 +209,15 @@ def test_a_bad_standard_names_the_field_and_saves_nothing(client, world, overrid
     assert response.status_code == 400
     html = text(response)
     assert any(message in m for m in field_errors(html).get(field, [])), field_errors(html)
-    assert "未保存" in html
+    assert message in by_testid(html, "not-saved")
+    assert count(SubsidyStandard) == 0
+
+
+def test_every_mistake_of_a_standard_shows_at_once(client, world):
+    factories.login(client, "s_city")
+    response = client.post(f"{URL}/standards/new", data=standard_data(amount="12.345", basis="", effective_from=""))
+    assert response.status_code == 400
+    assert set(field_errors(text(response))) == {"amount", "basis", "effective_from"}
     assert count(SubsidyStandard) == 0
 
 
@@ -318,7 +326,7 @@ def test_city_staff_list_an_occupation_and_end_the_entry(client, world):
     assert (listing.list_kind, listing.occupation_code, listing.effective_until, listing.recorded_by) == (
         "shortage", "welder", None, "s_city用户")
     page = text(client.get(f"{URL}/lists"))
-    section = page.split('data-list="shortage"')[1].split("</section>")[0]
+    section = page.split('data-list="shortage"')[1].split("</tbody>")[0]
     assert "焊工" in section and "长期" in section and "紧缺目录2025" in section and "移出目录" in section
     assert by_testid(page, "uplift") == "30%"
 
@@ -334,7 +342,7 @@ def test_city_staff_list_an_occupation_and_end_the_entry(client, world):
                                .order_by(AuditLog.id)).all()
     assert [a.action for a in audit] == ["insert", "update"] and audit[1].actor_name == "s_city"
     assert audit[1].changes["after"]["effective_until"] == "2025-12-31"
-    section = text(client.get(f"{URL}/lists")).split('data-list="shortage"')[1].split("</section>")[0]
+    section = text(client.get(f"{URL}/lists")).split('data-list="shortage"')[1].split("</tbody>")[0]
     assert "2025-12-31" in section and "移出目录" not in section
     assert client.get(f"{URL}/lists/99999/end").status_code == 404
 

@@ -101,7 +101,9 @@ def parameter(key: str):
     _maintainer_only()
     if key not in parameters.PARAMETERS:
         abort(404)
+    spec = parameters.PARAMETERS[key]
     form = ParameterForm()
+    form.value.label.text = f"新数值({spec.unit})"
     if form.validate_on_submit():
         try:
             parameters.set_parameter(key, form.value.data, form.effective_from.data, form.basis.data, _actor())
@@ -110,7 +112,6 @@ def parameter(key: str):
             attach_error(form, error)
         else:
             db.session.commit()
-            spec = parameters.PARAMETERS[key]
             flash(f"已记录「{spec.label}」新版本:{form.effective_from.data:%Y-%m-%d} 起为 {form.value.data}{spec.unit}", "success")
             return redirect(url_for(".index"))
     row = next(r for r in _parameter_rows() if r.key == key)
@@ -208,8 +209,7 @@ def standard_new():
     if form.validate_on_submit():
         try:
             programme_code, occupation_code, level = form.scope()
-            amount_fen = standards.parse_yuan(form.amount.data, "amount")
-            row = standards.add_standard(programme_code, occupation_code, level, amount_fen, form.effective_from.data,
+            row = standards.add_standard(programme_code, occupation_code, level, form.amount_fen, form.effective_from.data,
                                          form.basis.data, _actor())
         except DomainError as error:
             db.session.rollback()

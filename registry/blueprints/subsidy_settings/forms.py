@@ -3,11 +3,12 @@ and the calculator. Messages name the field; the rules themselves are checked by
 from __future__ import annotations
 
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ...domain.catalogue import LEVELS, catalogue
 from ...domain.errors import DomainError
 from ...domain.subsidies.models import OCCUPATION_LISTS
+from ...domain.subsidies.standards import parse_yuan
 from ...forms import RegistryForm
 
 BASIS_HINT = "文件名称、文号及条款,如:粤人社规〔2023〕13号 第十条"
@@ -84,6 +85,16 @@ class StandardForm(ScopeFields, RegistryForm):
                          description="最多两位小数,如 1,800 或 1800.50", render_kw={"inputmode": "decimal"})
     effective_from = _date_field("生效日期", InputRequired("请填写生效日期"))
     basis = _basis_field()
+
+    #: The amount in fen, once validated.
+    amount_fen: int | None = None
+
+    def validate_amount(self, field) -> None:
+        """Read the yuan with the other fields, so every mistake shows at once."""
+        try:
+            self.amount_fen = parse_yuan(field.data, field.name)
+        except DomainError as error:
+            raise ValidationError(error.message) from None
 
 
 class PresetForm(RegistryForm):
