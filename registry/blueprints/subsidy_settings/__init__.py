@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ...auth.permissions import BUREAU_ROLES, can_maintain_subsidy_rules, require, roles_required
-from ...domain.catalogue import SUBSIDY_SCHEMES, catalogue
+from ...domain.catalogue import SUBSIDY_SCHEMES, Programme, catalogue
 from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.subsidies import parameters, standards
@@ -123,7 +123,7 @@ def parameter(key: str):
 
 @dataclass
 class ProgrammeStandards:
-    programme: object
+    programme: Programme
     rows: list[SubsidyStandard]
 
 
@@ -141,9 +141,9 @@ def _standard_groups(programme_code: str | None, on: date | None) -> tuple[list[
         if programme_code and programme.code != programme_code:
             continue
         order = {o.code: n for n, o in enumerate(programme.occupations, start=1)}
+        # The programme as a whole first, then its occupations in catalogue order; 各等级, then 五级 to 一级.
         mine = sorted((r for r in rows if r.programme_code == programme.code), key=lambda r: (
-            order.get(r.occupation_code, 0) if r.occupation_code else 0, -(r.level or 9), r.occupation_code or "",
-            -r.effective_from.toordinal()))
+            order.get(r.occupation_code, 0), -(r.level or 9), -r.effective_from.toordinal()))
         groups.append(ProgrammeStandards(programme, mine))
     return groups, states
 
@@ -163,8 +163,7 @@ def _lookup(form: LookupForm) -> dict | None:
         attach_error(form, error)
         return None
     uplift = parameters.in_force("list_uplift_percent", form.on.data) if amount.lists else None
-    return {"amount": amount, "advance": advance, "uplift": uplift, "on": form.on.data,
-            "occupation": occupation_name(occupation_code)}
+    return {"amount": amount, "advance": advance, "uplift": uplift}
 
 
 def occupation_name(code: str | None) -> str:
@@ -188,7 +187,7 @@ def _standards_page(form: StandardForm | None = None, preset_form: PresetForm | 
     return render_template(
         "subsidy_settings/standards.html", groups=groups, states=states, programme_code=programme_code, on=on,
         form=form, preset_form=preset_form or PresetForm(formdata=None), lookup=lookup, result=result,
-        presets=presets, schemes=SUBSIDY_SCHEMES, programmes=catalogue.subsidised(), today=today(),
+        presets=presets, schemes=SUBSIDY_SCHEMES, programmes=catalogue.subsidised(),
     ), status
 
 
