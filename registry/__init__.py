@@ -93,11 +93,12 @@ def configure_blueprints(app: Flask) -> None:
     from .blueprints.service_cards import bp as service_cards_bp
     from .blueprints.sessions import bp as sessions_bp
     from .blueprints.subsidies import bp as subsidies_bp
+    from .blueprints.subsidy_settings import bp as subsidy_settings_bp
     from .blueprints.trainees import bp as trainees_bp
     from .blueprints.verify import bp as verify_bp
 
     for blueprint in (auth_bp, home_bp, bases_bp, enterprises_bp, trainees_bp, sessions_bp, certificates_bp,
-                      service_cards_bp, subsidies_bp, reconciliation_bp, verify_bp, admin_bp):
+                      service_cards_bp, subsidies_bp, subsidy_settings_bp, reconciliation_bp, verify_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

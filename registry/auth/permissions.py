@@ -320,3 +320,11 @@ def can_review_claim(user: User, claim: SubsidyClaim) -> bool:
 def sees_claim_signals(user: User) -> bool:
     """Over-claiming signals are for the bureau's reviewers (issue 7, item 4)."""
     return is_bureau(user)
+
+
+# --- subsidy rules -------------------------------------------------------------------------------
+
+def can_maintain_subsidy_rules(user: User) -> bool:
+    """Subsidy standards, rule parameters and the occupation lists are the city bureau's (issue 7,
+    item 1); district staff, who review claims by them, read them."""
+    return user.role == "city"

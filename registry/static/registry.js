@@ -44,4 +44,34 @@
       });
     });
   }
+
+  // Subsidy standards and the calculator: offer only the chosen programme's occupations, and only
+  // the chosen occupation's levels (the server checks the same; without script every choice shows).
+  document.querySelectorAll("form[data-scope-form]").forEach(function (scopeForm) {
+    var programme = scopeForm.querySelector("select[name$=programme_code]");
+    var occupation = scopeForm.querySelector("select[name$=occupation_code]");
+    var level = scopeForm.querySelector("select[name$=level]");
+    if (!programme || !occupation || !level) { return; }
+    var offer = function (option, shown) {
+      option.hidden = !shown;
+      option.disabled = !shown;
+    };
+    var narrow = function () {
+      Array.prototype.forEach.call(occupation.options, function (option) {
+        if (!option.dataset.programme) { return; }
+        offer(option, option.dataset.programme === programme.value);
+        option.textContent = programme.value ? option.dataset.name : option.dataset.programmeName + " · " + option.dataset.name;
+      });
+      if (occupation.selectedOptions.length && occupation.selectedOptions[0].disabled) { occupation.value = ""; }
+      var chosen = occupation.selectedOptions[0];
+      var levels = chosen && chosen.dataset.programme ? chosen.dataset.levels.split(" ") : [];
+      Array.prototype.forEach.call(level.options, function (option) {
+        offer(option, option.value === "" || levels.indexOf(option.value) >= 0);
+      });
+      if (level.selectedOptions.length && level.selectedOptions[0].disabled) { level.value = ""; }
+    };
+    programme.addEventListener("change", narrow);
+    occupation.addEventListener("change", narrow);
+    narrow();
+  });
 })();

@@ -7,6 +7,7 @@ and of those the latest. An occupation on the high-consumables or shortage list 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,13 +29,18 @@ def yuan(fen: int | None) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
+#: Yuan as a clerk types it: ASCII digits, at most two decimals (separators and 元 removed first).
+_YUAN = re.compile(r"([0-9]{1,10})(?:\.([0-9]{0,2}))?", re.ASCII)
+
+
 def parse_yuan(text: str | None, field: str = "amount") -> int:
     """'1,234.5' → 123450 fen; refuses more than two decimals, signs and words."""
-    cleaned = (text or "").strip().replace(",", "").replace(",", "").removesuffix("元")
-    whole, _, cents = cleaned.partition(".")
-    if not whole.isdigit() or (cents and not cents.isdigit()) or len(cents) > 2:
+    cleaned = (text or "").strip().removesuffix("元").strip().replace(",", "").replace("\uff0c", "")
+    match = _YUAN.fullmatch(cleaned)
+    if match is None:
         raise DomainError("金额应为不超过两位小数的正数(元)", field)
-    return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+    whole, cents = match.groups()
+    return int(whole) * 100 + int((cents or "").ljust(2, "0"))
 
 
 def standard_for(programme_code: str, occupation_code: str, level: int | None, on: date) -> SubsidyStandard:
@@ -114,6 +120,8 @@ def add_standard(programme_code: str, occupation_code: str | None, level: int | 
 
 def load_presets(effective_from: date, recorded_by: str) -> int:
     """The programmes' declared policy standards as rows from ``effective_from``; rows already there are kept."""
+    if effective_from is None:
+        raise DomainError("请填写生效日期", "effective_from")
     added = 0
     for programme in catalogue.subsidised():
         for preset in programme.subsidy.standard_presets:
@@ -138,6 +146,14 @@ def add_listing(list_kind: str, occupation_code: str, effective_from: date | Non
         raise DomainError("失效日期不能早于生效日期", "effective_until")
     if not (basis or "").strip():
         raise DomainError("请填写依据(文件名称及条款)", "basis")
+    overlapping = db.session.scalar(select(OccupationListing.id).where(
+        OccupationListing.list_kind == list_kind, OccupationListing.occupation_code == occupation_code,
+        or_(OccupationListing.effective_until.is_(None), OccupationListing.effective_until >= effective_from),
+        *([OccupationListing.effective_from <= effective_until] if effective_until is not None else []),
+    ))
+    if overlapping:
+        raise DomainError(f"该职业(工种)在这段时间已在「{OCCUPATION_LISTS[list_kind]}」中;请先将原条目移出目录或另选生效日期",
+                          "effective_from")
     row = OccupationListing(list_kind=list_kind, occupation_code=occupation_code, effective_from=effective_from,
                             effective_until=effective_until, basis=basis.strip(), recorded_by=recorded_by)
     db.session.add(row)
@@ -146,8 +162,13 @@ def add_listing(list_kind: str, occupation_code: str, effective_from: date | Non
 
 
 def end_listing(listing: OccupationListing, last_day: date | None) -> OccupationListing:
-    """Take an occupation off a list from a day on (the row keeps its start; the audit log the change)."""
-    if last_day is None or last_day < listing.effective_from:
+    """Take an occupation off a list after ``last_day``, the last day it is listed (the row keeps its
+    start; the audit log records the change). An entry already ended stays as it is."""
+    if listing.effective_until is not None:
+        raise DomainError(f"该条目已于 {listing.effective_until:%Y-%m-%d} 失效", "effective_until")
+    if last_day is None:
+        raise DomainError("请填写失效日期", "effective_until")
+    if last_day < listing.effective_from:
         raise DomainError("失效日期不能早于生效日期", "effective_until")
     listing.effective_until = last_day
     db.session.flush()
