@@ -626,3 +626,21 @@ def test_plan_enrollments_are_real_rows(world):
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.id == filing.apprentices[0].enrollment_id))
     assert enrollment.session.kind == "apprentice"
     assert db.session.scalar(select(TrainingSession.capacity).where(TrainingSession.id == enrollment.session_id)) == 1
+
+
+def test_the_demo_shows_every_stage(world):
+    from registry.domain.apprenticeships.demo import load_demo
+    from registry.domain.common import today
+
+    others = [factories.enterprise(f"演示企业{n}") for n in "一二"]
+    counts = load_demo([world["enterprise"], *others], world["school"], today(),
+                       special_grant_enterprise=factories.enterprise("困难企业"))
+    assert counts["学徒制备案"] == 5 and counts["一次性特别培训补助登记"] == 1
+    filings = db.session.scalars(select(operations.ApprenticeshipFiling).order_by(operations.ApprenticeshipFiling.id)).all()
+    assert [f.status for f in filings] == ["approved", "approved", "submitted", "draft", "rejected"]
+    done = filings[0]
+    money = filing_claims.settlement(done)
+    assert money.advance_paid == 4 * ADVANCE_FEN and money.owed_back == 2 * ADVANCE_FEN
+    assert money.final_claim.status == "submitted" and money.final_claim.deduction_fen == 4 * ADVANCE_FEN
+    assert "超过 15 日报告期限" in operations.leaving_report_flag(done.apprentices[0])
+    assert operations.review_clock(filings[2], today()).overdue
