@@ -356,3 +356,27 @@ def test_reports_download_as_spreadsheets_for_bureau_staff(client, world):
     with on(date(2025, 6, 5), client, "ent_a"):
         assert client.get("/apprenticeship/reports").status_code == 403
         assert client.get("/apprenticeship/reports/progress.xlsx?year=2025&cutoff=2025-06-05").status_code == 403
+
+
+def test_a_draft_is_edited_and_its_apprentices_corrected_by_its_enterprise_only(client, world):
+    filing = domain_filing(world, submitted_on=None)
+    first, second = filing.apprentices
+    with on(date(2025, 3, 5), client, "ent_a"):
+        unknown = client.post("/apprenticeship/new", data=filing_form(world, programme_code="no-such-programme"))
+        assert unknown.status_code == 400 and 'data-field="programme_code">培训项目:' in unknown.text
+        response = client.post(f"/apprenticeship/{filing.id}/edit", data=filing_form(world, planned_hours="360"))
+        assert response.status_code == 302
+        edit_url = f"/apprenticeship/{filing.id}/apprentices/{first.id}/edit"
+        assert "劳动合同终止日期" in client.get(edit_url).text
+        response = client.post(edit_url, data={"occupation_code": "welder", "level": "5", "contract_start": "2025-01-01",
+                                               "contract_end": "2026-12-31", "insurance_confirmed": "y",
+                                               "training_agreement_on": "2025-02-25"})
+        assert response.status_code == 302
+        client.post(f"/apprenticeship/{filing.id}/apprentices/{second.id}/remove")
+    db.session.refresh(filing)
+    assert filing.planned_hours == 360 and [(a.occupation_code, a.level) for a in filing.apprentices] == [("welder", 5)]
+    with on(date(2025, 3, 5), client, "agency"):
+        assert client.get(f"/apprenticeship/{filing.id}/edit").status_code == 403
+        assert client.post(f"/apprenticeship/{filing.id}/submit").status_code == 403
+    with on(date(2025, 3, 5), client, "ent_b"):
+        assert client.get(f"/apprenticeship/{filing.id}/apprentices/{first.id}/edit").status_code == 404

@@ -92,7 +92,10 @@ def index():
 def _filing_choices(form: forms.FilingForm, filing: ApprenticeshipFiling | None) -> None:
     programmes = operations.filing_programmes()
     form.programme_code.choices = [(p.code, p.name) for p in programmes]
-    programme = filing.programme if filing else operations.filing_programme(form.programme_code.data or None)
+    try:
+        programme = filing.programme if filing else operations.filing_programme(form.programme_code.data or None)
+    except DomainError:  # an unknown code posted: the operation refuses it beside the field
+        programme = operations.filing_programme()
     agencies = operations.eligible_agencies(programme, today())
     if filing and filing.agency not in agencies:
         agencies.insert(0, filing.agency)
@@ -159,13 +162,13 @@ def detail(filing_id: int):
     linkable = set(db.session.scalars(select(TrainingSession.id).where(
         TrainingSession.id.in_(session_ids), visible(TrainingSession)))) if session_ids else set()
     approved = filing.status == "approved"
+    claims = filing_claims.filing_claims(filing)
     return render_template(
         "apprenticeship/detail.html", filing=filing, on=on, clock=operations.review_clock(filing, on),
         start_flag=operations.training_start_flag(filing, on), start_closes=operations.start_window_closes(filing),
         leaving_flags={a.id: operations.leaving_report_flag(a) for a in filing.apprentices},
         in_plan={a.id: operations.in_plan(a) for a in filing.apprentices},
-        sessions=sessions, linkable=linkable, claims=filing_claims.filing_claims(filing),
-        totals={c.id: workflow.totals(c) for c in filing_claims.filing_claims(filing)},
+        sessions=sessions, linkable=linkable, claims=claims, totals={c.id: workflow.totals(c) for c in claims},
         settlement=filing_claims.settlement(filing) if approved else None,
         advance_window=filing_claims.advance_window(filing) if approved else None,
         final_window=filing_claims.final_window(filing) if approved else None,
@@ -255,7 +258,7 @@ def _apprentice_form(filing: ApprenticeshipFiling, apprentice: Apprentice | None
             flash("已保存学徒。", "success")
             return _to_filing(filing, "apprentices")
     return render_template("apprenticeship/apprentice_form.html", form=form, filing=filing, apprentice=apprentice), \
-        400 if form.errors or getattr(form, "form_errors", None) else 200
+        400 if form.errors else 200
 
 
 @bp.route("/<int:filing_id>/apprentices/new", methods=["GET", "POST"])
@@ -309,7 +312,7 @@ def leaving(filing_id: int, apprentice_id: int):
             return _to_filing(filing, "apprentices")
     days = parameters.value("leaving_report_days", today())
     return render_template("apprenticeship/leaving_form.html", form=form, filing=filing, apprentice=apprentice,
-                           days=days), 400 if form.errors or form.form_errors else 200
+                           days=days), 400 if form.errors else 200
 
 
 # --- claims -------------------------------------------------------------------------------------

@@ -98,7 +98,9 @@ def load_demo(enterprises: Sequence[Enterprise], agency: TrainingBase, on: date,
     programme = operations.filing_programme()
     _ensure_standard(programme)
     skilled = [(o.code, 4) for o in programme.occupations[:2]]
-    unit = lambda index: enterprises[index % len(enterprises)]  # noqa: E731
+
+    def unit(index: int) -> Enterprise:
+        return enterprises[index % len(enterprises)]
 
     done = _filing(unit(0), agency, people, on - timedelta(days=320),
                    on - timedelta(days=290), on - timedelta(days=30), [skilled[0]] * 4)

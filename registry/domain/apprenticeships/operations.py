@@ -394,7 +394,7 @@ def add_apprentice(filing: ApprenticeshipFiling, person: PersonData, terms: Appr
     check_person(filing, trainee, terms.occupation_code, level)
     apprentice = Apprentice(filing=filing, trainee_id=trainee.id, occupation_code=terms.occupation_code, level=level,
                             contract_start=terms.contract_start, contract_end=terms.contract_end,
-                            insurance_confirmed=True, insurance_checked_on=terms.insurance_checked_on,
+                            insurance_confirmed=terms.insurance_confirmed, insurance_checked_on=terms.insurance_checked_on,
                             training_agreement_on=terms.training_agreement_on)
     db.session.add(apprentice)
     db.session.flush()
@@ -409,7 +409,7 @@ def update_apprentice(apprentice: Apprentice, terms: ApprenticeTerms, on: date) 
     check_person(filing, apprentice.trainee, terms.occupation_code, level, apprentice.id)
     apprentice.occupation_code, apprentice.level = terms.occupation_code, level
     apprentice.contract_start, apprentice.contract_end = terms.contract_start, terms.contract_end
-    apprentice.insurance_confirmed, apprentice.insurance_checked_on = True, terms.insurance_checked_on
+    apprentice.insurance_confirmed, apprentice.insurance_checked_on = terms.insurance_confirmed, terms.insurance_checked_on
     apprentice.training_agreement_on = terms.training_agreement_on
     db.session.flush()
     return apprentice

@@ -72,7 +72,10 @@ def _by_district(statement) -> dict[int, int]:
 def progress(year: int, cutoff: date, district_id: int | None = None) -> list[ProgressRow]:
     """The progress report's rows: one per district (only ``district_id``'s when given)."""
     start = date(year, 1, 1)
-    in_year = lambda column: column.between(start, cutoff)  # noqa: E731
+
+    def in_year(column):
+        return column.between(start, cutoff)
+
     approved = and_(F.status == "approved", in_year(F.decided_on))
     counts = {
         "enterprises": select(F.district_id, func.count(F.enterprise_id.distinct()))
