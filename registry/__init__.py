@@ -85,6 +85,7 @@ def configure_audit_actor() -> None:
 def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .blueprints.admin import bp as admin_bp
+    from .blueprints.apprenticeship import bp as apprenticeship_bp
     from .blueprints.bases import bp as bases_bp
     from .blueprints.certificates import bp as certificates_bp
     from .blueprints.enterprises import bp as enterprises_bp
@@ -98,7 +99,8 @@ def configure_blueprints(app: Flask) -> None:
     from .blueprints.verify import bp as verify_bp
 
     for blueprint in (auth_bp, home_bp, bases_bp, enterprises_bp, trainees_bp, sessions_bp, certificates_bp,
-                      service_cards_bp, subsidies_bp, subsidy_settings_bp, reconciliation_bp, verify_bp, admin_bp):
+                      service_cards_bp, subsidies_bp, subsidy_settings_bp, apprenticeship_bp, reconciliation_bp,
+                      verify_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

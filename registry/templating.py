@@ -44,6 +44,7 @@ NAVIGATION = (
     ("certificates.index", "证书", ("city", "district", "base", "enterprise")),
     ("service_cards.index", "上门服务证", ("city", "district", "base", "enterprise")),
     ("subsidies.index", "补贴申领", ("city", "district", "base", "enterprise")),
+    ("apprenticeship.index", "学徒制备案", ("city", "district", "enterprise", "base")),
     ("reconciliation.index", "目标与统计", ("city", "district")),
     ("bases.index", "培训基地", ("city", "district", "base", "enterprise")),
     ("enterprises.index", "企业", ("city", "district", "enterprise")),

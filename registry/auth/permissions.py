@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from ..domain.accounts.models import User
+from ..domain.apprenticeships.models import ApprenticeshipFiling
 from ..domain.certificates.models import Certificate
 from ..domain.organisations.models import Enterprise, TrainingBase
 from ..domain.service_cards.models import ServiceCard
@@ -121,6 +122,20 @@ def claims_visible(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def filings_visible(user: User) -> ColumnElement[bool]:
+    """An enterprise sees its own filings, a district bureau those filed with it, an agency those it
+    trains for, the city bureau all (004 之四 二(一): filed with the district of registration)."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return ApprenticeshipFiling.district_id == user.district_id
+    if user.role == "enterprise":
+        return ApprenticeshipFiling.enterprise_id == user.enterprise_id
+    if user.role == "base":
+        return ApprenticeshipFiling.agency_id == user.base_id
+    return false()
+
+
 def users_visible(user: User) -> ColumnElement[bool]:
     return true() if user.role == "city" else User.id == user.id
 
@@ -135,6 +150,7 @@ VISIBILITY: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Certificate: certificates_visible,
     ServiceCard: service_cards_visible,
     SubsidyClaim: claims_visible,
+    ApprenticeshipFiling: filings_visible,
     User: users_visible,
 }
 
@@ -328,3 +344,55 @@ def can_maintain_subsidy_rules(user: User) -> bool:
     """Subsidy standards, rule parameters and the occupation lists are the city bureau's (issue 7,
     item 1); district staff, who review claims by them, read them."""
     return user.role == "city"
+
+
+# --- apprenticeship filings ---------------------------------------------------------------------
+
+def can_file_apprentices(user: User) -> bool:
+    """Filings are made by the enterprise itself (004 之四 二(一))."""
+    return user.role == "enterprise" and user.enterprise_id is not None
+
+
+def can_edit_filing(user: User, filing: ApprenticeshipFiling) -> bool:
+    """The enterprise's own draft: its details and apprentices, and submitting it."""
+    return user.role == "enterprise" and filing.enterprise_id == user.enterprise_id and filing.status == "draft"
+
+
+def can_review_filing(user: User, filing: ApprenticeshipFiling) -> bool:
+    """Review is the bureau of the district the filing was made with (004 之四 二(四))."""
+    return user.role == "district" and filing.district_id == user.district_id
+
+
+def can_report_on_filing(user: User, filing: ApprenticeshipFiling) -> bool:
+    """Training start and leaving reports on an approved or submitted filing: the enterprise, or the
+    district bureau recording what the enterprise reported to it (004 之四 二(三))."""
+    if user.role == "enterprise":
+        return filing.enterprise_id == user.enterprise_id
+    return can_review_filing(user, filing)
+
+
+def can_claim_on_filing(user: User, filing: ApprenticeshipFiling) -> bool:
+    """Advance and final claims are the enterprise's own (004 之四 二(五)、(七))."""
+    return user.role == "enterprise" and filing.enterprise_id == user.enterprise_id
+
+
+def can_review_filing_claim(user: User, claim) -> bool:
+    """Review, notice, objections and payment: the bureau of the claim's district."""
+    return user.role == "district" and claim.district_id == user.district_id
+
+
+def can_record_special_grants(user: User, enterprise: Enterprise | None = None) -> bool:
+    """The years of the one-off special training subsidy are recorded by bureau staff (for a district,
+    its own enterprises)."""
+    if user.role == "city":
+        return True
+    return user.role == "district" and (enterprise is None or enterprise.district_id == user.district_id)
+
+
+def apprenticeship_report_district(user: User, requested: int | None) -> int | None:
+    """The district a report covers: district staff only their own; city staff any, or None for all."""
+    return user.district_id if user.role == "district" else requested
+
+
+def can_download_apprenticeship_reports(user: User) -> bool:
+    return is_bureau(user)

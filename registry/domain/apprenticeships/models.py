@@ -39,6 +39,7 @@ class ApprenticeshipFiling(InProgramme, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name="status_known"),
         CheckConstraint("plan_end >= plan_start", name="plan_dates_in_order"),
+        CheckConstraint("planned_hours IS NULL OR planned_hours > 0", name="planned_hours_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +55,9 @@ class ApprenticeshipFiling(InProgramme, TimestampMixin, db.Model):
     agreement_signed_on: Mapped[date] = mapped_column(Date)
     plan_start: Mapped[date] = mapped_column(Date)
     plan_end: Mapped[date] = mapped_column(Date)
+    #: Class hours of the training plan (培训方案); the plan sessions are created with them.
+    #: Required by the operations; NULL only in rows written before migration 0008.
+    planned_hours: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     submitted_on: Mapped[date | None] = mapped_column(Date)
     review_due_on: Mapped[date | None] = mapped_column(Date)

@@ -57,7 +57,8 @@ def minimum_pass_hours(session: TrainingSession) -> tuple[int, str] | None:
     return rule(session.occupation_code) if rule else None
 
 
-def _check_session(base: TrainingBase, data: SessionData) -> tuple[str | None, int | None]:
+def _check_session(base: TrainingBase, data: SessionData, check_recognition: bool = True
+                   ) -> tuple[str | None, int | None]:
     """Validate session fields against the base's recognitions and the programme's catalogue entry."""
     programme = catalogue.get(data.programme_code)
     if programme is None:
@@ -66,7 +67,7 @@ def _check_session(base: TrainingBase, data: SessionData) -> tuple[str | None, i
         raise DomainError(f"培训基地状态为「{base.status_name}」,不能开设班期", "programme_code")
     if data.start_date is None or data.end_date is None:
         raise DomainError("请填写开班和结业日期", "start_date")
-    if data.programme_code not in base.recognised_programme_codes(data.start_date):
+    if check_recognition and data.programme_code not in base.recognised_programme_codes(data.start_date):
         raise DomainError(f"本基地在开班日期未获「{programme.name}」项目认定", "programme_code")
     occupation = programme.occupation(data.occupation_code)
     if occupation is None:
@@ -112,9 +113,13 @@ def _next_code(base: TrainingBase, year: int) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def create_session(base: TrainingBase, data: SessionData) -> TrainingSession:
-    """Open a new session (班期) at a base; its code is year-base-sequence."""
-    track_code, level = _check_session(base, data)
+def create_session(base: TrainingBase, data: SessionData, check_recognition: bool = True) -> TrainingSession:
+    """Open a new session (班期) at a base; its code is year-base-sequence.
+
+    ``check_recognition=False`` when the caller has checked the base under its own rule instead: an
+    approved apprenticeship filing's agency may be a school without a programme recognition.
+    """
+    track_code, level = _check_session(base, data, check_recognition)
     for _ in range(5):  # two clerks may take the same sequence at once: retry on the unique code
         session = TrainingSession(
             code=_next_code(base, data.start_date.year), base_id=base.id, programme_code=data.programme_code,

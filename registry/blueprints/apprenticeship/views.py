@@ -1,0 +1,594 @@
+"""企业新型学徒制 pages: filings (enterprise), review (district bureau), the plan, leaving reports,
+advance and final claims with their review, the one-off special subsidy years, and the reports.
+
+Views are thin: the role and jurisdiction rules are in ``registry.auth.permissions``; the rules of
+穗人社函〔2020〕22号 之四 are in ``registry.domain.apprenticeships``.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ...auth.permissions import (
+    apprenticeship_report_district, can_claim_on_filing, can_download_apprenticeship_reports, can_edit_filing,
+    can_file_apprentices, can_record_special_grants, can_report_on_filing, can_review_filing,
+    can_review_filing_claim, get_visible_or_404, require, roles_required, visible,
+)
+from ...domain.apprenticeships import claims as filing_claims
+from ...domain.apprenticeships import operations, reports
+from ...domain.apprenticeships.models import FILING_STATUSES, Apprentice, ApprenticeshipFiling, SpecialSubsidyGrant
+from ...domain.catalogue import LEVELS
+from ...domain.common import today
+from ...domain.errors import DomainError
+from ...domain.identifiers import normalise_code
+from ...domain.organisations.models import District, Enterprise
+from ...domain.spreadsheets import XLSX_MIMETYPE
+from ...domain.subsidies import claims as workflow
+from ...domain.subsidies import parameters
+from ...domain.subsidies.models import Objection, SubsidyClaim
+from ...domain.subsidies.standards import yuan
+from ...domain.training.models import TrainingSession
+from ...extensions import db
+from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, perform
+from . import forms
+
+bp = Blueprint("apprenticeship", __name__, url_prefix="/apprenticeship")
+
+STAFF = ("city", "district", "base", "enterprise")
+BUREAU = ("city", "district")
+
+
+@bp.app_template_filter("yuan")
+def _yuan(fen) -> str:
+    return yuan(fen)
+
+
+def _actor() -> str:
+    return current_user.display_name or current_user.username
+
+
+def _filing(filing_id: int) -> ApprenticeshipFiling:
+    return get_visible_or_404(ApprenticeshipFiling, filing_id)
+
+
+def _apprentice(filing: ApprenticeshipFiling, apprentice_id: int) -> Apprentice:
+    apprentice = db.session.get(Apprentice, apprentice_id)
+    if apprentice is None or apprentice.filing_id != filing.id:
+        abort(404)
+    return apprentice
+
+
+def _to_filing(filing: ApprenticeshipFiling, anchor: str = ""):
+    return redirect(url_for("apprenticeship.detail", filing_id=filing.id) + (f"#{anchor}" if anchor else ""))
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    """Filings in the user's jurisdiction; reviews past their due date are marked."""
+    on = today()
+    args = filter_args()
+    query = (select(ApprenticeshipFiling).join(Enterprise, ApprenticeshipFiling.enterprise_id == Enterprise.id)
+             .where(visible(ApprenticeshipFiling)).order_by(ApprenticeshipFiling.id.desc()))
+    if args.get("status") in FILING_STATUSES:
+        query = query.where(ApprenticeshipFiling.status == args["status"])
+    if args.get("overdue") == "1":
+        query = query.where(ApprenticeshipFiling.status == "submitted", ApprenticeshipFiling.review_due_on < on)
+    if text := args.get("q", "").strip():
+        query = query.where(or_(ApprenticeshipFiling.number.contains(text.upper()), Enterprise.name.contains(text)))
+    page = db.paginate(query, per_page=30)
+    clocks = {f.id: operations.review_clock(f, on) for f in page.items}
+    return render_template("apprenticeship/index.html", page=page, args=args, statuses=FILING_STATUSES,
+                           clocks=clocks, can_file=can_file_apprentices(current_user))
+
+
+# --- the filing ---------------------------------------------------------------------------------
+
+def _filing_choices(form: forms.FilingForm, filing: ApprenticeshipFiling | None) -> None:
+    programmes = operations.filing_programmes()
+    form.programme_code.choices = [(p.code, p.name) for p in programmes]
+    try:
+        programme = filing.programme if filing else operations.filing_programme(form.programme_code.data or None)
+    except DomainError:  # an unknown code posted: the operation refuses it beside the field
+        programme = operations.filing_programme()
+    agencies = operations.eligible_agencies(programme, today())
+    if filing and filing.agency not in agencies:
+        agencies.insert(0, filing.agency)
+    form.agency_id.choices = [(0, "请选择")] + [(a.id, f"{a.name}({a.kind_name})") for a in agencies]
+
+
+def _filing_data(form: forms.FilingForm) -> operations.FilingData:
+    return operations.FilingData(
+        agency_id=form.agency_id.data or None, agreement_number=form.agreement_number.data or "",
+        agreement_signed_on=form.agreement_signed_on.data, plan_start=form.plan_start.data,
+        plan_end=form.plan_end.data, planned_hours=form.planned_hours.data, programme_code=form.programme_code.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("enterprise")
+def new():
+    """An enterprise starts a filing with the district bureau of its registration (004 之四 二(一))."""
+    require(can_file_apprentices(current_user))
+    form = forms.FilingForm()
+    _filing_choices(form, None)
+    if form.validate_on_submit():
+        try:
+            filing = operations.create_filing(current_user.enterprise, _filing_data(form), today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"已建立备案草稿 {filing.number},请添加学徒后提交。", "success")
+            return _to_filing(filing)
+    return render_template("apprenticeship/form.html", form=form, filing=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:filing_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(filing_id: int):
+    """Change a draft's agency, agreement and plan."""
+    filing = _filing(filing_id)
+    require(can_edit_filing(current_user, filing))
+    form = forms.FilingForm(obj=filing)
+    _filing_choices(form, filing)
+    if form.validate_on_submit():
+        try:
+            operations.update_filing(filing, _filing_data(form), today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("已保存。", "success")
+            return _to_filing(filing)
+    return render_template("apprenticeship/form.html", form=form, filing=filing), 400 if form.errors else 200
+
+
+@bp.route("/<int:filing_id>")
+@login_required
+def detail(filing_id: int):
+    """The filing: apprentices with their flags, review clock, plan sessions, claims and money."""
+    filing = _filing(filing_id)
+    on = today()
+    sessions = operations.plan_sessions(filing)
+    session_ids = {s.id for s in sessions}
+    linkable = set(db.session.scalars(select(TrainingSession.id).where(
+        TrainingSession.id.in_(session_ids), visible(TrainingSession)))) if session_ids else set()
+    approved = filing.status == "approved"
+    claims = filing_claims.filing_claims(filing)
+    return render_template(
+        "apprenticeship/detail.html", filing=filing, on=on, clock=operations.review_clock(filing, on),
+        start_flag=operations.training_start_flag(filing, on), start_closes=operations.start_window_closes(filing),
+        leaving_flags={a.id: operations.leaving_report_flag(a) for a in filing.apprentices},
+        in_plan={a.id: operations.in_plan(a) for a in filing.apprentices},
+        sessions=sessions, linkable=linkable, claims=claims, totals={c.id: workflow.totals(c) for c in claims},
+        settlement=filing_claims.settlement(filing) if approved else None,
+        advance_window=filing_claims.advance_window(filing) if approved else None,
+        final_window=filing_claims.final_window(filing) if approved else None,
+        payable_text=filing_claims.payable_text,
+        can_edit=can_edit_filing(current_user, filing), can_review=can_review_filing(current_user, filing),
+        can_report=can_report_on_filing(current_user, filing), can_claim=can_claim_on_filing(current_user, filing),
+        review_form=forms.ReviewForm(formdata=None), start_form=forms.StartForm(formdata=None, started_on=on),
+    )
+
+
+@bp.route("/<int:filing_id>/submit", methods=["POST"])
+@login_required
+def submit(filing_id: int):
+    """Send the draft to the district bureau; the review's due date is counted in working days."""
+    filing = _filing(filing_id)
+    require(can_edit_filing(current_user, filing))
+    perform(lambda: operations.submit_filing(filing, today()), "已提交备案,区人社局将在审核期限内完成评估审核。")
+    return _to_filing(filing)
+
+
+@bp.route("/<int:filing_id>/review", methods=["POST"])
+@login_required
+def review(filing_id: int):
+    """District review: approve (the filing enters the plan) or reject with the reason (004 之四 二(四))."""
+    filing = _filing(filing_id)
+    require(can_review_filing(current_user, filing))
+    form = forms.ReviewForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _to_filing(filing)
+    if form.decision.data == "approve":
+        perform(lambda: operations.approve_filing(filing, today(), _actor(), form.note.data),
+                "已予以备案:企业名单和学徒已列入学徒制培训计划,学徒班已建立。")
+    else:
+        perform(lambda: operations.reject_filing(filing, today(), _actor(), form.note.data), "已决定不予备案。")
+    return _to_filing(filing)
+
+
+@bp.route("/<int:filing_id>/start", methods=["POST"])
+@login_required
+def start(filing_id: int):
+    """Record the day training started (004 之四 二(五): within 60 days of filing)."""
+    filing = _filing(filing_id)
+    require(can_report_on_filing(current_user, filing))
+    form = forms.StartForm()
+    if form.validate_on_submit():
+        perform(lambda: operations.record_training_start(filing, form.started_on.data, today()), "已登记开训日期。")
+    else:
+        flash_form_errors(form)
+    return _to_filing(filing)
+
+
+# --- apprentices --------------------------------------------------------------------------------
+
+def _terms_choices(form: forms.TermsForm, filing: ApprenticeshipFiling) -> None:
+    programme = filing.programme
+    form.occupation_code.choices = [(o.code, o.name) for o in programme.occupations]
+    levels = sorted({level for o in programme.occupations for level in o.levels}, reverse=True)
+    form.level.choices = [(None, "专项(不分等级)")] * any(o.special for o in programme.occupations) + [
+        (level, LEVELS[level]) for level in levels]
+
+
+def _terms(form: forms.TermsForm) -> operations.ApprenticeTerms:
+    return operations.ApprenticeTerms(
+        occupation_code=form.occupation_code.data, level=form.level.data, contract_start=form.contract_start.data,
+        contract_end=form.contract_end.data, insurance_confirmed=bool(form.insurance_confirmed.data),
+        insurance_checked_on=form.insurance_checked_on.data, training_agreement_on=form.training_agreement_on.data,
+    )
+
+
+def _apprentice_form(filing: ApprenticeshipFiling, apprentice: Apprentice | None):
+    form = forms.TermsForm(obj=apprentice) if apprentice else forms.ApprenticeForm()
+    _terms_choices(form, filing)
+    if form.validate_on_submit():
+        try:
+            if apprentice is None:
+                person = operations.PersonData(form.document_type.data, form.document_number.data, form.name.data,
+                                               form.hukou_type.data or "", form.phone.data or "")
+                operations.add_apprentice(filing, person, _terms(form), today())
+            else:
+                operations.update_apprentice(apprentice, _terms(form), today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("已保存学徒。", "success")
+            return _to_filing(filing, "apprentices")
+    return render_template("apprenticeship/apprentice_form.html", form=form, filing=filing, apprentice=apprentice), \
+        400 if form.errors else 200
+
+
+@bp.route("/<int:filing_id>/apprentices/new", methods=["GET", "POST"])
+@login_required
+def apprentice_new(filing_id: int):
+    """Add an apprentice to a draft: contract, social insurance, 培养协议, occupation and level."""
+    filing = _filing(filing_id)
+    require(can_edit_filing(current_user, filing))
+    return _apprentice_form(filing, None)
+
+
+@bp.route("/<int:filing_id>/apprentices/<int:apprentice_id>/edit", methods=["GET", "POST"])
+@login_required
+def apprentice_edit(filing_id: int, apprentice_id: int):
+    """Correct an apprentice's terms on a draft."""
+    filing = _filing(filing_id)
+    require(can_edit_filing(current_user, filing))
+    return _apprentice_form(filing, _apprentice(filing, apprentice_id))
+
+
+@bp.route("/<int:filing_id>/apprentices/<int:apprentice_id>/remove", methods=["POST"])
+@login_required
+def apprentice_remove(filing_id: int, apprentice_id: int):
+    filing = _filing(filing_id)
+    require(can_edit_filing(current_user, filing))
+    operations.remove_apprentice(_apprentice(filing, apprentice_id))
+    db.session.commit()
+    flash("已从草稿中删除该学徒。", "success")
+    return _to_filing(filing, "apprentices")
+
+
+@bp.route("/<int:filing_id>/apprentices/<int:apprentice_id>/leaving", methods=["GET", "POST"])
+@login_required
+def leaving(filing_id: int, apprentice_id: int):
+    """Report an apprentice who left (004 之四 二(三): within 15 days; a later report is flagged)."""
+    filing = _filing(filing_id)
+    require(can_report_on_filing(current_user, filing))
+    apprentice = _apprentice(filing, apprentice_id)
+    form = forms.LeavingForm()
+    if form.validate_on_submit():
+        try:
+            operations.report_leaving(apprentice, form.left_on.data, form.reason.data, today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flag = operations.leaving_report_flag(apprentice)
+            flash(f"已报告 {apprentice.trainee.name} 离职。" + (f"注意:{flag}" if flag else ""),
+                  "warning" if flag else "success")
+            return _to_filing(filing, "apprentices")
+    days = parameters.value("leaving_report_days", today())
+    return render_template("apprenticeship/leaving_form.html", form=form, filing=filing, apprentice=apprentice,
+                           days=days), 400 if form.errors else 200
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+def _claim(filing: ApprenticeshipFiling, claim_id: int) -> SubsidyClaim:
+    claim = db.session.get(SubsidyClaim, claim_id)
+    if claim is None or claim.filing_id != filing.id:
+        abort(404)
+    return claim
+
+
+def _to_claim(filing: ApprenticeshipFiling, claim: SubsidyClaim):
+    return redirect(url_for("apprenticeship.claim", filing_id=filing.id, claim_id=claim.id))
+
+
+@bp.route("/<int:filing_id>/claims/<kind>", methods=["POST"])
+@login_required
+def claim_new(filing_id: int, kind: str):
+    """Open an advance (预支) or final (结算) claim on an approved filing."""
+    filing = _filing(filing_id)
+    require(can_claim_on_filing(current_user, filing))
+    opener = {"advance": filing_claims.open_advance_claim, "final": filing_claims.open_final_claim}.get(kind)
+    if opener is None:
+        abort(404)
+    try:
+        claim = opener(filing, today(), _actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _to_filing(filing, "claims")
+    db.session.commit()
+    flash(f"已建立{claim.kind_name}草稿 {claim.number},核对人员后提交。", "success")
+    return _to_claim(filing, claim)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>")
+@login_required
+def claim(filing_id: int, claim_id: int):
+    """A claim on the filing: people, what does not match the filing, money, and the review steps."""
+    filing = _filing(filing_id)
+    record = _claim(filing, claim_id)
+    on = today()
+    objection_form = forms.ObjectionForm(formdata=None, received_on=on)
+    objection_form.line_id.choices = [(0, "(不针对具体人员)")] + [(l.id, l.trainee.name) for l in record.lines]
+    window = filing_claims.advance_window(filing) if record.kind == "advance" else filing_claims.final_window(filing)
+    return render_template(
+        "apprenticeship/claim.html", filing=filing, claim=record, totals=workflow.totals(record),
+        clock=workflow.review_clock(record, on), notes=filing_claims.review_notes(record),
+        exclusions=filing_claims.exclusions(record), window=window, payable_text=filing_claims.payable_text,
+        settlement=filing_claims.settlement(filing),
+        can_claim=can_claim_on_filing(current_user, filing), can_review=can_review_filing_claim(current_user, record),
+        line_form=forms.LineDecisionForm(formdata=None), decide_form=forms.DecideForm(formdata=None),
+        notice_form=forms.NoticeForm(formdata=None, notice_from=on), objection_form=objection_form,
+        answer_form=forms.AnswerForm(formdata=None), pay_form=forms.PayForm(formdata=None, paid_on=on),
+    )
+
+
+def _claim_action(filing_id: int, claim_id: int, allowed):
+    filing = _filing(filing_id)
+    record = _claim(filing, claim_id)
+    require(allowed(current_user, filing, record))
+    return filing, record
+
+
+def _enterprise(user, filing, _claim) -> bool:
+    return can_claim_on_filing(user, filing)
+
+
+def _reviewer(user, _filing, claim) -> bool:
+    return can_review_filing_claim(user, claim)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/submit", methods=["POST"])
+@login_required
+def claim_submit(filing_id: int, claim_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _enterprise)
+    perform(lambda: filing_claims.submit_claim(record, today(), _actor()), "已提交申领。")
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/start-review", methods=["POST"])
+@login_required
+def claim_start_review(filing_id: int, claim_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    perform(lambda: workflow.start_review(record, _actor(), today()), "已受理,开始审核。")
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/lines/<int:line_id>", methods=["POST"])
+@login_required
+def claim_decide_line(filing_id: int, claim_id: int, line_id: int):
+    """Per person: approve, or refuse with the reason."""
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    line = filing_claims.line_for(record, line_id)
+    if line is None:
+        abort(404)
+    form = forms.LineDecisionForm()
+    if form.validate_on_submit():
+        perform(lambda: workflow.decide_line(line, form.decision.data, form.reason.data or ""),
+                f"已核定 {line.trainee.name}。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/decide", methods=["POST"])
+@login_required
+def claim_decide(filing_id: int, claim_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    form = forms.DecideForm()
+    if form.validate_on_submit():
+        perform(lambda: workflow.decide(record, today(), _actor(), form.note.data or "", bool(form.reject.data)),
+                "已作出审核决定。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/notice", methods=["POST"])
+@login_required
+def claim_notice(filing_id: int, claim_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    form = forms.NoticeForm()
+    if form.validate_on_submit():
+        perform(lambda: workflow.start_notice(record, form.notice_from.data), "已开始公示。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/objections", methods=["POST"])
+@login_required
+def claim_objection(filing_id: int, claim_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    form = forms.ObjectionForm()
+    form.line_id.choices = [(0, "")] + [(l.id, l.trainee.name) for l in record.lines]
+    if form.validate_on_submit():
+        perform(lambda: workflow.record_objection(record, form.received_on.data, form.raised_by.data or "",
+                                                  form.content.data, filing_claims.line_for(record, form.line_id.data)),
+                "已登记异议。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/objections/<int:objection_id>", methods=["POST"])
+@login_required
+def claim_answer(filing_id: int, claim_id: int, objection_id: int):
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.claim_id != record.id:
+        abort(404)
+    form = forms.AnswerForm()
+    if form.validate_on_submit():
+        perform(lambda: workflow.answer_objection(objection, form.outcome.data, form.response.data, today(), _actor()),
+                "已答复异议。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+@bp.route("/<int:filing_id>/claims/<int:claim_id>/pay", methods=["POST"])
+@login_required
+def claim_pay(filing_id: int, claim_id: int):
+    """Record the payment to the enterprise's basic account (a negative payable: what it pays back)."""
+    filing, record = _claim_action(filing_id, claim_id, _reviewer)
+    form = forms.PayForm()
+    if form.validate_on_submit():
+        perform(lambda: workflow.pay(record, form.paid_on.data, form.reference.data, _actor()), "已登记拨付。")
+    else:
+        flash_form_errors(form)
+    return _to_claim(filing, record)
+
+
+# --- the one-off special training subsidy -------------------------------------------------------
+
+def _grants():
+    query = (select(SpecialSubsidyGrant).join(Enterprise, SpecialSubsidyGrant.enterprise_id == Enterprise.id)
+             .where(visible(Enterprise)).order_by(SpecialSubsidyGrant.year.desc(), Enterprise.name))
+    return db.session.scalars(query).all()
+
+
+@bp.route("/special-grants", methods=["GET", "POST"])
+@roles_required(*BUREAU)
+def special_grants():
+    """Years in which enterprises took the one-off special training subsidy (004 之四 三(四))."""
+    form = forms.SpecialGrantForm()
+    if form.validate_on_submit():
+        enterprise = db.session.scalar(select(Enterprise).where(
+            Enterprise.credit_code == normalise_code(form.credit_code.data), visible(Enterprise)))
+        try:
+            if enterprise is None:
+                raise DomainError("未找到该统一社会信用代码的企业(或不在您的管辖范围内)", "credit_code")
+            require(can_record_special_grants(current_user, enterprise))
+            grant = operations.record_special_grant(enterprise, form.year.data, form.note.data or "", today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"已登记「{enterprise.name}」{grant.year} 年一次性特别培训补助:当年度不得再报新型学徒培训项目。", "success")
+            return redirect(url_for("apprenticeship.special_grants"))
+    return render_template("apprenticeship/special_grants.html", form=form, grants=_grants(),
+                           remove_form=forms.RemoveGrantForm(formdata=None)), 400 if form.errors else 200
+
+
+@bp.route("/special-grants/<int:grant_id>/remove", methods=["POST"])
+@roles_required(*BUREAU)
+def special_grant_remove(grant_id: int):
+    grant = db.session.get(SpecialSubsidyGrant, grant_id)
+    if grant is None:
+        abort(404)
+    enterprise = get_visible_or_404(Enterprise, grant.enterprise_id)
+    require(can_record_special_grants(current_user, enterprise))
+    form = forms.RemoveGrantForm()
+    if form.validate_on_submit():
+        perform(lambda: operations.remove_special_grant(grant, form.reason.data), "已删除该登记。")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("apprenticeship.special_grants"))
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def _report_scope() -> tuple[int | None, str]:
+    requested = request.args.get("district", "")
+    district_id = apprenticeship_report_district(current_user, int(requested) if requested.isdigit() else None)
+    district = db.session.get(District, district_id) if district_id else None
+    return (district.id, district.name) if district else (None, "全市")
+
+
+def _year() -> int:
+    year = request.args.get("year", "")
+    return int(year) if year.isdigit() and 2000 <= int(year) <= today().year + 1 else today().year
+
+
+@bp.route("/reports")
+@roles_required(*BUREAU)
+def reports_page():
+    """The progress report for 5 June and 5 December, and the 15 December directories."""
+    year = _year()
+    district_id, district_name = _report_scope()
+    cutoffs = reports.progress_cutoffs(year)
+    shown = next((c for c in cutoffs if c.isoformat() == request.args.get("cutoff")), None) or (
+        cutoffs[0] if today() <= cutoffs[0] else cutoffs[1])
+    rows = reports.progress(year, shown, district_id)
+    return render_template(
+        "apprenticeship/reports.html", year=year, cutoffs=cutoffs, shown=shown, rows=rows,
+        total=reports.progress_totals(rows), district_id=district_id, district_name=district_name,
+        districts=district_choices(current_user.district_id if current_user.role == "district" else None),
+        columns=reports.PROGRESS_COLUMNS, title=reports.PROGRESS_TITLE,
+    )
+
+
+def _xlsx(content: bytes, filename: str):
+    return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
+
+
+@bp.route("/reports/progress.xlsx")
+@roles_required(*BUREAU)
+def progress_download():
+    require(can_download_apprenticeship_reports(current_user))
+    year = _year()
+    district_id, district_name = _report_scope()
+    cutoff = next((c for c in reports.progress_cutoffs(year) if c.isoformat() == request.args.get("cutoff")), None)
+    if cutoff is None:
+        abort(404)
+    content = reports.progress_workbook(year, cutoff, district_name, today(), district_id)
+    return _xlsx(content, f"{reports.PROGRESS_TITLE}_{district_name}_{cutoff:%Y%m%d}.xlsx")
+
+
+@bp.route("/reports/directories.xlsx")
+@roles_required(*BUREAU)
+def directories_download():
+    require(can_download_apprenticeship_reports(current_user))
+    year = _year()
+    district_id, district_name = _report_scope()
+    content = reports.directories_workbook(year, district_name, today(), district_id)
+    return _xlsx(content, f"{year}年企业新型学徒制企业目录及培训机构目录_{district_name}.xlsx")
