@@ -120,7 +120,7 @@ def test_certificate_pdf_round_trip(keyring, base_url, font_path):
                     "长期有效", "扫码核验真伪"):
         assert printed in text, printed
 
-    codes = [r for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    codes = [r for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if r.format == zxingcpp.BarcodeFormat.QRCode]
     assert len(codes) == 1
     scanned = codes[0].text
     assert scanned == code
@@ -139,7 +139,7 @@ def test_special_ability_prints_its_kind_as_level(keyring, base_url, font_path):
     data = pdf.certificate_pdf_bytes(certificate, qr.certificate_code(certificate, base_url), ISSUER, font_path)
     image, text = render(data)
     assert "专项职业能力证书" in text and "专项职业能力" in text.replace("专项职业能力证书", "")
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [qr.certificate_code(certificate, base_url)]
+    assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [qr.certificate_code(certificate, base_url)]
 
 
 def test_training_certificate_without_level_shows_its_end_date(keyring, base_url, font_path):
@@ -155,7 +155,7 @@ def test_training_certificate_without_level_shows_its_end_date(keyring, base_url
     assert f"{until.year}年{until.month}月{until.day}日" in text and "长期有效" not in text
     assert certificate.occupation_name in text and certificate.type_name in text
     assert "等" not in text and "专项职业能力" not in text  # no 等级 row at all
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [qr.certificate_code(certificate, base_url)]
+    assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [qr.certificate_code(certificate, base_url)]
     ARTIFACTS.mkdir(exist_ok=True)
     image.save(ARTIFACTS / "certificate-training.png")
 
@@ -170,7 +170,7 @@ def test_multi_page_pdf_and_its_stream(keyring, base_url, font_path):
     assert_font_embedded(out.getvalue(), font_path)
     image, text = render(out.getvalue(), 2)
     assert certificates[2].trainee.document_number in text
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [code_for(certificates[2])]
+    assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [code_for(certificates[2])]
 
     chunks = bundles.stream_pdf(certificates, code_for, ISSUER, font_path, chunk_bytes=16 * 1024)
     # A streamed response runs after the request: the generator must not need the database.
@@ -199,7 +199,7 @@ def test_zip_stream_holds_one_pdf_per_certificate(keyring, base_url, font_path):
             assert page_count(data) == 1
             assert_font_embedded(data, font_path)
         image, _ = render(archive.read(names[1]))
-        assert [r.text for r in zxingcpp.read_barcodes(image)] == [expected[names[1].removesuffix(".pdf")]]
+        assert [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)] == [expected[names[1].removesuffix(".pdf")]]
 
 
 def test_find_font(tmp_path):

@@ -89,7 +89,7 @@ def flat(text: str) -> str:
 def codes(image: Image.Image) -> dict[str, tuple[float, float]]:
     """Decoded QR texts and their centres in pixels."""
     found = {}
-    for barcode in zxingcpp.read_barcodes(image):
+    for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
         corners = (barcode.position.top_left, barcode.position.top_right,
                    barcode.position.bottom_left, barcode.position.bottom_right)
         found[barcode.text] = (sum(c.x for c in corners) / 4, sum(c.y for c in corners) / 4)
@@ -145,7 +145,7 @@ def test_back_qr_decodes_to_the_code_text_and_the_front_has_none(font_path, phot
 def test_back_qr_is_at_least_28_mm_with_a_white_quiet_zone(font_path):
     card = make_card()
     (_, _, _), (back, _, _) = pages(card_pdf(card, font_path))
-    [barcode] = zxingcpp.read_barcodes(back)
+    [barcode] = zxingcpp.read_barcodes(back, formats=zxingcpp.BarcodeFormat.QRCode)
     corners = barcode.position
     width_mm = (corners.top_right.x - corners.top_left.x) / PX_PER_MM
     assert width_mm >= 27.5  # zxing reports the finder patterns' outer corners: the symbol's width

@@ -237,7 +237,7 @@ def photo_count(live_app, trainee_id: int) -> int:
 def qr_texts(pdf_bytes: bytes, page_index: int) -> list[str]:
     """The QR codes read from one page of a PDF rendered at 300 dpi, as a phone would read the print."""
     image = pdfium.PdfDocument(pdf_bytes)[page_index].render(scale=300 / 72).to_pil()
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def line_count(locator) -> int:
