@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from stdnum.cn import ric, uscc
 
 from .domain.accounts.models import User
@@ -161,18 +161,30 @@ class DemoBuilder:
         service_cards = self.issue_service_cards(users)
         set_targets = self.set_targets()
         subsidy_claims = self.file_subsidy_claims(sessions, users)
+        filings = self.file_apprenticeships()
         return {
             "培训基地": len(self.bases),
             "企业": len(self.enterprises),
-            "班期": len(sessions),
-            "学员": len(self.trainees),
-            "报名": sum(len(s.enrollments) for s in sessions),
+            # Counted at the end: the apprenticeship filings add plan sessions and apprentices.
+            "班期": db.session.scalar(select(func.count(TrainingSession.id))),
+            "学员": db.session.scalar(select(func.count(Trainee.id))),
+            "报名": db.session.scalar(select(func.count(Enrollment.id))),
             "证书": len(self.certificates),
             "上门服务证": len(service_cards),
             "账号": len(users),
             "目标": len(set_targets),
             "补贴申领": subsidy_claims,
+            "学徒制备案": filings,
         }
+
+    def file_apprenticeships(self) -> int:
+        """Filings at every stage, the full history for the enterprise in the district account's district."""
+        from .domain.apprenticeships import demo as apprenticeship_demo
+
+        district_first = sorted(self.enterprises, key=lambda e: e.district.code != ACCOUNTS["district"][2])
+        agency = next(b for b in self.bases if b.kind == "technical_school")
+        counts = apprenticeship_demo.load_demo(district_first, agency, self.today, random.Random(SEED))
+        return counts["学徒制备案"]
 
     def file_subsidy_claims(self, sessions: list[TrainingSession], users: list[User]) -> int:
         from .domain.subsidies import demo as subsidy_demo

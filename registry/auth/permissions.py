@@ -267,7 +267,7 @@ def can_change_certificate_status(user: User) -> bool:
 # --- reconciliation ------------------------------------------------------------------------
 
 def reconciliation_district(user: User, requested: int | None) -> int | None:
-    """The district whose figures a bureau user sees: district staff only their own; city staff any
+    """The district whose figures (reconciliation, apprenticeship reports) a bureau user sees: district staff only their own; city staff any
     district, or None for the whole city."""
     return user.district_id if user.role == "district" else requested
 
@@ -376,22 +376,12 @@ def can_claim_on_filing(user: User, filing: ApprenticeshipFiling) -> bool:
     return user.role == "enterprise" and filing.enterprise_id == user.enterprise_id
 
 
-def can_review_filing_claim(user: User, claim) -> bool:
-    """Review, notice, objections and payment: the bureau of the claim's district."""
-    return user.role == "district" and claim.district_id == user.district_id
-
-
 def can_record_special_grants(user: User, enterprise: Enterprise | None = None) -> bool:
     """The years of the one-off special training subsidy are recorded by bureau staff (for a district,
     its own enterprises)."""
     if user.role == "city":
         return True
     return user.role == "district" and (enterprise is None or enterprise.district_id == user.district_id)
-
-
-def apprenticeship_report_district(user: User, requested: int | None) -> int | None:
-    """The district a report covers: district staff only their own; city staff any, or None for all."""
-    return user.district_id if user.role == "district" else requested
 
 
 def can_download_apprenticeship_reports(user: User) -> bool:

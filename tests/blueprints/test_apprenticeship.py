@@ -159,17 +159,20 @@ def test_nobody_opens_another_enterprise_s_or_district_s_filing(client, world):
     assert client.post(f"{url}/claims/advance").status_code == 404
 
 
-def test_a_claim_is_reached_only_through_its_own_filing(client, world):
+def test_a_claim_is_reached_only_by_its_enterprise_and_district(client, world):
     filing = domain_filing(world, approved_on=date(2025, 4, 1))
     other = domain_filing(world, "ent_a", people=("丙学徒",), approved_on=date(2025, 4, 1))
     with on(date(2025, 4, 10), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/advance")
         claim = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.filing_id == filing.id))
-        assert client.get(f"/apprenticeship/{filing.id}/claims/{claim.id}").status_code == 200
+        page = client.get(f"/subsidies/claims/{claim.id}").text
+        assert 'data-testid="filing-panel"' in page and filing.number in page
         assert client.get(f"/apprenticeship/{other.id}/claims/{claim.id}").status_code == 404
     with on(date(2025, 4, 10), client, "district_b"):
-        assert client.get(f"/apprenticeship/{filing.id}/claims/{claim.id}").status_code == 404
-        assert client.post(f"/apprenticeship/{filing.id}/claims/{claim.id}/start-review").status_code == 404
+        assert client.get(f"/subsidies/claims/{claim.id}").status_code == 404
+        assert client.post(f"/subsidies/claims/{claim.id}/review").status_code == 404
+    with on(date(2025, 4, 10), client, "ent_b"):
+        assert client.get(f"/subsidies/claims/{claim.id}").status_code == 404
 
 
 def test_overdue_reviews_are_highlighted_in_the_list(client, world):
@@ -218,12 +221,11 @@ def test_the_training_start_is_recorded_and_a_late_one_flagged(client, world):
 
 def _review_and_pay(client, filing, claim, day):
     with on(day, client, "district_a"):
-        base = f"/apprenticeship/{filing.id}/claims/{claim.id}"
-        assert client.post(f"{base}/start-review").status_code == 302
-        for line in claim.lines:
-            client.post(f"{base}/lines/{line.id}", data={"decision": "approved"})
-        client.post(f"{base}/decide", data={"note": "核定"})
-        client.post(f"{base}/notice", data={"notice_from": day.isoformat()})
+        base = f"/subsidies/claims/{claim.id}"
+        assert client.post(f"{base}/review").status_code == 302
+        client.post(f"{base}/lines", data={f"decision-{line.id}": "approved" for line in claim.lines})
+        client.post(f"{base}/decide", data={"outcome": "approve", "note": "核定"})
+        client.post(f"{base}/notice")
     with on(day + timedelta(days=8), client, "district_a"):
         client.post(f"{base}/pay", data={"paid_on": (day + timedelta(days=8)).isoformat(), "reference": "PZ-7"})
         db.session.refresh(claim)
@@ -240,12 +242,12 @@ def test_advance_then_final_claim_with_money_owed_back(client, world):
     with on(date(2025, 5, 31), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/advance")
         advance = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.kind == "advance"))
-        page = client.get(f"/apprenticeship/{filing.id}/claims/{advance.id}").text
+        page = client.get(f"/subsidies/claims/{advance.id}").text
         assert "提交申领" in page and "1,000.00" in page
-        client.post(f"/apprenticeship/{filing.id}/claims/{advance.id}/submit")
+        client.post(f"/subsidies/claims/{advance.id}/submit")
         db.session.refresh(advance)
         assert advance.status == "submitted" and advance.claimed_fen == 200_000
-        assert client.post(f"/apprenticeship/{filing.id}/claims/{advance.id}/start-review").status_code == 403
+        assert client.post(f"/subsidies/claims/{advance.id}/review").status_code == 403
     _review_and_pay(client, filing, advance, date(2025, 6, 3))
 
     passer, failer = filing.apprentices
@@ -259,11 +261,11 @@ def test_advance_then_final_claim_with_money_owed_back(client, world):
         client.post(f"/apprenticeship/{filing.id}/claims/final")
         final = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.kind == "final"))
         assert final.deduction_fen == 200_000 and [l.trainee.name for l in final.lines] == ["甲学徒"]
-        page = client.get(f"/apprenticeship/{filing.id}/claims/{final.id}").text
+        page = client.get(f"/subsidies/claims/{final.id}").text
         assert "乙学徒" in page and "考核结果:不合格" in page
-        client.post(f"/apprenticeship/{filing.id}/claims/{final.id}/submit")
+        client.post(f"/subsidies/claims/{final.id}/submit")
     with on(date(2026, 1, 6), client, "district_a"):
-        page = client.get(f"/apprenticeship/{filing.id}/claims/{final.id}").text
+        page = client.get(f"/subsidies/claims/{final.id}").text
         assert "受理并开始审核" in page and "扣除已预支:2,000.00 元" in page
     _review_and_pay(client, filing, final, date(2026, 1, 6))
     with on(date(2026, 1, 20), client, "ent_a"):
@@ -279,7 +281,7 @@ def test_the_final_claim_page_shows_the_enterprise_pays_back(client, world):
     with on(date(2025, 4, 20), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/advance")
         advance = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.kind == "advance"))
-        client.post(f"/apprenticeship/{filing.id}/claims/{advance.id}/submit")
+        client.post(f"/subsidies/claims/{advance.id}/submit")
     _review_and_pay(client, filing, advance, date(2025, 4, 21))
     for apprentice in filing.apprentices:
         apprentice.enrollment.session.status = "completed"
@@ -290,10 +292,10 @@ def test_the_final_claim_page_shows_the_enterprise_pays_back(client, world):
     with on(date(2026, 1, 5), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/final")
         final = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.kind == "final"))
-        client.post(f"/apprenticeship/{filing.id}/claims/{final.id}/submit")
+        client.post(f"/subsidies/claims/{final.id}/submit")
     _review_and_pay(client, filing, final, date(2026, 1, 6))
     with on(date(2026, 1, 20), client, "district_a"):
-        assert "企业应退回 1,000.00 元" in client.get(f"/apprenticeship/{filing.id}/claims/{final.id}").text
+        assert "企业应退回 1,000.00 元" in client.get(f"/subsidies/claims/{final.id}").text
         assert 'data-testid="enterprise-owes">企业应退回 1,000.00 元' in client.get(f"/apprenticeship/{filing.id}").text
 
 
@@ -308,11 +310,11 @@ def test_reviewers_see_claimed_people_beyond_the_passes(client, world):
     with on(date(2026, 1, 5), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/final")
         final = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.kind == "final"))
-        client.post(f"/apprenticeship/{filing.id}/claims/{final.id}/submit")
+        client.post(f"/subsidies/claims/{final.id}/submit")
     second.enrollment.result = "failed"  # a result corrected after the claim went in
     db.session.commit()
     with on(date(2026, 1, 6), client, "district_a"):
-        page = client.get(f"/apprenticeship/{filing.id}/claims/{final.id}").text
+        page = client.get(f"/subsidies/claims/{final.id}").text
         assert 'data-testid="claim-warnings"' in page and "申领 2 人,超过本备案考核合格学徒 1 人" in page
         assert 'data-testid="line-flag">考核结果:不合格' in page
 

@@ -18,6 +18,7 @@ from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.domain.training.operations import minimum_pass_hours
+from registry.domain.apprenticeships.models import ApprenticeshipFiling
 from registry.domain.subsidies.models import SubsidyClaim
 from registry.extensions import db
 
@@ -49,7 +50,8 @@ def test_summary_counts_what_is_in_the_database(demo):
         "目标": db.session.scalar(select(func.count(Target.id))),
         "上门服务证": db.session.scalar(select(func.count(ServiceCard.id))),
         "账号": len(ACCOUNTS),
-        "补贴申领": db.session.scalar(select(func.count(SubsidyClaim.id))),
+        "补贴申领": db.session.scalar(select(func.count(SubsidyClaim.id)).where(SubsidyClaim.kind == "training")),
+        "学徒制备案": db.session.scalar(select(func.count(ApprenticeshipFiling.id))),
     }
     # One claim in each state of the workflow up to payment, and a draft.
     statuses = set(db.session.scalars(select(SubsidyClaim.status)))

@@ -5,7 +5,6 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.identifiers import DOCUMENT_TYPES
-from ...domain.subsidies.models import LINE_DECISIONS, OBJECTION_OUTCOMES
 from ...domain.trainees.models import HUKOU_TYPES
 from ...forms import RegistryForm
 
@@ -56,37 +55,6 @@ class StartForm(RegistryForm):
 class LeavingForm(RegistryForm):
     left_on = DateField("离职日期(办理离职手续之日)", validators=[DataRequired("请填写离职日期")])
     reason = TextAreaField("离职原因", validators=[DataRequired("请填写离职原因"), Length(max=1000)])
-
-
-class LineDecisionForm(RegistryForm):
-    decision = SelectField("核定", choices=list(LINE_DECISIONS.items()))
-    reason = StringField("不予核准理由", validators=[Optional(), Length(max=500)])
-
-
-class DecideForm(RegistryForm):
-    reject = BooleanField("整体不予通过")
-    note = TextAreaField("审核意见", validators=[Optional(), Length(max=2000)])
-
-
-class NoticeForm(RegistryForm):
-    notice_from = DateField("公示开始日期", validators=[DataRequired("请填写公示开始日期")])
-
-
-class ObjectionForm(RegistryForm):
-    received_on = DateField("收到日期", validators=[DataRequired("请填写收到日期")])
-    raised_by = StringField("提出人", validators=[Optional(), Length(max=80)])
-    line_id = SelectField("涉及人员", coerce=int)
-    content = TextAreaField("异议内容", validators=[DataRequired("请填写异议内容"), Length(max=2000)])
-
-
-class AnswerForm(RegistryForm):
-    outcome = SelectField("结论", choices=list(OBJECTION_OUTCOMES.items()))
-    response = TextAreaField("答复意见", validators=[DataRequired("请填写答复意见"), Length(max=2000)])
-
-
-class PayForm(RegistryForm):
-    paid_on = DateField("拨付日期", validators=[DataRequired("请填写拨付日期")])
-    reference = StringField("支付凭证号", validators=[DataRequired("请填写支付凭证号"), Length(max=64)])
 
 
 class SpecialGrantForm(RegistryForm):

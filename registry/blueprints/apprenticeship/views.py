@@ -1,5 +1,6 @@
 """企业新型学徒制 pages: filings (enterprise), review (district bureau), the plan, leaving reports,
-advance and final claims with their review, the one-off special subsidy years, and the reports.
+advance and final claims (opened here; reviewed, noticed and paid on the shared claim page of the
+``subsidies`` blueprint, which shows this package's panel for them), the one-off special subsidy years, and the reports.
 
 Views are thin: the role and jurisdiction rules are in ``registry.auth.permissions``; the rules of
 穗人社函〔2020〕22号 之四 are in ``registry.domain.apprenticeships``.
@@ -13,9 +14,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from ...auth.permissions import (
-    apprenticeship_report_district, can_claim_on_filing, can_download_apprenticeship_reports, can_edit_filing,
+    can_claim_on_filing, can_download_apprenticeship_reports, can_edit_filing,
     can_file_apprentices, can_record_special_grants, can_report_on_filing, can_review_filing,
-    can_review_filing_claim, get_visible_or_404, require, roles_required, visible,
+    get_visible_or_404, reconciliation_district, require, roles_required, visible,
 )
 from ...domain.apprenticeships import claims as filing_claims
 from ...domain.apprenticeships import operations, reports
@@ -28,10 +29,10 @@ from ...domain.organisations.models import District, Enterprise
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...domain.subsidies import claims as workflow
 from ...domain.subsidies import parameters
-from ...domain.subsidies.models import Objection, SubsidyClaim
-from ...domain.subsidies.standards import yuan
+from ...domain.subsidies.models import SubsidyClaim
 from ...domain.training.models import TrainingSession
 from ...extensions import db
+from ..subsidies import ClaimKind, register_claim_kind
 from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, perform
 from . import forms
 
@@ -39,11 +40,6 @@ bp = Blueprint("apprenticeship", __name__, url_prefix="/apprenticeship")
 
 STAFF = ("city", "district", "base", "enterprise")
 BUREAU = ("city", "district")
-
-
-@bp.app_template_filter("yuan")
-def _yuan(fen) -> str:
-    return yuan(fen)
 
 
 def _actor() -> str:
@@ -325,7 +321,7 @@ def _claim(filing: ApprenticeshipFiling, claim_id: int) -> SubsidyClaim:
 
 
 def _to_claim(filing: ApprenticeshipFiling, claim: SubsidyClaim):
-    return redirect(url_for("apprenticeship.claim", filing_id=filing.id, claim_id=claim.id))
+    return redirect(url_for("subsidies.detail", claim_id=claim.id))
 
 
 @bp.route("/<int:filing_id>/claims/<kind>", methods=["POST"])
@@ -351,143 +347,22 @@ def claim_new(filing_id: int, kind: str):
 @bp.route("/<int:filing_id>/claims/<int:claim_id>")
 @login_required
 def claim(filing_id: int, claim_id: int):
-    """A claim on the filing: people, what does not match the filing, money, and the review steps."""
-    filing = _filing(filing_id)
-    record = _claim(filing, claim_id)
-    on = today()
-    objection_form = forms.ObjectionForm(formdata=None, received_on=on)
-    objection_form.line_id.choices = [(0, "(不针对具体人员)")] + [(l.id, l.trainee.name) for l in record.lines]
-    window = filing_claims.advance_window(filing) if record.kind == "advance" else filing_claims.final_window(filing)
-    return render_template(
-        "apprenticeship/claim.html", filing=filing, claim=record, totals=workflow.totals(record),
-        clock=workflow.review_clock(record, on), notes=filing_claims.review_notes(record),
-        exclusions=filing_claims.exclusions(record), window=window, payable_text=filing_claims.payable_text,
-        settlement=filing_claims.settlement(filing),
-        can_claim=can_claim_on_filing(current_user, filing), can_review=can_review_filing_claim(current_user, record),
-        line_form=forms.LineDecisionForm(formdata=None), decide_form=forms.DecideForm(formdata=None),
-        notice_form=forms.NoticeForm(formdata=None, notice_from=on), objection_form=objection_form,
-        answer_form=forms.AnswerForm(formdata=None), pay_form=forms.PayForm(formdata=None, paid_on=on),
-    )
+    """Claims are reviewed, noticed and paid on the shared claim page."""
+    return _to_claim(_filing(filing_id), _claim(_filing(filing_id), claim_id))
 
 
-def _claim_action(filing_id: int, claim_id: int, allowed):
-    filing = _filing(filing_id)
-    record = _claim(filing, claim_id)
-    require(allowed(current_user, filing, record))
-    return filing, record
+def _claim_panel(claim: SubsidyClaim) -> dict:
+    """The filing's facts on the shared claim page: window, settlement, what does not match the filing."""
+    filing = claim.filing
+    window = filing_claims.advance_window(filing) if claim.kind == "advance" else filing_claims.final_window(filing)
+    return {"filing": filing, "window": window, "notes": filing_claims.review_notes(claim),
+            "exclusions": filing_claims.exclusions(claim), "settlement": filing_claims.settlement(filing),
+            "payable_text": filing_claims.payable_text}
 
 
-def _enterprise(user, filing, _claim) -> bool:
-    return can_claim_on_filing(user, filing)
+for _kind in ("advance", "final"):
+    register_claim_kind(_kind, ClaimKind(filing_claims.submit_claim, "apprenticeship/_claim_panel.html", _claim_panel))
 
-
-def _reviewer(user, _filing, claim) -> bool:
-    return can_review_filing_claim(user, claim)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/submit", methods=["POST"])
-@login_required
-def claim_submit(filing_id: int, claim_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _enterprise)
-    perform(lambda: filing_claims.submit_claim(record, today(), _actor()), "已提交申领。")
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/start-review", methods=["POST"])
-@login_required
-def claim_start_review(filing_id: int, claim_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    perform(lambda: workflow.start_review(record, _actor(), today()), "已受理,开始审核。")
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/lines/<int:line_id>", methods=["POST"])
-@login_required
-def claim_decide_line(filing_id: int, claim_id: int, line_id: int):
-    """Per person: approve, or refuse with the reason."""
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    line = filing_claims.line_for(record, line_id)
-    if line is None:
-        abort(404)
-    form = forms.LineDecisionForm()
-    if form.validate_on_submit():
-        perform(lambda: workflow.decide_line(line, form.decision.data, form.reason.data or ""),
-                f"已核定 {line.trainee.name}。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/decide", methods=["POST"])
-@login_required
-def claim_decide(filing_id: int, claim_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    form = forms.DecideForm()
-    if form.validate_on_submit():
-        perform(lambda: workflow.decide(record, today(), _actor(), form.note.data or "", bool(form.reject.data)),
-                "已作出审核决定。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/notice", methods=["POST"])
-@login_required
-def claim_notice(filing_id: int, claim_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    form = forms.NoticeForm()
-    if form.validate_on_submit():
-        perform(lambda: workflow.start_notice(record, form.notice_from.data), "已开始公示。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/objections", methods=["POST"])
-@login_required
-def claim_objection(filing_id: int, claim_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    form = forms.ObjectionForm()
-    form.line_id.choices = [(0, "")] + [(l.id, l.trainee.name) for l in record.lines]
-    if form.validate_on_submit():
-        perform(lambda: workflow.record_objection(record, form.received_on.data, form.raised_by.data or "",
-                                                  form.content.data, filing_claims.line_for(record, form.line_id.data)),
-                "已登记异议。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/objections/<int:objection_id>", methods=["POST"])
-@login_required
-def claim_answer(filing_id: int, claim_id: int, objection_id: int):
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    objection = db.session.get(Objection, objection_id)
-    if objection is None or objection.claim_id != record.id:
-        abort(404)
-    form = forms.AnswerForm()
-    if form.validate_on_submit():
-        perform(lambda: workflow.answer_objection(objection, form.outcome.data, form.response.data, today(), _actor()),
-                "已答复异议。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-@bp.route("/<int:filing_id>/claims/<int:claim_id>/pay", methods=["POST"])
-@login_required
-def claim_pay(filing_id: int, claim_id: int):
-    """Record the payment to the enterprise's basic account (a negative payable: what it pays back)."""
-    filing, record = _claim_action(filing_id, claim_id, _reviewer)
-    form = forms.PayForm()
-    if form.validate_on_submit():
-        perform(lambda: workflow.pay(record, form.paid_on.data, form.reference.data, _actor()), "已登记拨付。")
-    else:
-        flash_form_errors(form)
-    return _to_claim(filing, record)
-
-
-# --- the one-off special training subsidy -------------------------------------------------------
 
 def _grants():
     query = (select(SpecialSubsidyGrant).join(Enterprise, SpecialSubsidyGrant.enterprise_id == Enterprise.id)
@@ -539,7 +414,7 @@ def special_grant_remove(grant_id: int):
 
 def _report_scope() -> tuple[int | None, str]:
     requested = request.args.get("district", "")
-    district_id = apprenticeship_report_district(current_user, int(requested) if requested.isdigit() else None)
+    district_id = reconciliation_district(current_user, int(requested) if requested.isdigit() else None)
     district = db.session.get(District, district_id) if district_id else None
     return (district.id, district.name) if district else (None, "全市")
 

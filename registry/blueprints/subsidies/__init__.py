@@ -6,6 +6,10 @@ can_review_claim); the rules are in ``domain.subsidies``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,6 +30,24 @@ from ..forms_common import attach_error, filter_args, flash_form_errors, perform
 from . import forms
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
+
+
+@dataclass(frozen=True)
+class ClaimKind:
+    """What one kind of claim brings to the shared claim page: how a draft is submitted (its own
+    eligibility and window), and a panel of its own facts (a template and its context)."""
+
+    submit: Callable[[SubsidyClaim, date, str], SubsidyClaim]
+    panel: str | None = None
+    context: Callable[[SubsidyClaim], dict] | None = None
+
+
+#: Claim kinds by code; other packages add theirs with register_claim_kind.
+CLAIM_KIND_HOOKS: dict[str, ClaimKind] = {"training": ClaimKind(training.submit_claim)}
+
+
+def register_claim_kind(kind: str, hooks: ClaimKind) -> None:
+    CLAIM_KIND_HOOKS[kind] = hooks
 
 STAFF = ("city", "district", "base", "enterprise")
 
@@ -122,6 +144,9 @@ def _render(claim: SubsidyClaim, **form_overrides):
     correction_form = form_overrides.get("correction_form") or forms.CorrectionForm()
     correction_form.entry_id.choices = [(e.id, f"#{e.id} {e.kind_name} {yuan(e.amount_fen)} 元({e.on:%Y-%m-%d})")
                                         for e in claim.entries if e.kind != "correction"]
+    hooks = CLAIM_KIND_HOOKS.get(claim.kind)
+    panel = hooks.panel if hooks else None
+    panel_context = hooks.context(claim) if hooks and hooks.context else {}
     remaining = None
     if claim.review_due_on and claim.status in claims.REVIEWABLE:
         remaining = working_days_between(on, claim.review_due_on) if on <= claim.review_due_on else None
@@ -133,7 +158,7 @@ def _render(claim: SubsidyClaim, **form_overrides):
         action_form=forms.ActionForm(), decision_form=form_overrides.get("decision_form") or forms.DecisionForm(),
         objection_form=objection_form, answer_form=forms.AnswerForm(),
         payment_form=form_overrides.get("payment_form") or forms.PaymentForm(paid_on=on),
-        correction_form=correction_form, closes_on=_claim_closes_on(claim),
+        correction_form=correction_form, closes_on=_claim_closes_on(claim), panel=panel, **panel_context,
     )
 
 
@@ -157,11 +182,10 @@ def _step(claim_id: int, allowed, action, success: str):
 @bp.route("/claims/<int:claim_id>/submit", methods=["POST"])
 @roles_required("base", "enterprise")
 def submit(claim_id: int):
-    """A training claim's people are worked out again on the day it is filed."""
+    """Each kind works its people out again on the day it is filed, by its own rules."""
     def run(claim):
-        if claim.kind != "training":
-            abort(404)
-        training.submit_claim(claim, today(), _actor())
+        hooks = CLAIM_KIND_HOOKS.get(claim.kind) or abort(404)
+        hooks.submit(claim, today(), _actor())
     return _step(claim_id, can_file_claim, run, "申领已提交,区人社局将在规定工作日内完成审核。")
 
 
