@@ -143,6 +143,16 @@ def submitted(world, on=END + timedelta(days=5)):
     return claim
 
 
+def approved(world):
+    """A submitted claim whose reviewer approved everyone."""
+    claim = submitted(world)
+    claims.start_review(claim, "区审核员", END + timedelta(days=6))
+    for line in claim.lines:
+        claims.decide_line(line, "approved")
+    claims.decide(claim, END + timedelta(days=7), "区审核员")
+    return claim
+
+
 def test_partly_approved_claim_goes_through_notice_to_payment_with_a_ledger(world):
     claim = submitted(world)
     claims.start_review(claim, "区审核员", END + timedelta(days=6))
@@ -166,11 +176,7 @@ def test_partly_approved_claim_goes_through_notice_to_payment_with_a_ledger(worl
 
 
 def test_an_upheld_objection_takes_the_person_off_as_a_correction(world):
-    claim = submitted(world)
-    claims.start_review(claim, "区审核员", END + timedelta(days=6))
-    for line in claim.lines:
-        claims.decide_line(line, "approved")
-    claims.decide(claim, END + timedelta(days=7), "区审核员")
+    claim = approved(world)
     claims.start_notice(claim, END + timedelta(days=8))
     objection = claims.record_objection(claim, END + timedelta(days=9), "匿名", "学员乙 实际未参训", claim.lines[1])
     with pytest.raises(DomainError, match="未答复的公示异议"):
@@ -184,11 +190,7 @@ def test_an_upheld_objection_takes_the_person_off_as_a_correction(world):
 
 
 def test_decided_lines_and_ledger_entries_cannot_be_changed(world):
-    claim = submitted(world)
-    claims.start_review(claim, "区审核员", END + timedelta(days=6))
-    for line in claim.lines:
-        claims.decide_line(line, "approved")
-    claims.decide(claim, END + timedelta(days=7), "区审核员")
+    claim = approved(world)
     db.session.commit()
     claim.lines[0].amount_fen = 1
     with pytest.raises(PermissionError):
@@ -214,11 +216,7 @@ def test_the_database_refuses_to_change_the_ledger(world):
 
 
 def test_a_payment_correction_references_the_payment(world):
-    claim = submitted(world)
-    claims.start_review(claim, "区审核员", END + timedelta(days=6))
-    for line in claim.lines:
-        claims.decide_line(line, "approved")
-    claims.decide(claim, END + timedelta(days=7), "区审核员")
+    claim = approved(world)
     claims.start_notice(claim, END + timedelta(days=8))
     paid = claims.pay(claim, END + timedelta(days=15), "GK-003", "区财务")
     claims.correct(paid, -50000, "重复拨付部分已追回", END + timedelta(days=20), "区财务", "TH-1")
