@@ -266,7 +266,9 @@ def test_advance_then_final_claim_with_money_owed_back(client, world):
         client.post(f"/subsidies/claims/{final.id}/submit")
     with on(date(2026, 1, 6), client, "district_a"):
         page = client.get(f"/subsidies/claims/{final.id}").text
-        assert "受理并开始审核" in page and "扣除已预支:2,000.00 元" in page
+        assert "受理并开始审核" in page and "扣除已预支</th><td class=\"text-end\">-2,000.00 元" in page
+        # The advance on the same filing is the same subsidy, not a second claim for these people.
+        assert "同一人员在其他申领中申领同职业同等级补贴" not in page
     _review_and_pay(client, filing, final, date(2026, 1, 6))
     with on(date(2026, 1, 20), client, "ent_a"):
         page = client.get(f"/apprenticeship/{filing.id}").text

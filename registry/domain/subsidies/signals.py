@@ -43,6 +43,8 @@ def _double_claims(claim: SubsidyClaim) -> list[Signal]:
     by_person = {line.trainee_id: line for line in claim.lines}
     signals = []
     for other_line, other in held_lines(list(by_person), catalogue.conflicting_programmes(programme), claim.id):
+        if claim.filing_id is not None and other.filing_id == claim.filing_id:
+            continue  # the advance and the final claim of one filing are one subsidy
         line = by_person[other_line.trainee_id]
         if (other_line.occupation_code, other_line.level) == (line.occupation_code, line.level):
             signals.append(Signal("double_claim", f"{line.trainee.name}:另见申领 {other.number}({other.claimant_name},"
