@@ -22,6 +22,18 @@ def today() -> date:
     return datetime.now(REGISTRY_ZONE).date()
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it has no such day (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # not reached
+
+
 class TimestampMixin:
     #: UTC, set on insert.
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

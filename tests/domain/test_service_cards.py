@@ -18,7 +18,8 @@ from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.service_cards import cards, records
 from registry.domain.service_cards.photos import prepare_photo
-from registry.domain.service_cards.policy import add_months, default_rules
+from registry.domain.common import add_months
+from registry.domain.service_cards.policy import default_rules
 from registry.domain.service_cards.public import card_verdict, public_view, revocation_entries
 from registry.domain.service_cards.standing import WorkerFacts, eligibility
 from registry.extensions import db

@@ -22,7 +22,7 @@ from ..catalogue import LEVELS, Programme, catalogue
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..organisations.models import BaseRecognition, Enterprise, TrainingBase
-from ..service_cards.policy import add_months
+from ..common import add_months
 from ..subsidies import parameters
 from ..subsidies.models import HOLDING_STATUSES, ClaimLine, LedgerEntry, SubsidyClaim
 from ..subsidies.workdays import Deadline, add_working_days

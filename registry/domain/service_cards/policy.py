@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import current_app, has_app_context
 
 from ..catalogue import Programme, ServiceCardPolicy, catalogue
+from ..common import add_months
 from ..errors import DomainError
 
 #: Settings a deployment may change (config.py / instance config); None keeps the programme's default.
@@ -38,18 +39,6 @@ class CardRules:
     def retraining_due(self, last_training_end: date | None) -> date | None:
         """004 之三 二、10: workers in post retrain (回炉) at least once every two years."""
         return add_months(last_training_end, 12 * self.retraining_years) if last_training_end else None
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the month's last day when it has no such day (31 Jan + 1 → 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # not reached
 
 
 def _setting(name: str, default: int) -> int:

@@ -22,7 +22,8 @@ from ..common import today
 from ..identifiers import mask_document, mask_name, normalise_code
 from .cards import DOCUMENT_TYPE, display_number
 from .models import CreditRecord, ServiceCard
-from .policy import add_months, card_programme_codes, rules_for
+from ..common import add_months
+from .policy import card_programme_codes, rules_for
 from .records import credit_in_force
 from .standing import OUTCOME_TEXT, WorkerFacts, card_problems
 

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from ..training.models import Enrollment, TrainingSession
 from .models import CreditRecord, HealthCheck, ServiceCard
-from .policy import CardRules, add_months
+from ..common import add_months
+from .policy import CardRules
 from .records import FINISHED_SESSION_STATUSES
 from .standing import problems_of
 

@@ -18,7 +18,7 @@ from ..catalogue import catalogue
 from ..certificates.models import Certificate
 from ..errors import DomainError
 from ..service_cards.models import IdentityCheck
-from ..service_cards.policy import add_months
+from ..common import add_months
 from ..training.models import Enrollment, TrainingSession
 from . import claims, parameters
 from .models import HOLDING_STATUSES, ClaimLine, SubsidyClaim
