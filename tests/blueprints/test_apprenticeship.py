@@ -11,7 +11,7 @@ import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from registry.domain.apprenticeships import operations
+from registry.domain.apprenticeships import apprentices, operations, policy
 from registry.domain.apprenticeships.models import Apprentice, ApprenticeshipFiling, SpecialSubsidyGrant
 from registry.domain.subsidies import standards
 from registry.domain.subsidies.models import SubsidyClaim
@@ -24,7 +24,7 @@ A, B = "440106", "440111"  # 天河区, 白云区
 
 @pytest.fixture
 def world():
-    programme = operations.filing_programme()
+    programme = policy.filing_programme()
     standards.add_standard(programme.code, None, None, 500_000, date(2020, 1, 1), "测试标准", "测试")
     w = {
         "school": factories.base("广州市技师学院", A, kind="technical_school", programmes=()),
@@ -58,7 +58,7 @@ def sign_in(client, username):
 def filing_form(world, **changes) -> dict:
     data = {"agency_id": world["school"].id, "agreement_number": "HZ-2025-009", "agreement_signed_on": "2025-02-20",
             "plan_start": "2025-04-15", "plan_end": "2025-12-31", "planned_hours": "400",
-            "programme_code": operations.filing_programme().code}
+            "programme_code": policy.filing_programme().code}
     return {**data, **changes}
 
 
@@ -76,8 +76,8 @@ def domain_filing(world, enterprise="ent_a", people=("甲学徒", "乙学徒"), 
                                  date(2025, 12, 31), 400)
     filing = operations.create_filing(world[enterprise], data, date(2025, 3, 3))
     for name in people:
-        operations.add_apprentice(filing, operations.PersonData("resident_id", factories.id_number(), name, "urban"),
-                                  operations.ApprenticeTerms("electrician", 4, date(2025, 1, 1), date(2026, 12, 31),
+        apprentices.add_apprentice(filing, apprentices.PersonData("resident_id", factories.id_number(), name, "urban"),
+                                  apprentices.ApprenticeTerms("electrician", 4, date(2025, 1, 1), date(2026, 12, 31),
                                                              True, None, date(2025, 2, 25)), date(2025, 3, 3))
     if submitted_on:
         operations.submit_filing(filing, submitted_on)

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from registry.domain.apprenticeships import claims as filing_claims
-from registry.domain.apprenticeships import operations, reports
+from registry.domain.apprenticeships import apprentices, operations, policy, reports
 from registry.domain.apprenticeships.models import SpecialSubsidyGrant
 from registry.domain.catalogue import catalogue
 from registry.domain.errors import DomainError
@@ -34,7 +34,7 @@ APPROVED_ON = date(2025, 4, 1)
 
 @pytest.fixture
 def programme():
-    return operations.filing_programme()
+    return policy.filing_programme()
 
 
 @pytest.fixture
@@ -53,21 +53,21 @@ def filing_data(world, **changes) -> operations.FilingData:
     return replace(data, **changes)
 
 
-def terms(**changes) -> operations.ApprenticeTerms:
-    data = operations.ApprenticeTerms(occupation_code="electrician", level=4, contract_start=date(2025, 1, 1),
+def terms(**changes) -> apprentices.ApprenticeTerms:
+    data = apprentices.ApprenticeTerms(occupation_code="electrician", level=4, contract_start=date(2025, 1, 1),
                                       contract_end=date(2026, 12, 31), insurance_confirmed=True,
                                       insurance_checked_on=date(2025, 2, 1), training_agreement_on=date(2025, 2, 25))
     return replace(data, **changes)
 
 
-def person(name: str, number: str | None = None) -> operations.PersonData:
-    return operations.PersonData("resident_id", number or factories.id_number(), name, "urban")
+def person(name: str, number: str | None = None) -> apprentices.PersonData:
+    return apprentices.PersonData("resident_id", number or factories.id_number(), name, "urban")
 
 
 def draft(world, people=("李学徒", "王学徒"), on=date(2025, 3, 3), **changes):
     filing = operations.create_filing(world["enterprise"], filing_data(world, **changes), on)
     for name in people:
-        operations.add_apprentice(filing, person(name), terms(), on)
+        apprentices.add_apprentice(filing, person(name), terms(), on)
     return filing
 
 
@@ -140,11 +140,11 @@ def test_plan_dates_and_hours_are_checked(world):
 def test_a_contract_shorter_than_twelve_months_is_refused(world):
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="劳动合同期限不足 12 个月.*一年以上劳动合同.*之四 二\\(三\\)") as error:
-        operations.add_apprentice(filing, person("短合同"), terms(contract_start=date(2025, 3, 1),
+        apprentices.add_apprentice(filing, person("短合同"), terms(contract_start=date(2025, 3, 1),
                                                                  contract_end=date(2026, 2, 27)), date(2025, 3, 3))
     assert error.value.field == "contract_end"
     # 2025-03-01 to 2026-02-28, both days included, is exactly twelve months.
-    apprentice = operations.add_apprentice(filing, person("整一年"), terms(contract_start=date(2025, 3, 1),
+    apprentice = apprentices.add_apprentice(filing, person("整一年"), terms(contract_start=date(2025, 3, 1),
                                                                           contract_end=date(2026, 2, 28)), date(2025, 3, 3))
     assert apprentice.id
 
@@ -153,49 +153,49 @@ def test_the_minimum_contract_follows_the_parameter_in_force(world):
     parameters.set_parameter("min_contract_months", 24, date(2025, 1, 1), "测试:新政策", "测试")
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="不足 24 个月"):
-        operations.add_apprentice(filing, person("两年内"), terms(contract_end=date(2026, 6, 30)), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("两年内"), terms(contract_end=date(2026, 6, 30)), date(2025, 3, 3))
 
 
 def test_social_insurance_must_be_confirmed(world):
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="未确认学徒已依法在本市缴纳社会保险费.*之四 二\\(三\\)") as error:
-        operations.add_apprentice(filing, person("未参保"), terms(insurance_confirmed=False), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("未参保"), terms(insurance_confirmed=False), date(2025, 3, 3))
     assert error.value.field == "insurance_confirmed"
 
 
 def test_the_training_agreement_date_is_required(world):
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="培养协议"):
-        operations.add_apprentice(filing, person("无协议"), terms(training_agreement_on=None), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("无协议"), terms(training_agreement_on=None), date(2025, 3, 3))
 
 
 def test_occupation_and_level_must_be_the_programme_s(world):
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="没有该职业") as error:
-        operations.add_apprentice(filing, person("甲"), terms(occupation_code="housekeeper"), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("甲"), terms(occupation_code="housekeeper"), date(2025, 3, 3))
     assert error.value.field == "occupation_code"
     with pytest.raises(DomainError, match="可选等级"):
-        operations.add_apprentice(filing, person("乙"), terms(level=9), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("乙"), terms(level=9), date(2025, 3, 3))
 
 
 def test_a_known_person_is_found_by_document_and_the_name_must_agree(world):
     trainee = factories.trainee("陈建国")
     filing = draft(world, people=())
     with pytest.raises(DomainError, match="姓名与该证件已登记的姓名") as error:
-        operations.add_apprentice(filing, person("陈建华", trainee.document_number), terms(), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("陈建华", trainee.document_number), terms(), date(2025, 3, 3))
     assert error.value.field == "name"
-    apprentice = operations.add_apprentice(filing, person("陈建国", trainee.document_number), terms(), date(2025, 3, 3))
+    apprentice = apprentices.add_apprentice(filing, person("陈建国", trainee.document_number), terms(), date(2025, 3, 3))
     assert apprentice.trainee_id == trainee.id
     with pytest.raises(DomainError, match="已在本备案中"):
-        operations.add_apprentice(filing, person("陈建国", trainee.document_number), terms(level=3), date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("陈建国", trainee.document_number), terms(level=3), date(2025, 3, 3))
 
 
 def test_drafts_only_are_edited(world):
     filing = approved(world)
     with pytest.raises(DomainError, match="备案当前为「已备案」,不能再修改"):
-        operations.add_apprentice(filing, person("迟到"), terms(), date(2025, 4, 2))
+        apprentices.add_apprentice(filing, person("迟到"), terms(), date(2025, 4, 2))
     with pytest.raises(DomainError, match="不能再修改"):
-        operations.remove_apprentice(filing.apprentices[0])
+        apprentices.remove_apprentice(filing.apprentices[0])
 
 
 # --- the exclusions of 004 之四 三(四) ------------------------------------------------------------
@@ -206,9 +206,9 @@ def test_no_retraining_at_the_same_occupation_and_level_after_passing(world):
     assess(passer)
     later = draft(world, people=(), plan_start=date(2026, 3, 1), plan_end=date(2026, 12, 31))
     with pytest.raises(DomainError, match="已参加新型学徒培训并在「电工 四级/中级工」考核合格.*之四 三\\(四\\)"):
-        operations.add_apprentice(later, person("周合格", passer.trainee.document_number), terms(), date(2026, 1, 20))
+        apprentices.add_apprentice(later, person("周合格", passer.trainee.document_number), terms(), date(2026, 1, 20))
     # The next level up is a different training.
-    assert operations.add_apprentice(later, person("周合格", passer.trainee.document_number), terms(level=3),
+    assert apprentices.add_apprentice(later, person("周合格", passer.trainee.document_number), terms(level=3),
                                      date(2026, 1, 20))
 
 
@@ -228,9 +228,9 @@ def test_no_double_subsidy_with_a_training_claim_at_the_same_occupation_and_leve
     filing = draft(world, people=())
     cook_terms = terms(occupation_code="chinese_cook", level=5)
     with pytest.raises(DomainError, match=f"已在「{upgrading.name}」补贴申领 {claim.number}.*不能重复享受.*之四 三\\(四\\)"):
-        operations.add_apprentice(filing, person("黄厨师", cook.document_number), cook_terms, date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("黄厨师", cook.document_number), cook_terms, date(2025, 3, 3))
     # Another level is another subsidy.
-    assert operations.add_apprentice(filing, person("黄厨师", cook.document_number), replace(cook_terms, level=4),
+    assert apprentices.add_apprentice(filing, person("黄厨师", cook.document_number), replace(cook_terms, level=4),
                                      date(2025, 3, 3))
 
 
@@ -253,9 +253,9 @@ def test_a_refused_line_or_a_rejected_claim_frees_the_person(world):
     workflow.decide(claim, date(2025, 2, 5), "区审核员")
     filing = draft(world, people=())
     cook_terms = terms(occupation_code="chinese_cook", level=5)
-    assert operations.add_apprentice(filing, person("黄厨师", cook.document_number), cook_terms, date(2025, 3, 3))
+    assert apprentices.add_apprentice(filing, person("黄厨师", cook.document_number), cook_terms, date(2025, 3, 3))
     with pytest.raises(DomainError, match="不能重复享受"):
-        operations.add_apprentice(filing, person("林厨师", other.document_number), cook_terms, date(2025, 3, 3))
+        apprentices.add_apprentice(filing, person("林厨师", other.document_number), cook_terms, date(2025, 3, 3))
 
 
 def test_no_filing_in_a_year_of_the_one_off_special_subsidy(world):
@@ -287,7 +287,7 @@ def test_one_person_is_not_in_two_live_filings_at_the_same_occupation_and_level(
     other_enterprise = factories.enterprise("另一家企业")
     second = operations.create_filing(other_enterprise, filing_data(world), date(2025, 3, 3))
     with pytest.raises(DomainError, match=f"已列入「广州精工制造有限公司」的学徒备案 {first.number}"):
-        operations.add_apprentice(second, person("吴双份", first.apprentices[0].trainee.document_number), terms(),
+        apprentices.add_apprentice(second, person("吴双份", first.apprentices[0].trainee.document_number), terms(),
                                   date(2025, 4, 5))
 
 
@@ -345,17 +345,17 @@ def test_a_rejected_filing_says_why_and_frees_its_people(world):
     with pytest.raises(DomainError, match="只能审核待审核的备案"):
         operations.approve_filing(filing, date(2025, 3, 21), "区审核员")
     again = draft(world, people=())
-    assert operations.add_apprentice(again, person("郑退回", filing.apprentices[0].trainee.document_number), terms(),
+    assert apprentices.add_apprentice(again, person("郑退回", filing.apprentices[0].trainee.document_number), terms(),
                                      date(2025, 3, 25))
     with pytest.raises(DomainError, match="备案未通过"):
-        operations.report_leaving(filing.apprentices[0], date(2025, 3, 21), "离职", date(2025, 3, 22))
+        apprentices.report_leaving(filing.apprentices[0], date(2025, 3, 21), "离职", date(2025, 3, 22))
 
 
 # --- approval: the plan -------------------------------------------------------------------------
 
 def test_approval_puts_the_apprentices_in_plan_sessions_at_the_agency(world):
     filing = draft(world, people=("甲电工", "乙电工"))
-    operations.add_apprentice(filing, person("丙焊工"), terms(occupation_code="welder", level=5), date(2025, 3, 3))
+    apprentices.add_apprentice(filing, person("丙焊工"), terms(occupation_code="welder", level=5), date(2025, 3, 3))
     operations.submit_filing(filing, date(2025, 3, 10))
     operations.approve_filing(filing, APPROVED_ON, "区审核员", "材料齐备")
     assert filing.status == "approved" and filing.decided_on == APPROVED_ON and filing.decided_by == "区审核员"
@@ -367,7 +367,7 @@ def test_approval_puts_the_apprentices_in_plan_sessions_at_the_agency(world):
         assert (session.start_date, session.end_date, session.planned_hours) == (filing.plan_start, filing.plan_end, 400)
     for apprentice in filing.apprentices:
         assert apprentice.enrollment.session.occupation_code == apprentice.occupation_code
-        assert operations.in_plan(apprentice)
+        assert apprentices.in_plan(apprentice)
 
 
 def test_approval_rechecks_the_exclusions(world):
@@ -396,29 +396,29 @@ def test_training_starting_after_sixty_days_is_flagged(world):
 def test_a_leaving_report_on_day_fifteen_is_on_time_and_day_sixteen_is_flagged(world):
     filing = approved(world, people=("按时报", "迟报"))
     on_time, late = filing.apprentices
-    operations.report_leaving(on_time, date(2025, 6, 1), "个人原因", date(2025, 6, 16))
-    operations.report_leaving(late, date(2025, 6, 1), "个人原因", date(2025, 6, 17))
-    assert operations.leaving_report_flag(on_time) == ""
-    assert operations.leaving_report_flag(late) == "离职后第 16 天才报告,超过 15 日报告期限(穗人社函〔2020〕22号 之四 二(三))"
+    apprentices.report_leaving(on_time, date(2025, 6, 1), "个人原因", date(2025, 6, 16))
+    apprentices.report_leaving(late, date(2025, 6, 1), "个人原因", date(2025, 6, 17))
+    assert apprentices.leaving_report_flag(on_time) == ""
+    assert apprentices.leaving_report_flag(late) == "离职后第 16 天才报告,超过 15 日报告期限(穗人社函〔2020〕22号 之四 二(三))"
     assert on_time.left_reported_on == date(2025, 6, 16) and on_time.leaving_reason == "个人原因"
     assert on_time.enrollment.status == "withdrawn" and on_time.enrollment.withdrawn_on == date(2025, 6, 1)
-    assert not operations.in_plan(on_time)
+    assert not apprentices.in_plan(on_time)
     with pytest.raises(DomainError, match="已于 2025-06-01 报告离职"):
-        operations.report_leaving(on_time, date(2025, 6, 1), "个人原因", date(2025, 6, 18))
+        apprentices.report_leaving(on_time, date(2025, 6, 1), "个人原因", date(2025, 6, 18))
 
 
 def test_a_leaving_report_is_checked(world):
     filing = approved(world, people=("钱离职",))
     apprentice = filing.apprentices[0]
     with pytest.raises(DomainError, match="请填写离职原因"):
-        operations.report_leaving(apprentice, date(2025, 6, 1), " ", date(2025, 6, 2))
+        apprentices.report_leaving(apprentice, date(2025, 6, 1), " ", date(2025, 6, 2))
     with pytest.raises(DomainError, match="不能晚于今天"):
-        operations.report_leaving(apprentice, date(2025, 6, 3), "个人原因", date(2025, 6, 2))
+        apprentices.report_leaving(apprentice, date(2025, 6, 3), "个人原因", date(2025, 6, 2))
     assess(apprentice)
     with pytest.raises(DomainError, match="已有考核结果"):
-        operations.report_leaving(apprentice, date(2026, 1, 10), "个人原因", date(2026, 1, 11))
+        apprentices.report_leaving(apprentice, date(2026, 1, 10), "个人原因", date(2026, 1, 11))
     with pytest.raises(DomainError, match="请直接删除"):
-        operations.report_leaving(draft(world, people=("草稿",)).apprentices[0], date(2025, 3, 1), "x", date(2025, 3, 2))
+        apprentices.report_leaving(draft(world, people=("草稿",)).apprentices[0], date(2025, 3, 1), "x", date(2025, 3, 2))
 
 
 # --- the advance --------------------------------------------------------------------------------
@@ -443,7 +443,7 @@ def test_a_draft_advance_submitted_after_the_window_is_refused(world):
 
 def test_the_advance_counts_apprentices_still_in_plan_at_the_approval_day_s_standard(world, programme):
     filing = approved(world, people=("留下", "走了"))
-    operations.report_leaving(filing.apprentices[1], date(2025, 4, 20), "离职", date(2025, 4, 21))
+    apprentices.report_leaving(filing.apprentices[1], date(2025, 4, 20), "离职", date(2025, 4, 21))
     # A later standard and percentage do not change a filing approved before them.
     standards.add_standard(programme.code, None, None, 800_000, date(2025, 5, 1), "新标准", "测试")
     parameters.set_parameter("advance_percent", 30, date(2025, 5, 1), "测试:新比例", "测试")
@@ -476,7 +476,7 @@ def test_the_final_claim_counts_those_who_passed_and_deducts_the_advance(world):
     _paid_advance(filing)
     assert filing_claims.advance_paid(filing) == 4 * ADVANCE_FEN
     first, second, failed, leaver = filing.apprentices
-    operations.report_leaving(leaver, date(2025, 9, 1), "离职", date(2025, 9, 3))
+    apprentices.report_leaving(leaver, date(2025, 9, 1), "离职", date(2025, 9, 3))
     assess(first), assess(second), assess(failed, "failed")
 
     with pytest.raises(DomainError, match="2025-12-31 结束,完成全部培训任务后方可申请"):
@@ -555,7 +555,7 @@ def test_nobody_passed_no_final_claim_and_the_advance_is_owed_back(world):
 def test_reviewers_see_people_beyond_the_passes_and_who_left(world):
     filing = approved(world, people=("真合格", "后改不合格", "离职者"))
     first, second, leaver = filing.apprentices
-    operations.report_leaving(leaver, date(2025, 9, 1), "离职", date(2025, 9, 30))
+    apprentices.report_leaving(leaver, date(2025, 9, 1), "离职", date(2025, 9, 30))
     assess(first), assess(second)
     claim = filing_claims.open_final_claim(filing, date(2026, 1, 10), "企业")
     filing_claims.submit_claim(claim, date(2026, 1, 10), "企业")
@@ -568,7 +568,7 @@ def test_reviewers_see_people_beyond_the_passes_and_who_left(world):
     flagged = {line.trainee.name: flags for line in claim.lines if (flags := notes.lines.get(line.id))}
     assert flagged == {"后改不合格": ["考核结果:不合格"]}
     assert [a.trainee.name for a in notes.left] == ["离职者"]
-    assert "离职后第 29 天才报告" in operations.leaving_report_flag(leaver)
+    assert "离职后第 29 天才报告" in apprentices.leaving_report_flag(leaver)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -576,10 +576,10 @@ def test_reviewers_see_people_beyond_the_passes_and_who_left(world):
 def test_the_progress_report_counts_as_of_the_cut_off(world):
     filing = approved(world, people=("甲学徒", "乙学徒", "丙学徒"))
     _paid_advance(filing)
-    operations.report_leaving(filing.apprentices[2], date(2025, 6, 10), "离职", date(2025, 6, 12))
+    apprentices.report_leaving(filing.apprentices[2], date(2025, 6, 10), "离职", date(2025, 6, 12))
     other_district = factories.enterprise("白云企业", district_code="440111")
     rejected = operations.create_filing(other_district, filing_data(world), date(2025, 3, 3))
-    operations.add_apprentice(rejected, person("丁学徒"), terms(), date(2025, 3, 3))
+    apprentices.add_apprentice(rejected, person("丁学徒"), terms(), date(2025, 3, 3))
     operations.submit_filing(rejected, date(2025, 3, 4))
     operations.reject_filing(rejected, date(2025, 3, 20), "白云审核员", "材料不齐")
     for apprentice in filing.apprentices[:2]:
@@ -607,7 +607,7 @@ def test_the_progress_report_counts_as_of_the_cut_off(world):
 
 def test_the_year_end_directories_list_enterprises_and_agencies(world):
     filing = approved(world, people=("甲学徒", "乙学徒"))
-    operations.report_leaving(filing.apprentices[1], date(2025, 6, 10), "离职", date(2025, 6, 12))
+    apprentices.report_leaving(filing.apprentices[1], date(2025, 6, 10), "离职", date(2025, 6, 12))
     draft(world, people=("草稿人",))
     assert reports.enterprise_directory(2025) == [
         [1, "广州精工制造有限公司", world["enterprise"].credit_code, "天河区", 1, 2, "电工 四级/中级工 2人"]]
@@ -642,5 +642,5 @@ def test_the_demo_shows_every_stage(world):
     money = filing_claims.settlement(done)
     assert money.advance_paid == 4 * ADVANCE_FEN and money.owed_back == 2 * ADVANCE_FEN
     assert money.final_claim.status == "submitted" and money.final_claim.deduction_fen == 4 * ADVANCE_FEN
-    assert "超过 15 日报告期限" in operations.leaving_report_flag(done.apprentices[0])
+    assert "超过 15 日报告期限" in apprentices.leaving_report_flag(done.apprentices[0])
     assert operations.review_clock(filings[2], today()).overdue

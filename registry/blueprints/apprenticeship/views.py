@@ -19,7 +19,7 @@ from ...auth.permissions import (
     get_visible_or_404, reconciliation_district, require, roles_required, visible,
 )
 from ...domain.apprenticeships import claims as filing_claims
-from ...domain.apprenticeships import operations, reports
+from ...domain.apprenticeships import apprentices, operations, policy, reports
 from ...domain.apprenticeships.models import FILING_STATUSES, Apprentice, ApprenticeshipFiling, SpecialSubsidyGrant
 from ...domain.catalogue import LEVELS
 from ...domain.common import today
@@ -86,12 +86,12 @@ def index():
 # --- the filing ---------------------------------------------------------------------------------
 
 def _filing_choices(form: forms.FilingForm, filing: ApprenticeshipFiling | None) -> None:
-    programmes = operations.filing_programmes()
+    programmes = policy.filing_programmes()
     form.programme_code.choices = [(p.code, p.name) for p in programmes]
     try:
-        programme = filing.programme if filing else operations.filing_programme(form.programme_code.data or None)
+        programme = filing.programme if filing else policy.filing_programme(form.programme_code.data or None)
     except DomainError:  # an unknown code posted: the operation refuses it beside the field
-        programme = operations.filing_programme()
+        programme = policy.filing_programme()
     agencies = operations.eligible_agencies(programme, today())
     if filing and filing.agency not in agencies:
         agencies.insert(0, filing.agency)
@@ -162,8 +162,8 @@ def detail(filing_id: int):
     return render_template(
         "apprenticeship/detail.html", filing=filing, on=on, clock=operations.review_clock(filing, on),
         start_flag=operations.training_start_flag(filing, on), start_closes=operations.start_window_closes(filing),
-        leaving_flags={a.id: operations.leaving_report_flag(a) for a in filing.apprentices},
-        in_plan={a.id: operations.in_plan(a) for a in filing.apprentices},
+        leaving_flags={a.id: apprentices.leaving_report_flag(a) for a in filing.apprentices},
+        in_plan={a.id: apprentices.in_plan(a) for a in filing.apprentices},
         sessions=sessions, linkable=linkable, claims=claims, totals={c.id: workflow.totals(c) for c in claims},
         settlement=filing_claims.settlement(filing) if approved else None,
         advance_window=filing_claims.advance_window(filing) if approved else None,
@@ -227,8 +227,8 @@ def _terms_choices(form: forms.TermsForm, filing: ApprenticeshipFiling) -> None:
         (level, LEVELS[level]) for level in levels]
 
 
-def _terms(form: forms.TermsForm) -> operations.ApprenticeTerms:
-    return operations.ApprenticeTerms(
+def _terms(form: forms.TermsForm) -> apprentices.ApprenticeTerms:
+    return apprentices.ApprenticeTerms(
         occupation_code=form.occupation_code.data, level=form.level.data, contract_start=form.contract_start.data,
         contract_end=form.contract_end.data, insurance_confirmed=bool(form.insurance_confirmed.data),
         insurance_checked_on=form.insurance_checked_on.data, training_agreement_on=form.training_agreement_on.data,
@@ -241,11 +241,11 @@ def _apprentice_form(filing: ApprenticeshipFiling, apprentice: Apprentice | None
     if form.validate_on_submit():
         try:
             if apprentice is None:
-                person = operations.PersonData(form.document_type.data, form.document_number.data, form.name.data,
+                person = apprentices.PersonData(form.document_type.data, form.document_number.data, form.name.data,
                                                form.hukou_type.data or "", form.phone.data or "")
-                operations.add_apprentice(filing, person, _terms(form), today())
+                apprentices.add_apprentice(filing, person, _terms(form), today())
             else:
-                operations.update_apprentice(apprentice, _terms(form), today())
+                apprentices.update_apprentice(apprentice, _terms(form), today())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -280,7 +280,7 @@ def apprentice_edit(filing_id: int, apprentice_id: int):
 def apprentice_remove(filing_id: int, apprentice_id: int):
     filing = _filing(filing_id)
     require(can_edit_filing(current_user, filing))
-    operations.remove_apprentice(_apprentice(filing, apprentice_id))
+    apprentices.remove_apprentice(_apprentice(filing, apprentice_id))
     db.session.commit()
     flash("已从草稿中删除该学徒。", "success")
     return _to_filing(filing, "apprentices")
@@ -296,13 +296,13 @@ def leaving(filing_id: int, apprentice_id: int):
     form = forms.LeavingForm()
     if form.validate_on_submit():
         try:
-            operations.report_leaving(apprentice, form.left_on.data, form.reason.data, today())
+            apprentices.report_leaving(apprentice, form.left_on.data, form.reason.data, today())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
             db.session.commit()
-            flag = operations.leaving_report_flag(apprentice)
+            flag = apprentices.leaving_report_flag(apprentice)
             flash(f"已报告 {apprentice.trainee.name} 离职。" + (f"注意:{flag}" if flag else ""),
                   "warning" if flag else "success")
             return _to_filing(filing, "apprentices")

@@ -24,7 +24,8 @@ from ..subsidies.models import ClaimLine, LedgerEntry, SubsidyClaim
 from ..subsidies.standards import yuan
 from ..training.models import Enrollment, TrainingSession
 from .models import Apprentice, ApprenticeshipFiling
-from .operations import conflicting_claim_line, double_subsidy_message, in_plan, rule
+from .apprentices import conflicting_claim_line, double_subsidy_message, in_plan
+from .policy import rule
 
 #: Statuses of a claim still on its way (neither a draft, nor rejected, nor paid).
 PENDING = ("submitted", "under_review", "approved", "partly_approved", "in_notice")

@@ -17,7 +17,7 @@ from ..subsidies import claims as workflow
 from ..subsidies import standards
 from ..trainees.operations import find_trainee
 from ..training import operations as training
-from . import claims, operations
+from . import apprentices, claims, operations, policy
 
 SURNAMES = "陈林黄李张梁何吴郑谢罗冯邓曾彭萧蔡潘"
 GIVEN = "志强伟明建华国庆海燕晓东嘉欣俊杰丽娟振宇佩玲锦荣少华"
@@ -30,7 +30,7 @@ class _People:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
-    def __call__(self) -> operations.PersonData:
+    def __call__(self) -> apprentices.PersonData:
         while True:
             birth = date(1995, 1, 1) + timedelta(days=self.rng.randrange(3650))
             body = f"440106{birth:%Y%m%d}{self.rng.randrange(1, 999):03d}"
@@ -38,7 +38,7 @@ class _People:
             if find_trainee("resident_id", number) is None:
                 break
         name = self.rng.choice(SURNAMES) + "".join(self.rng.sample(GIVEN, 2))
-        return operations.PersonData("resident_id", number, name, self.rng.choice(("urban", "rural")))
+        return apprentices.PersonData("resident_id", number, name, self.rng.choice(("urban", "rural")))
 
 
 def _ensure_standard(programme) -> None:
@@ -58,10 +58,10 @@ def _filing(enterprise: Enterprise, agency: TrainingBase, people: _People, creat
                                  plan_start, plan_end, 480)
     filing = operations.create_filing(enterprise, data, created)
     for occupation_code, level in occupations:
-        terms = operations.ApprenticeTerms(occupation_code, level, created - timedelta(days=90),
+        terms = apprentices.ApprenticeTerms(occupation_code, level, created - timedelta(days=90),
                                            created + timedelta(days=3 * 365), True, created - timedelta(days=5),
                                            created - timedelta(days=3))
-        operations.add_apprentice(filing, people(), terms, created)
+        apprentices.add_apprentice(filing, people(), terms, created)
     return filing
 
 
@@ -95,7 +95,7 @@ def load_demo(enterprises: Sequence[Enterprise], agency: TrainingBase, on: date,
     """
     rng = rng or random.Random(2019)
     people = _People(rng)
-    programme = operations.filing_programme()
+    programme = policy.filing_programme()
     _ensure_standard(programme)
     skilled = [(o.code, 4) for o in programme.occupations[:2]]
 
@@ -111,7 +111,7 @@ def load_demo(enterprises: Sequence[Enterprise], agency: TrainingBase, on: date,
     claims.submit_claim(advance, on - timedelta(days=280), "企业经办人")
     _pay(advance, on - timedelta(days=275), reviewer)
     leaver, *staying = done.apprentices
-    operations.report_leaving(leaver, on - timedelta(days=200), rng.choice(REASONS), on - timedelta(days=180))
+    apprentices.report_leaving(leaver, on - timedelta(days=200), rng.choice(REASONS), on - timedelta(days=180))
     _run_sessions(done, on - timedelta(days=30))
     for index, apprentice in enumerate(staying):
         result = "failed" if index == len(staying) - 1 else "passed"

@@ -25,7 +25,7 @@ from ..subsidies.models import LedgerEntry, SubsidyClaim
 from ..subsidies.standards import occupation_name
 from ..training.models import Enrollment
 from .models import Apprentice, ApprenticeshipFiling
-from .operations import rule
+from .policy import rule
 
 #: 各区应于每年6月5日、12月5日前填写进展情况表 (004 之四 四(一)): (month, day).
 PROGRESS_CUTOFFS = ((6, 5), (12, 5))
