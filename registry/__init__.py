@@ -84,12 +84,13 @@ def configure_audit_actor() -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .blueprints import programme_blueprints
     from .blueprints.admin import bp as admin_bp
-    from .blueprints.apprenticeship import bp as apprenticeship_bp
     from .blueprints.bases import bp as bases_bp
     from .blueprints.certificates import bp as certificates_bp
     from .blueprints.enterprises import bp as enterprises_bp
     from .blueprints.home import bp as home_bp
+    from .blueprints.programmes import bp as programmes_bp
     from .blueprints.reconciliation import bp as reconciliation_bp
     from .blueprints.service_cards import bp as service_cards_bp
     from .blueprints.sessions import bp as sessions_bp
@@ -98,9 +99,9 @@ def configure_blueprints(app: Flask) -> None:
     from .blueprints.trainees import bp as trainees_bp
     from .blueprints.verify import bp as verify_bp
 
-    for blueprint in (auth_bp, home_bp, bases_bp, enterprises_bp, trainees_bp, sessions_bp, certificates_bp,
-                      service_cards_bp, subsidies_bp, subsidy_settings_bp, apprenticeship_bp, reconciliation_bp,
-                      verify_bp, admin_bp):
+    for blueprint in (auth_bp, home_bp, programmes_bp, bases_bp, enterprises_bp, trainees_bp, sessions_bp,
+                      certificates_bp, service_cards_bp, subsidies_bp, subsidy_settings_bp, reconciliation_bp,
+                      verify_bp, admin_bp, *programme_blueprints()):
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -35,6 +36,21 @@ from .extensions import db
 
 DEMO_PASSWORD = "registry-demo"
 SEED = 20190101
+
+
+@dataclass(frozen=True)
+class ProgrammeDemo:
+    """What a programme package's demo records build on: the demo's day, bases, enterprises, the
+    sessions it ran, its accounts, and a way to register one more demo person for a programme."""
+
+    today: date
+    rng: random.Random
+    bases: list[TrainingBase]
+    enterprises: list[Enterprise]
+    sessions: list[TrainingSession]
+    users: list[User]
+    #: (programme code, base) → a new registered trainee with the programme's group tags.
+    new_trainee: Callable[[str, TrainingBase], Trainee]
 
 
 class DemoRefused(Exception):
@@ -162,6 +178,7 @@ class DemoBuilder:
         set_targets = self.set_targets()
         subsidy_claims = self.file_subsidy_claims(sessions, users)
         filings = self.file_apprenticeships()
+        programme_records = self.load_programme_records(sessions, users)
         return {
             "培训基地": len(self.bases),
             "企业": len(self.enterprises),
@@ -175,7 +192,23 @@ class DemoBuilder:
             "目标": len(set_targets),
             "补贴申领": subsidy_claims,
             "学徒制备案": filings,
+            **programme_records,
         }
+
+    def load_programme_records(self, sessions: list[TrainingSession], users: list[User]) -> dict[str, int]:
+        """Each programme package's own demo records (its ``demo.load_demo(ProgrammeDemo)``), counted."""
+        import importlib
+        import importlib.util
+
+        from .blueprints import PROGRAMME_PACKAGES
+
+        context = ProgrammeDemo(self.today, random.Random(SEED), self.bases, self.enterprises, sessions, users,
+                                self.new_trainee)
+        counts: dict[str, int] = {}
+        for package in PROGRAMME_PACKAGES:
+            if importlib.util.find_spec(f"{package}.demo") is not None:
+                counts.update(importlib.import_module(f"{package}.demo").load_demo(context))
+        return counts
 
     def file_apprenticeships(self) -> int:
         """Filings at every stage, the full history for the enterprise in the district account's district."""

@@ -39,6 +39,7 @@ def register_template_helpers(app: Flask) -> None:
 #: Navigation: endpoint, label, and the roles that may use it.
 NAVIGATION = (
     ("home.index", "首页", ("city", "district", "base", "enterprise")),
+    ("programmes.index", "培训项目", ("city", "district", "base", "enterprise")),
     ("sessions.index", "培训班期", ("city", "district", "base", "enterprise")),
     ("trainees.index", "学员", ("city", "district", "base", "enterprise")),
     ("certificates.index", "证书", ("city", "district", "base", "enterprise")),

@@ -386,3 +386,15 @@ def can_record_special_grants(user: User, enterprise: Enterprise | None = None) 
 
 def can_download_apprenticeship_reports(user: User) -> bool:
     return is_bureau(user)
+
+
+# --- 粤菜师傅 (yuecai package) -------------------------------------------------------------------
+
+
+# --- 南粤家政 (jiazheng package) -----------------------------------------------------------------
+
+
+# --- 广东技工 (jigong package) -------------------------------------------------------------------
+
+
+# --- ten key groups (ten_groups package) -----------------------------------------------------

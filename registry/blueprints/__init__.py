@@ -1,11 +1,14 @@
 """Blueprints: one package per feature or programme.
 
-Programme packages define their rules in ``rules.py`` and register them into the catalogue when
-imported; :func:`load_programmes` imports every package listed here.
+A programme package defines its rules in ``rules.py`` (registered into the catalogue when
+imported), its own records in ``models.py`` when it keeps any, and exports its blueprints from its
+``__init__.py`` as ``bp`` (or ``blueprints`` when it has several). :func:`load_programmes` imports
+every package's rules and models; :func:`programme_blueprints` collects their blueprints.
 """
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 #: Packages that each register one or more programmes into registry.domain.catalogue.
 PROGRAMME_PACKAGES = (
@@ -20,3 +23,13 @@ PROGRAMME_PACKAGES = (
 def load_programmes() -> None:
     for package in PROGRAMME_PACKAGES:
         importlib.import_module(f"{package}.rules")
+        if importlib.util.find_spec(f"{package}.models") is not None:
+            importlib.import_module(f"{package}.models")
+
+
+def programme_blueprints() -> list:
+    found = []
+    for package in PROGRAMME_PACKAGES:
+        module = importlib.import_module(package)
+        found += list(getattr(module, "blueprints", ())) or ([module.bp] if hasattr(module, "bp") else [])
+    return found

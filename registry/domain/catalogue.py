@@ -70,12 +70,26 @@ class Track:
     occupation_codes: tuple[str, ...]
 
 
+#: The policy notices the programmes cite (DOMAIN.md): file in shared/policy → document.
+POLICY_DOCUMENTS = {
+    "004_1a0f249341a7ab5a.txt": "广州市 穗人社函〔2020〕22号(十项重点群体职业技能提升工程)",
+    "000_aa4c8a4a97afae49.txt": "湛江市 湛人社〔2024〕100号(“民生十大工程”就业领域实施方案)",
+    "001_d6307313f90aea9d.txt": "肇庆市贯彻落实省“民生十大工程”五年行动计划就业领域实施方案(2023—2027年)",
+    "002_8092d8f058abb38a.txt": "永州市 永政辦發〔2024〕15號",
+    "003_484cd3b8ed13723b.txt": "江苏淮安市 强化职业技能培训促进高质量就业工作方案",
+}
+
+
 @dataclass(frozen=True)
 class PolicySource:
     """Where a programme's rule comes from: a file in shared/policy and the item in it."""
 
     file: str
     item: str
+
+    @property
+    def document(self) -> str:
+        return POLICY_DOCUMENTS.get(self.file, self.file)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Two kinds of query, both GROUP BY in the database:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
@@ -181,6 +182,12 @@ def targets_in(scope: Scope) -> list[Target]:
 
 
 def target_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
+    return measure_actual(target, sums, people)
+
+
+def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
+    """What happened for a target's year, programme, track or occupation, district and measure
+    (``target`` may be an unsaved one, to read a measure nobody set a target for)."""
     code, measure = target.programme_code, target.measure_code
     if not counting.is_counted(code, measure):
         return None
@@ -198,6 +205,40 @@ def target_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: Pe
         if _in_target(grain, target):
             total += getattr(grain.figures, measure) if measure in ADDITIVE else grain.extras.get((code, measure), 0)
     return total
+
+
+@dataclass
+class MeasureYear:
+    """One of a programme's measures in a year: what happened, and its target where one is set."""
+
+    code: str
+    name: str
+    unit: str
+    actual: int | None
+    target: TargetProgress | None
+
+
+def programme_year(programme_code: str, year: int, district_id: int | None, on: date,
+                   jurisdiction: ColumnElement[bool] | None, with_tallies: bool = True) -> list[MeasureYear]:
+    """Every measure of one programme in a year (the whole programme, no track or occupation), with
+    the target of the city (or the district) beside it: the programme's landing page."""
+    programme = catalogue[programme_code]
+    scope = Scope(year, programme_code, None, None, district_id)
+    tune_for_aggregates()
+    sums = slice_sums(additive_figures(scope, jurisdiction))
+    people = People(scope, jurisdiction)
+    elapsed = year_elapsed(year, on)
+    targets = {t.measure_code: t for t in targets_in(scope) if t.track_code is None and t.occupation_code is None}
+    rows = []
+    for code, name in programme.measures.items():
+        if not with_tallies and counting.tallied(programme_code, code) is not None:
+            continue
+        probe = targets.get(code) or Target(year=year, programme_code=programme_code, measure_code=code,
+                                            district_id=district_id, value=0)
+        actual = measure_actual(probe, sums, people)
+        progress = TargetProgress(targets[code], actual, elapsed) if code in targets else None
+        rows.append(MeasureYear(code, name, counting.measure_unit(programme_code, code), actual, progress))
+    return rows
 
 
 def _people_in_target(target: Target, people: People) -> int:
