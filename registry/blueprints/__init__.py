@@ -1,9 +1,11 @@
 """Blueprints: one package per feature or programme.
 
 A programme package defines its rules in ``rules.py`` (registered into the catalogue when
-imported), its own records in ``models.py`` when it keeps any, and exports its blueprints from its
-``__init__.py`` as ``bp`` (or ``blueprints`` when it has several). :func:`load_programmes` imports
-every package's rules and models; :func:`programme_blueprints` collects their blueprints.
+imported), its own records in ``models.py`` when it keeps any, and its pages in ``views.py``, which
+exports ``bp`` (or ``blueprints`` when it has several). Its ``__init__.py`` stays light, so that
+``auth/permissions.py`` can import the package's models without importing its views.
+:func:`load_programmes` imports every package's rules and models; :func:`programme_blueprints`
+collects their blueprints.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def load_programmes() -> None:
 def programme_blueprints() -> list:
     found = []
     for package in PROGRAMME_PACKAGES:
-        module = importlib.import_module(package)
+        views = f"{package}.views"
+        module = importlib.import_module(views if importlib.util.find_spec(views) else package)
         found += list(getattr(module, "blueprints", ())) or ([module.bp] if hasattr(module, "bp") else [])
     return found

@@ -1,0 +1,1 @@
+"""These groups' own records."""

@@ -1,0 +1,2 @@
+"""Pages of these groups' own records."""
+blueprints: tuple = ()
