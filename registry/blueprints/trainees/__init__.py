@@ -18,6 +18,7 @@ from ...domain.trainees.models import GROUP_TAGS, Trainee, TraineeTag
 from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
 from ..forms_common import attach_error, filter_args
+from ..programmes.landing import trainee_sections
 from .forms import TraineeForm
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
@@ -68,7 +69,7 @@ def detail(trainee_id: int):
     db.session.commit()
     return render_template(
         "trainees/detail.html", trainee=trainee, enrollments=enrollments,
-        can_edit=can_edit_trainee(current_user, trainee),
+        can_edit=can_edit_trainee(current_user, trainee), sections=trainee_sections(current_user, trainee),
     )
 
 
