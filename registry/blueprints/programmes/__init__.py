@@ -51,9 +51,9 @@ def index():
                            show_targets=is_bureau(current_user), elapsed=result.elapsed)
 
 
-@bp.route("/<code>/")
+@bp.route("/<code>/", endpoint="landing")
 @roles_required(*ALL_ROLES)
-def landing(code: str):
+def programme_landing(code: str):
     programme = catalogue.get(code)
     if programme is None:
         abort(404)
