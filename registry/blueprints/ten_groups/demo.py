@@ -1,4 +1,4 @@
-"""Demo records of the ten key groups' own pages (registry/demo.py calls :func:`load_demo`)."""
+"""Demo records of the ten key groups' own pages (registry/demo/records.py calls :func:`load_demo`)."""
 from .safety_and_inclusion import demo as safety_and_inclusion
 from .workforce import demo as workforce
 
