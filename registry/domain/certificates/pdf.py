@@ -119,7 +119,8 @@ def _default_font() -> str:
 
 # --- what is printed ----------------------------------------------------------------------------
 
-def _chinese_date(day: date) -> str:
+def chinese_date(day: date) -> str:
+    """A date as printed on a certificate or card: 2026年3月5日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -157,8 +158,8 @@ class Printed:
             programme=certificate.programme_name,
             occupation=certificate.occupation_name,
             level=certificate.level_name or ("专项职业能力" if certificate.certificate_type == "special_ability" else ""),
-            issued_on=_chinese_date(certificate.issued_on),
-            valid_until=_chinese_date(certificate.valid_until) if certificate.valid_until else "长期有效",
+            issued_on=chinese_date(certificate.issued_on),
+            valid_until=chinese_date(certificate.valid_until) if certificate.valid_until else "长期有效",
             base=certificate.base.name,
             code_text=code_text,
         )

@@ -25,7 +25,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from registry.domain.certificates.pdf import GOLD, INK, LABEL, QUIET_MODULES, _chinese_date, draw_qr, register_font
+from registry.domain.certificates.pdf import GOLD, INK, LABEL, QUIET_MODULES, chinese_date, draw_qr, register_font
 from registry.domain.certificates.qr import module_matrix
 
 #: ISO/IEC 7810 ID-1, landscape.
@@ -194,7 +194,7 @@ def employer_text(card: PrintedCard) -> str:
 
 
 def retraining_text(card: PrintedCard) -> str:
-    return _chinese_date(card.retraining_due) if card.retraining_due else "无"
+    return chinese_date(card.retraining_due) if card.retraining_due else "无"
 
 
 # --- the front ------------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ def _back_fields(canvas: Canvas, card: PrintedCard, font: str, left: float) -> N
     label_middle = CARD_HEIGHT - BACK_BAND_HEIGHT - 2.4 * mm
     rows = (
         ("证件号码", card.document_masked),
-        ("发证日期", _chinese_date(card.issued_on)),
+        ("发证日期", chinese_date(card.issued_on)),
         ("回炉培训截止", retraining_text(card)),
         ("发证机构", card.issuer),
     )
