@@ -63,7 +63,8 @@ def _districts() -> list[tuple[int, str]]:
 
 def _person(form, prefix: str = "") -> people.PersonData:
     def value(name):
-        return getattr(form, prefix + name).data
+        field = getattr(form, prefix + name, None)  # the competition form asks for no registration details
+        return field.data if field is not None else None
 
     return people.PersonData(
         document_type=value("document_type"), document_number=value("document_number") or "",
@@ -83,6 +84,14 @@ def _visible_trainee(trainee_id: int | None) -> Trainee | None:
     if trainee_id is None:
         return None
     return db.session.scalar(select(Trainee).where(Trainee.id == trainee_id, visible(Trainee)))
+
+
+def _chef_in_reach(trainee_id: int | None) -> Trainee | None:
+    """A person the user may see as a trainee, or one of whose ratings the user may see."""
+    if trainee_id is None:
+        return None
+    rated = select(ChefRating.id).where(ChefRating.trainee_id == Trainee.id, visible(ChefRating))
+    return db.session.scalar(select(Trainee).where(Trainee.id == trainee_id, or_(visible(Trainee), rated.exists())))
 
 
 def _trained_in_programme(trainee_id: int) -> bool:
@@ -126,12 +135,8 @@ def chefs_index():
 @roles_required(*STAFF)
 def chef(trainee_id: int):
     """A chef's current rating and full history: open to whoever may see one of the chef's ratings."""
-    trainee = db.session.get(Trainee, trainee_id)
+    trainee = _chef_in_reach(trainee_id)
     if trainee is None:
-        abort(404)
-    seen = db.session.scalar(select(ChefRating.id).where(ChefRating.trainee_id == trainee.id,
-                                                         visible(ChefRating)).limit(1))
-    if seen is None and _visible_trainee(trainee.id) is None:
         abort(404)
     history = chefs.rating_history(trainee.id)
     return render_template("yuecai/chef.html", trainee=trainee, history=history,
@@ -149,7 +154,7 @@ def rate():
     form.district_id.choices = [(None, "请选择")] + _districts()
     if request.method == "GET":
         form.district_id.data = rating_district(current_user)
-        _prefill_person(form, _visible_trainee(request.args.get("trainee_id", type=int)))
+        _prefill_person(form, _chef_in_reach(request.args.get("trainee_id", type=int)))
     if form.validate_on_submit():
         try:
             if not can_rate_chefs(current_user, form.district_id.data):
