@@ -390,6 +390,76 @@ def can_download_apprenticeship_reports(user: User) -> bool:
 
 # --- 粤菜师傅 (yuecai package) -------------------------------------------------------------------
 
+from ..blueprints.yuecai.models import ChefRating, CompetitionResult, Studio  # noqa: E402
+
+
+def _at_visible_base(column, user: User) -> ColumnElement[bool]:
+    return column.in_(select(TrainingBase.id).where(bases_visible(user)))
+
+
+def chef_ratings_visible(user: User) -> ColumnElement[bool]:
+    """Star ratings (星级粤菜师傅) are seen by the city bureau, by a district bureau for its district,
+    wherever the chef is visible as a trainee, and where the chef leads a studio the user can see."""
+    if user.role == "city":
+        return true()
+    if user.role not in ("district", "base"):
+        return false()
+    chef_visible = or_(ChefRating.trainee_id.in_(select(Trainee.id).where(trainees_visible(user))),
+                       ChefRating.trainee_id.in_(select(Studio.lead_chef_id).where(studios_visible(user))))
+    if user.role == "district":
+        return or_(ChefRating.district_id == user.district_id, chef_visible)
+    return chef_visible
+
+
+def studios_visible(user: User) -> ColumnElement[bool]:
+    """A studio is seen where its base is: a base's clerks see their own base's studios only."""
+    if user.role in ("city", "district", "base"):
+        return _at_visible_base(Studio.base_id, user)
+    return false()
+
+
+def competition_results_visible(user: User) -> ColumnElement[bool]:
+    """A competition result is seen where the base that trained the competitor is."""
+    if user.role in ("city", "district", "base"):
+        return _at_visible_base(CompetitionResult.base_id, user)
+    return false()
+
+
+VISIBILITY[ChefRating] = chef_ratings_visible
+VISIBILITY[Studio] = studios_visible
+VISIBILITY[CompetitionResult] = competition_results_visible
+
+
+def can_rate_chefs(user: User, district_id: int | None = None) -> bool:
+    """Star ratings are recorded by bureau staff (001 item 14 names the 人社局 as the unit responsible
+    for the 星级评选): city staff for any district, district staff for their own."""
+    if user.role == "city":
+        return True
+    return user.role == "district" and (district_id is None or district_id == user.district_id)
+
+
+def rating_district(user: User) -> int | None:
+    """The district a rating recorded by this user counts in: a district bureau's own; None for city
+    staff, who choose."""
+    return user.district_id if user.role == "district" else None
+
+
+def can_keep_studios(user: User, base: TrainingBase | None = None) -> bool:
+    """Studios are recorded and ended by the base they belong to, or by bureau staff for a base in
+    their jurisdiction."""
+    if user.role == "base":
+        return base is None or base.id == user.base_id
+    if user.role == "city":
+        return True
+    return user.role == "district" and (base is None or base.district_id == user.district_id)
+
+
+def can_record_competition_results(user: User, base: TrainingBase | None = None) -> bool:
+    """Competition results are entered by the base that trained the competitor, or by bureau staff
+    for a base in their jurisdiction (issue 8, item 2)."""
+    return can_keep_studios(user, base)
+
+
 
 # --- 南粤家政 (jiazheng package) -----------------------------------------------------------------
 

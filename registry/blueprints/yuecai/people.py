@@ -1,0 +1,76 @@
+"""The people 粤菜师傅's records are about (rated chefs, studio leads, competitors) are trainees, found by
+their document; a chef not yet in the registry is registered through the trainee operations."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from ...domain.errors import DomainError
+from ...domain.identifiers import check_document, mask_name
+from ...domain.trainees.models import HUKOU_TYPES, Trainee
+from ...domain.trainees.operations import TraineeData, find_trainee, register_trainee
+
+
+@dataclass
+class PersonData:
+    document_type: str
+    document_number: str
+    name: str
+    #: Needed only to register someone new.
+    hukou_type: str = ""
+    sex: str | None = None
+    birth_date: date | None = None
+    phone: str = ""
+
+
+def _same_name(typed: str, trainee: Trainee) -> None:
+    typed = "".join((typed or "").split())
+    if not typed:
+        raise DomainError("请填写姓名", "name")
+    if typed != "".join(trainee.name.split()):
+        raise DomainError(f"姓名与该证件已登记的姓名({mask_name(trainee.name)})不一致,请核对", "name")
+
+
+@contextmanager
+def _fields_prefixed(prefix: str):
+    """Name the form's fields for this person (e.g. ``chef_name`` for a studio's lead chef)."""
+    try:
+        yield
+    except DomainError as error:
+        if prefix and error.field:
+            raise DomainError(error.message, prefix + error.field) from error
+        raise
+
+
+def find_person(data: PersonData, field_prefix: str = "") -> Trainee:
+    """A registered trainee, by document; the typed name must agree with the record."""
+    with _fields_prefixed(field_prefix):
+        trainee = find_trainee(data.document_type, data.document_number)
+        if trainee is None:
+            raise DomainError("未找到该证件号码的学员,请核对证件类型和号码", "document_number")
+        _same_name(data.name, trainee)
+        return trainee
+
+
+def find_or_register(data: PersonData, registered_base_id: int | None,
+                     field_prefix: str = "") -> tuple[Trainee, bool, list[str]]:
+    """The trainee holding the document (names must agree), or a new trainee registered with the data
+    through the trainee operations (the same checks as the trainee form).
+
+    Returns (trainee, created, warnings)."""
+    with _fields_prefixed(field_prefix):
+        trainee = find_trainee(data.document_type, data.document_number)
+        if trainee is not None:
+            _same_name(data.name, trainee)
+            return trainee, False, []
+        check_document(data.document_type, data.document_number)
+        if data.hukou_type not in HUKOU_TYPES:
+            raise DomainError("该证件尚未登记:请选择户籍类型,保存时将同时登记为学员", "hukou_type")
+        registration = register_trainee(
+            TraineeData(document_type=data.document_type, document_number=data.document_number, name=data.name,
+                        hukou_type=data.hukou_type, sex=data.sex or None, birth_date=data.birth_date,
+                        phone=data.phone or ""),
+            registered_base_id=registered_base_id,
+        )
+        return registration.trainee, True, registration.warnings

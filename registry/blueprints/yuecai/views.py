@@ -1,0 +1,413 @@
+"""粤菜师傅's own pages: star-rated chefs with their history, master and famous-chef studios, competition
+results; and what the package adds to the programme's landing page and to a trainee's record.
+
+Views are thin: the access rules are in ``registry.auth.permissions`` (its 粤菜师傅 section), the
+programme's rules in this package's domain modules (chefs, studios, competitions, assisted).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import distinct, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ...auth.permissions import (
+    can_keep_studios, can_rate_chefs, can_record_competition_results, get_visible_or_404, is_bureau,
+    rating_district, reconciliation_district, require, roles_required, sessions_visible, visible,
+)
+from ...domain.common import today
+from ...domain.errors import DomainError
+from ...domain.identifiers import normalise_code
+from ...domain.organisations.models import BaseRecognition, District, TrainingBase
+from ...domain.trainees.models import Trainee
+from ...domain.training.models import Enrollment, TrainingSession
+from ...extensions import db
+from ..forms_common import attach_error, district_choices, filter_args
+from ..programmes.landing import Panel, RecordLink, TraineeSection, register_panel, register_records, \
+    register_trainee_section
+from . import assisted, chefs, competitions, forms, people, studios
+from .models import AWARDS, COMPETITION_LEVELS, STAR_LEVELS, STUDIO_KINDS, ChefRating, CompetitionResult, Studio
+from .rules import CODE
+
+bp = Blueprint("yuecai", __name__, url_prefix="/yuecai")
+
+STAFF = ("city", "district", "base")
+BUREAU = ("city", "district")
+
+
+def _year_arg(args: dict) -> int | None:
+    raw = args.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
+def _int_arg(args: dict, name: str) -> int | None:
+    raw = args.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _years(year: int | None) -> list[int]:
+    """The year filter's choices: recent years, and any year asked for (a measure's link)."""
+    recent = list(range(today().year, today().year - 8, -1))
+    return recent if year is None or year in recent else sorted(recent + [year], reverse=True)
+
+
+def _districts() -> list[tuple[int, str]]:
+    return district_choices(current_user.district_id if current_user.role == "district" else None)
+
+
+def _person(form, prefix: str = "") -> people.PersonData:
+    def value(name):
+        field = getattr(form, prefix + name, None)  # the competition form asks for no registration details
+        return field.data if field is not None else None
+
+    return people.PersonData(
+        document_type=value("document_type"), document_number=value("document_number") or "",
+        name=value("name") or "", hukou_type=value("hukou_type") or "", sex=value("sex") or None,
+        birth_date=value("birth_date"), phone=value("phone") or "",
+    )
+
+
+def _prefill_person(form, trainee: Trainee | None, prefix: str = "") -> None:
+    if trainee is not None and request.method == "GET":
+        getattr(form, prefix + "document_type").data = trainee.document_type
+        getattr(form, prefix + "document_number").data = trainee.document_number
+        getattr(form, prefix + "name").data = trainee.name
+
+
+def _visible_trainee(trainee_id: int | None) -> Trainee | None:
+    if trainee_id is None:
+        return None
+    return db.session.scalar(select(Trainee).where(Trainee.id == trainee_id, visible(Trainee)))
+
+
+def _chef_in_reach(trainee_id: int | None) -> Trainee | None:
+    """A person the user may see as a trainee, or one of whose ratings the user may see."""
+    if trainee_id is None:
+        return None
+    rated = select(ChefRating.id).where(ChefRating.trainee_id == Trainee.id, visible(ChefRating))
+    return db.session.scalar(select(Trainee).where(Trainee.id == trainee_id, or_(visible(Trainee), rated.exists())))
+
+
+def _trained_in_programme(trainee_id: int) -> bool:
+    return db.session.scalar(select(exists().where(
+        Enrollment.trainee_id == trainee_id, Enrollment.status != "withdrawn",
+        Enrollment.session_id == TrainingSession.id, TrainingSession.programme_code == CODE))) or False
+
+
+# --- star-rated chefs (星级粤菜师傅) --------------------------------------------------------------
+
+@bp.route("/chefs/", endpoint="chefs")
+@roles_required(*STAFF)
+def chefs_index():
+    """Star-rated chefs: current ratings by default; by star level, district, year rated, name or ID."""
+    args = filter_args()
+    query = (select(ChefRating).join(Trainee, ChefRating.trainee_id == Trainee.id)
+             .options(joinedload(ChefRating.trainee), joinedload(ChefRating.district))
+             .where(visible(ChefRating)))
+    year = _year_arg(args)
+    if year is not None:  # the ratings of a year, as the measure counts them (superseded ones too)
+        first, last = _year_bounds(year)
+        query = query.where(ChefRating.rated_on.between(first, last))
+    elif args.get("history") != "1":
+        query = query.where(ChefRating.superseded_on.is_(None))
+    if (stars := _int_arg(args, "stars")) in STAR_LEVELS:
+        query = query.where(ChefRating.stars == stars)
+    if (district := _int_arg(args, "district")) is not None:
+        query = query.where(ChefRating.district_id == district)
+    if text := args.get("q", "").strip():
+        query = query.where(or_(Trainee.name.contains(text), Trainee.document_number == normalise_code(text),
+                                ChefRating.workplace.contains(text)))
+    chefs_count = db.session.scalar(select(func.count(distinct(query.subquery().c.trainee_id))))
+    page = db.paginate(query.order_by(ChefRating.stars.desc(), ChefRating.rated_on.desc(), ChefRating.id.desc()),
+                       per_page=30)
+    return render_template("yuecai/chefs.html", page=page, args=args, year=year, stars=STAR_LEVELS,
+                           districts=_districts(), chefs_count=chefs_count, years=_years(year),
+                           can_rate=can_rate_chefs(current_user))
+
+
+@bp.route("/chefs/<int:trainee_id>")
+@roles_required(*STAFF)
+def chef(trainee_id: int):
+    """A chef's current rating and full history: open to whoever may see one of the chef's ratings."""
+    trainee = _chef_in_reach(trainee_id)
+    if trainee is None:
+        abort(404)
+    history = chefs.rating_history(trainee.id)
+    return render_template("yuecai/chef.html", trainee=trainee, history=history,
+                           current=next((r for r in history if r.is_current), None),
+                           trainee_visible=_visible_trainee(trainee.id) is not None,
+                           can_rate=can_rate_chefs(current_user))
+
+
+@bp.route("/chefs/rate", methods=["GET", "POST"])
+@roles_required(*BUREAU)
+def rate():
+    """Record a star rating; a chef not yet registered is registered as a trainee with it."""
+    require(can_rate_chefs(current_user))
+    form = forms.RatingForm()
+    form.district_id.choices = [(None, "请选择")] + _districts()
+    if request.method == "GET":
+        form.district_id.data = rating_district(current_user)
+        _prefill_person(form, _chef_in_reach(request.args.get("trainee_id", type=int)))
+    if form.validate_on_submit():
+        try:
+            if not can_rate_chefs(current_user, form.district_id.data):
+                raise DomainError("只能登记本区的星级评定", "district_id")
+            trainee, created, warnings = people.find_or_register(_person(form), registered_base_id=None)
+            rating = chefs.record_rating(trainee, chefs.RatingData(
+                stars=form.stars.data, rating_body=form.rating_body.data, rated_on=form.rated_on.data,
+                district_id=form.district_id.data, reference=form.reference.data or "",
+                workplace=form.workplace.data or "", note=form.note.data or ""), today(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            for warning in warnings:
+                flash(warning, "warning")
+            registered = "(已同时登记为学员)" if created else ""
+            superseded = ",原评定已转为历史记录" if rating.supersedes_id else ""
+            flash(f"已登记 {trainee.name} 为{rating.stars_name}粤菜师傅{registered}{superseded}。", "success")
+            return redirect(url_for("yuecai.chef", trainee_id=trainee.id))
+    return render_template("yuecai/rate.html", form=form), 400 if form.errors else 200
+
+
+# --- studios (大师工作室、名厨工作室) -----------------------------------------------------------------
+
+def _studio_bases() -> list[TrainingBase]:
+    """Bases the user may record studios for that hold a 粤菜师傅 recognition today."""
+    on = today()
+    return [b for b in db.session.scalars(
+        select(TrainingBase).join(BaseRecognition, BaseRecognition.base_id == TrainingBase.id)
+        .where(visible(TrainingBase), BaseRecognition.programme_code == CODE).distinct().order_by(TrainingBase.name))
+        if can_keep_studios(current_user, b) and studios.is_programme_base(b, on)]
+
+
+@bp.route("/studios/", endpoint="studios")
+@roles_required(*STAFF)
+def studios_index():
+    """Studios at the bases the user may see: standing by default; by kind, district, year recognised."""
+    args = filter_args()
+    query = (select(Studio).join(TrainingBase, Studio.base_id == TrainingBase.id).join(Trainee, Studio.lead_chef_id == Trainee.id)
+             .options(joinedload(Studio.base).joinedload(TrainingBase.district), joinedload(Studio.lead_chef))
+             .where(visible(Studio)))
+    year = _year_arg(args)
+    status = args.get("status", "" if year else "current")
+    if year is not None:  # the studios of a year, as the measure counts them (ended ones too)
+        query = query.where(Studio.recognised_on.between(*_year_bounds(year)))
+    if status == "current":
+        query = query.where(Studio.ended_on.is_(None))
+    elif status == "ended":
+        query = query.where(Studio.ended_on.is_not(None))
+    if args.get("kind") in STUDIO_KINDS:
+        query = query.where(Studio.kind == args["kind"])
+    if (district := _int_arg(args, "district")) is not None:
+        query = query.where(TrainingBase.district_id == district)
+    if text := args.get("q", "").strip():
+        query = query.where(or_(Studio.name.contains(text), TrainingBase.name.contains(text), Trainee.name.contains(text)))
+    page = db.paginate(query.order_by(Studio.recognised_on.desc(), Studio.id.desc()), per_page=30)
+    return render_template("yuecai/studios.html", page=page, args=args, status=status, kinds=STUDIO_KINDS,
+                           districts=_districts(), years=_years(year), can_add=can_keep_studios(current_user))
+
+
+@bp.route("/studios/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def studio_new():
+    """Record a recognised studio at a 粤菜师傅 base, with its lead chef (registered if new)."""
+    require(can_keep_studios(current_user))
+    form = forms.StudioForm()
+    bases = _studio_bases()
+    form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
+    if form.validate_on_submit():
+        base = next((b for b in bases if b.id == form.base_id.data), None)
+        try:
+            if base is None:
+                raise DomainError("请选择现获粤菜师傅培训(实训)基地认定、且在您管辖范围内的培训基地", "base_id")
+            lead, created, warnings = people.find_or_register(
+                _person(form, "chef_"), registered_base_id=current_user.base_id if current_user.role == "base" else None,
+                field_prefix="chef_")
+            studio = studios.create_studio(base, lead, studios.StudioData(
+                kind=form.kind.data, name=form.name.data, level=form.level.data,
+                recognised_by=form.recognised_by.data, recognised_on=form.recognised_on.data), today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            for warning in warnings:
+                flash(warning, "warning")
+            flash(f"已登记{studio.kind_name}「{studio.name}」" + ("(领衔师傅已同时登记为学员)" if created else "") + "。",
+                  "success")
+            return redirect(url_for("yuecai.studio", studio_id=studio.id))
+    return render_template("yuecai/studio_form.html", form=form, has_bases=bool(bases)), 400 if form.errors else 200
+
+
+@bp.route("/studios/<int:studio_id>")
+@roles_required(*STAFF)
+def studio(studio_id: int):
+    studio = get_visible_or_404(Studio, studio_id)
+    rating = chefs.current_rating(studio.lead_chef_id)
+    can_end = can_keep_studios(current_user, studio.base) and studio.ended_on is None
+    return render_template("yuecai/studio.html", studio=studio, rating=rating, can_end=can_end,
+                           end_form=forms.EndStudioForm(formdata=None, ended_on=today()))
+
+
+@bp.route("/studios/<int:studio_id>/end", methods=["POST"])
+@roles_required(*STAFF)
+def studio_end(studio_id: int):
+    """The studio lapsed or was withdrawn: it is ended with a day and a reason, not deleted."""
+    studio = get_visible_or_404(Studio, studio_id)
+    require(can_keep_studios(current_user, studio.base))
+    form = forms.EndStudioForm()
+    if form.validate_on_submit():
+        try:
+            studios.end_studio(studio, form.ended_on.data, form.end_reason.data, today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"已登记「{studio.name}」于 {studio.ended_on:%Y-%m-%d} 终止。", "success")
+            return redirect(url_for("yuecai.studio", studio_id=studio.id))
+    db.session.refresh(studio)
+    return render_template("yuecai/studio.html", studio=studio, rating=chefs.current_rating(studio.lead_chef_id),
+                           can_end=studio.ended_on is None, end_form=form), 400
+
+
+# --- competition results (技能竞赛) ----------------------------------------------------------------
+
+def _result_bases() -> list[TrainingBase]:
+    """Bases the user may enter results for: their own base, or the 粤菜师傅 bases in their jurisdiction."""
+    if current_user.role == "base":
+        return [current_user.base] if current_user.base else []
+    return list(db.session.scalars(
+        select(TrainingBase).join(BaseRecognition, BaseRecognition.base_id == TrainingBase.id)
+        .where(visible(TrainingBase), BaseRecognition.programme_code == CODE).distinct().order_by(TrainingBase.name)))
+
+
+@bp.route("/competitions/", endpoint="competitions")
+@roles_required(*STAFF)
+def competitions_index():
+    """Competition results at the bases the user may see; by level, award, district, year, name or ID."""
+    args = filter_args()
+    query = (select(CompetitionResult).join(Trainee, CompetitionResult.trainee_id == Trainee.id)
+             .join(TrainingBase, CompetitionResult.base_id == TrainingBase.id)
+             .options(joinedload(CompetitionResult.trainee), joinedload(CompetitionResult.base))
+             .where(visible(CompetitionResult)))
+    year = _year_arg(args)
+    if year is not None:
+        query = query.where(CompetitionResult.held_on.between(*_year_bounds(year)))
+    if args.get("level") in COMPETITION_LEVELS:
+        query = query.where(CompetitionResult.level == args["level"])
+    if args.get("award") in AWARDS:
+        query = query.where(CompetitionResult.award == args["award"])
+    if (district := _int_arg(args, "district")) is not None:
+        query = query.where(TrainingBase.district_id == district)
+    if text := args.get("q", "").strip():
+        query = query.where(or_(Trainee.name.contains(text), Trainee.document_number == normalise_code(text),
+                                CompetitionResult.event_name.contains(text)))
+    page = db.paginate(query.order_by(CompetitionResult.held_on.desc(), CompetitionResult.id.desc()), per_page=30)
+    return render_template("yuecai/competitions.html", page=page, args=args, levels=COMPETITION_LEVELS, awards=AWARDS,
+                           districts=_districts(), years=_years(year), can_add=can_record_competition_results(current_user))
+
+
+@bp.route("/competitions/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def competition_new():
+    """Put a competition placing on the record of a trainee the base trained."""
+    require(can_record_competition_results(current_user))
+    form = forms.CompetitionForm()
+    bases = _result_bases()
+    form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
+    if request.method == "GET":
+        _prefill_person(form, _visible_trainee(request.args.get("trainee_id", type=int)))
+    if form.validate_on_submit():
+        base = next((b for b in bases if b.id == form.base_id.data), None)
+        try:
+            if base is None or not can_record_competition_results(current_user, base):
+                raise DomainError("请选择培训该学员、且在您管辖范围内的培训基地", "base_id")
+            trainee = people.find_person(_person(form))
+            result = competitions.record_result(trainee, base, competitions.ResultData(
+                event_name=form.event_name.data, level=form.level.data, held_on=form.held_on.data,
+                organiser=form.organiser.data, occupation_code=form.occupation_code.data,
+                award=form.award.data or None, placing_rank=form.placing_rank.data, note=form.note.data or ""),
+                today(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"已登记 {trainee.name} 在「{result.event_name}」获{result.placing}。", "success")
+            return redirect(url_for("yuecai.competition", result_id=result.id))
+    return render_template("yuecai/competition_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/competitions/<int:result_id>")
+@roles_required(*STAFF)
+def competition(result_id: int):
+    result = get_visible_or_404(CompetitionResult, result_id)
+    return render_template("yuecai/competition.html", result=result,
+                           trainee_visible=_visible_trainee(result.trainee_id) is not None)
+
+
+# --- the landing page and the trainee's record ---------------------------------------------------
+
+def _count(model, user, *conditions) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(visible(model, user), *conditions)) or 0
+
+
+def _studios_panel(user, year: int) -> dict:
+    on = today()
+    condition = visible(Studio, user)
+    return {"groups": studios.current_by_kind(condition), "kinds": STUDIO_KINDS, "on": on,
+            "recognised": db.session.scalar(select(func.count(Studio.id)).join(TrainingBase, Studio.base_id == TrainingBase.id)
+                                            .where(condition, Studio.recognised_on.between(*_year_bounds(year)))),
+            "year": year}
+
+
+def _assisted_panel(user, year: int) -> dict:
+    district_id = reconciliation_district(user, None) if is_bureau(user) else None
+    rows, total = assisted.by_region(year, district_id, sessions_visible(user))
+    district = db.session.get(District, district_id) if district_id else None
+    scope = district.name if district else ("全市" if user.role == "city" else "本单位")
+    return {"rows": rows, "total": total, "year": year, "scope": scope}
+
+
+def _ratings_section(user, trainee: Trainee) -> dict | None:
+    history = chefs.rating_history(trainee.id)
+    may_rate = can_rate_chefs(user)
+    if not history and not (may_rate and _trained_in_programme(trainee.id)):
+        return None
+    return {"history": history, "trainee": trainee, "can_rate": may_rate}
+
+
+def _results_section(user, trainee: Trainee) -> dict | None:
+    results = db.session.scalars(
+        select(CompetitionResult).where(CompetitionResult.trainee_id == trainee.id, visible(CompetitionResult, user))
+        .order_by(CompetitionResult.held_on.desc(), CompetitionResult.id.desc())).all()
+    may_record = can_record_competition_results(user) and _trained_in_programme(trainee.id) and (
+        user.role != "base" or competitions.trained_at(trainee.id, user.base_id))
+    if not results and not may_record:
+        return None
+    return {"results": results, "trainee": trainee, "can_record": may_record}
+
+
+register_records(
+    CODE,
+    RecordLink("星级粤菜师傅", "yuecai.chefs", "现行星级评定,每位师傅的评定历史(肇庆方案第14项:星级“粤菜师傅”评选)",
+               count=lambda user: _count(ChefRating, user, ChefRating.superseded_on.is_(None)), roles=STAFF),
+    RecordLink("大师工作室、名厨工作室", "yuecai.studios", "依托培训基地的工作室载体,含已终止的(湛江方案二(四)14)",
+               count=lambda user: _count(Studio, user, Studio.ended_on.is_(None)), roles=STAFF),
+    RecordLink("技能竞赛成绩", "yuecai.competitions", "学员在各级职业技能竞赛中的奖项和名次(穗人社函〔2020〕22号 之二 二(八))",
+               count=lambda user: _count(CompetitionResult, user), roles=STAFF),
+)
+register_panel(CODE, Panel("大师工作室、名厨工作室", "yuecai/_studios_panel.html", _studios_panel, roles=STAFF))
+register_panel(CODE, Panel("粤菜师傅+精准扶贫:帮扶地区学员", "yuecai/_assisted_panel.html", _assisted_panel, roles=STAFF))
+register_trainee_section(TraineeSection("星级粤菜师傅评定", "yuecai/_ratings_section.html", _ratings_section, roles=STAFF))
+register_trainee_section(TraineeSection("粤菜师傅技能竞赛成绩", "yuecai/_results_section.html", _results_section, roles=STAFF))
