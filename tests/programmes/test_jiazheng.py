@@ -527,6 +527,12 @@ def test_ending_a_designation_over_http(client, world):
     assert response.status_code == 302 and designation.ended_on == d("2023-06-30")
     listing = client.get("/jiazheng/demonstration-bases/?status=all").get_data(as_text=True)
     assert "年度评估不合格" in listing and count(DemonstrationDesignation) == 1
+    # An ended designation has nothing left to end.
+    assert 'data-testid="not-in-force"' in client.get(f"/jiazheng/demonstration-bases/{designation.id}/end") \
+        .get_data(as_text=True)
+    response = client.post(f"/jiazheng/demonstration-bases/{designation.id}/end",
+                           data={"ended_on": "2023-07-31", "end_reason": "再次结束"})
+    assert response.status_code == 400 and designation.ended_on == d("2023-06-30")
 
 
 def test_another_district_s_bases_are_not_listed(client, world):

@@ -165,6 +165,11 @@ def end_designation(designation_id: int):
     designation = get_visible_or_404(DemonstrationDesignation, designation_id)
     require(can_designate_jiazheng_base(current_user, designation.base, designation.level))
     form = EndDesignationForm()
+    on = today()
+    if not designation.in_force(on):  # ended, superseded or past its term: nothing left to end
+        history = demonstration.designations_of(designation.base_id)
+        return render_template("jiazheng/designation_end.html", form=form, designation=designation, history=history,
+                               on=on), 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             demonstration.end_designation(designation, form.ended_on.data, form.end_reason.data)
@@ -177,7 +182,7 @@ def end_designation(designation_id: int):
             return redirect(url_for("jiazheng.demonstration_bases", status="all"))
     history = demonstration.designations_of(designation.base_id)
     return render_template("jiazheng/designation_end.html", form=form, designation=designation, history=history,
-                           on=today()), 400 if form.errors or form.form_errors else 200
+                           on=on), 400 if form.errors or form.form_errors else 200
 
 
 # --- service stations ---------------------------------------------------------------------------
