@@ -13,7 +13,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ...auth.permissions import (
-    can_designate_jiazheng_base, can_keep_jiazheng_stations, get_visible_or_404, is_bureau,
+    can_designate_jiazheng_base, can_keep_jiazheng_stations, get_visible_or_404,
     jiazheng_designation_levels, require, roles_required, visible,
 )
 from ...domain.common import today
@@ -27,7 +27,7 @@ from ..programmes.landing import Panel, RecordLink, register_panel, register_rec
 from . import demonstration, stations
 from .card_figures import card_figures, retraining_due
 from .forms import CloseStationForm, DesignationForm, EndDesignationForm, StationForm
-from .models import DESIGNATION_LEVELS, LEVEL_SHORT, OPERATOR_KINDS, DemonstrationDesignation, ServiceStation
+from .models import DESIGNATION_LEVELS, LEVEL_SHORT, DemonstrationDesignation, ServiceStation
 from .rules import CODE, DEMONSTRATION_MEASURES, PROGRAMME
 
 bp = Blueprint("jiazheng", __name__, url_prefix="/jiazheng")
