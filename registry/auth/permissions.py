@@ -463,6 +463,54 @@ def can_record_competition_results(user: User, base: TrainingBase | None = None)
 
 # --- 南粤家政 (jiazheng package) -----------------------------------------------------------------
 
+from ..blueprints.jiazheng.models import DemonstrationDesignation, ServiceStation  # noqa: E402
+
+
+def jiazheng_designations_visible(user: User) -> ColumnElement[bool]:
+    """A demonstration designation is visible wherever its base is (004 之三 二、10)."""
+    return DemonstrationDesignation.base_id.in_(select(TrainingBase.id).where(bases_visible(user)))
+
+
+def jiazheng_stations_visible(user: User) -> ColumnElement[bool]:
+    """Service stations are kept by the bureau of their district; the city bureau sees all (004 之三
+    二、1, 三(一): districts and their streets and towns build them)."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return ServiceStation.district_id == user.district_id
+    return false()
+
+
+VISIBILITY[DemonstrationDesignation] = jiazheng_designations_visible
+VISIBILITY[ServiceStation] = jiazheng_stations_visible
+
+
+def can_keep_jiazheng_stations(user: User, district_id: int | None = None) -> bool:
+    """Opening, correcting and closing stations: district staff for their district, city staff for any."""
+    if user.role == "city":
+        return True
+    return user.role == "district" and (district_id is None or district_id == user.district_id)
+
+
+def jiazheng_designation_levels(user: User) -> tuple[str, ...]:
+    """The demonstration levels a user may designate and end: the city bureau all three (it leads
+    the programme, 004 之三 三(一)); a district bureau its own 区级 ones (二、10: 各区政府分工负责)."""
+    if user.role == "city":
+        return ("joint", "city", "district")
+    if user.role == "district":
+        return ("district",)
+    return ()
+
+
+def can_designate_jiazheng_base(user: User, base: TrainingBase | None = None, level: str | None = None) -> bool:
+    """Designate (or end the designation of) a demonstration base: a level the user may designate, and
+    for district staff a base in their district."""
+    levels = jiazheng_designation_levels(user)
+    if not levels or (level is not None and level not in levels):
+        return False
+    return user.role == "city" or base is None or base.district_id == user.district_id
+
+
 
 # --- 广东技工 (jigong package) -------------------------------------------------------------------
 

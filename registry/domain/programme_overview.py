@@ -8,7 +8,9 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from .catalogue import Programme
 from .organisations.models import RECOGNITION_LEVELS, BaseRecognition, TrainingBase
+from .reconciliation.results import Figures, Reconciliation, Row, trainings_target
 from .training.models import TrainingSession
 
 #: Sessions still to finish: planned, taking enrolments or under way.
@@ -47,3 +49,20 @@ def current_sessions(programme_code: str, sessions_visible: ColumnElement[bool],
         .where(*conditions).order_by(TrainingSession.start_date, TrainingSession.id).limit(limit)
     ).all()
     return list(sessions), total or 0
+
+
+def track_rows(programme: Programme, result: Reconciliation) -> list[Row]:
+    """The track table of a landing page: every track of the programme in its catalogue order, one
+    with nothing finished yet at zero (so that its 人次 target still shows), then the sessions that
+    have no track."""
+    found = {row.key[1]: row for row in result.rows if len(row.key) > 1 and row.key[0] == programme.code}
+    targets = [progress.target for progress in result.targets]
+    rows = []
+    for track in programme.tracks:
+        row = found.pop(track.code, None)
+        if row is None:
+            target = trainings_target(targets, programme.code, track.code, result.scope.district_id)
+            row = Row((programme.code, track.code), track.name, result.scope.narrowed(track_code=track.code),
+                      Figures(), target)
+        rows.append(row)
+    return rows + list(found.values())

@@ -144,7 +144,7 @@ def test_target_progress_and_pace(world):
     assert progress[("yuecai", "persons", None)].actual == 6 and progress[("yuecai", "persons", None)].pace == "met"
     assert progress[("jiazheng", "trainings", "household")].pace == "met"
     assert progress[("jiazheng", "service_cards", None)].actual == 0  # counted from the cards (none issued)
-    assert progress[("jiazheng", "service_stations", None)].actual is None  # no records behind it yet
+    assert progress[("jiazheng", "service_stations", None)].actual == 0  # counted from the stations (none recorded)
     assert {r.label: r.target for r in result.rows}["粤菜师傅"] == 10
     in_a = totals(Scope(YEAR, district_id=district_a))
     assert [(p.target.value, p.actual) for p in in_a.targets] == [(4, 5)]

@@ -63,7 +63,8 @@ def programme_landing(code: str):
     measures = figures.programme_year(code, year, district_id, on, sessions_visible, with_tallies=bureau)
     tracks = []
     if programme.tracks:
-        tracks = figures.reconcile(Scope(year, code, district_id=district_id), "track", on, sessions_visible).rows
+        tracks = overview.track_rows(
+            programme, figures.reconcile(Scope(year, code, district_id=district_id), "track", on, sessions_visible))
     recognitions = overview.recognitions(code, visible(TrainingBase), on)
     sessions, session_total = overview.current_sessions(code, sessions_visible)
     panels = [(panel, panel.context(current_user, year)) for panel in panels_for(code, current_user.role)]
