@@ -815,3 +815,16 @@ def test_demo_records_obey_the_rules(app):
     assert any(r.district.code == A for r in rows)  # the demo district account has rows of its own
     assert any(high_skill.year_counts(y, true()).high_skill_leaders for y in (today().year, today().year - 1))
     assert any(c.not_trained for c in veterans.coverage_by_year(true()))
+
+
+@pytest.mark.parametrize("path", [
+    "/ten-groups/rural-labour/", "/ten-groups/rural-labour/new", "/ten-groups/veterans/", "/ten-groups/veterans/2025",
+    "/ten-groups/veterans/new", "/ten-groups/job-change/", "/ten-groups/new-workers/high-skill",
+])
+def test_each_role_reaches_the_pages_it_may_use(client, world, path):
+    keepers_only = path.startswith(("/ten-groups/rural-labour", "/ten-groups/veterans"))
+    assert client.get(path).status_code == 302  # sign in first
+    for username in ("city", "district_a", "base_rural", "base_jc", "ent"):
+        sign_in(client, username)
+        expected = 403 if keepers_only and username == "ent" else 200
+        assert client.get(path).status_code == expected, username

@@ -165,7 +165,9 @@ def _rural(context) -> int:
     base = _base_running(context, "rural_labour")
     maker = People(context)
     seen = set()
-    for session, enrollment in _participants(context, "rural_labour"):
+    # Those training now first, so the register shows people 培训中 as well as trained.
+    participants = sorted(_participants(context, "rural_labour"), key=lambda p: p[0].status in ("completed", "closed"))
+    for session, enrollment in participants:
         trainee = enrollment.trainee
         if trainee.id in seen or trainee.hukou_type != "rural" or len(seen) >= 14:
             continue
