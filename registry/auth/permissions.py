@@ -516,3 +516,68 @@ def can_designate_jiazheng_base(user: User, base: TrainingBase | None = None, le
 
 
 # --- ten key groups (ten_groups package) -----------------------------------------------------
+# workforce
+# Groups 1, 5, 6 and 7 (registry/blueprints/ten_groups/workforce): the rural real-name register and the
+# veterans' intakes are kept by the bureau of the person's district (and seen by the base that entered
+# a row); job changers' situations follow the session they trained in.
+
+from ..blueprints.ten_groups.workforce.models import JobChangeRecord, RuralLabourer, VeteranIntake  # noqa: E402
+
+
+def _person_rows_visible(model, user: User) -> ColumnElement[bool]:
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return model.district_id == user.district_id
+    if user.role == "base":
+        return model.registered_base_id == user.base_id
+    return false()
+
+
+def rural_labourers_visible(user: User) -> ColumnElement[bool]:
+    """A rural labourer's row: the bureau of their district, the base that registered them, the city."""
+    return _person_rows_visible(RuralLabourer, user)
+
+
+def veteran_intakes_visible(user: User) -> ColumnElement[bool]:
+    """A veteran's intake row: the bureau of the settling district, the base that registered them, the city."""
+    return _person_rows_visible(VeteranIntake, user)
+
+
+def job_changes_visible(user: User) -> ColumnElement[bool]:
+    """A job changer's situation is visible wherever the session they trained in is."""
+    if user.role == "city":
+        return true()
+    return JobChangeRecord.enrollment_id.in_(
+        select(Enrollment.id).join(TrainingSession, Enrollment.session_id == TrainingSession.id)
+        .where(sessions_visible(user)))
+
+
+VISIBILITY[RuralLabourer] = rural_labourers_visible
+VISIBILITY[VeteranIntake] = veteran_intakes_visible
+VISIBILITY[JobChangeRecord] = job_changes_visible
+
+
+def can_keep_person_registers(user: User) -> bool:
+    """Registering rural labourers (004 之六 二) and veterans' intakes (之七 二): bureau staff and bases."""
+    return user.role in ("city", "district", "base")
+
+
+def can_edit_person_row(user: User, row: RuralLabourer | VeteranIntake) -> bool:
+    """Correcting or closing a row: the city, the bureau of its district, or the base that entered it."""
+    if user.role == "city":
+        return True
+    if user.role == "district":
+        return row.district_id == user.district_id
+    return user.role == "base" and row.registered_base_id is not None and row.registered_base_id == user.base_id
+
+
+def person_row_district(user: User) -> int | None:
+    """District staff register people of their own district; others choose (None)."""
+    return user.district_id if user.role == "district" else None
+
+
+def can_record_job_change(user: User, session: TrainingSession) -> bool:
+    """A job changer's situation: the base's clerks until the session is closed; bureau staff of the
+    jurisdiction at any time (like results, can_record_results)."""
+    return can_record_results(user, session)

@@ -18,6 +18,8 @@ from registry.domain.catalogue import (
 )
 from registry.domain.reconciliation.conditions import first_in_programme, occupation_in
 
+from .workforce import measures as workforce
+
 POLICY = "004_1a0f249341a7ab5a.txt"
 #: Each group's training is paid from the real-name 职业技能培训补贴 (粤人社规〔2023〕13号), claimed by
 #: the base for a completed session; never for an occupation and level already paid as an apprenticeship.
@@ -37,11 +39,24 @@ NEW_WORKERS = register(
             Occupation("cnc_programmer", "数控程序员", (4, 3, 2, 1)),
             Occupation("robot_operator", "工业机器人系统操作员", (5, 4, 3, 2)),
             Occupation("ai_trainer", "人工智能训练师", (5, 4, 3, 2, 1)),
+            # 之一 二、三 define these two trainings by their content, not by a trade: bases file them as items.
+            Occupation(workforce.LEADER_ITEM, "高技能领军人才研修", special=True),
+            Occupation(workforce.TOP_TALENT_ITEM, "拔尖技能人才研修", special=True),
         ),
         certificate_types=("skill_level", "training_qualified"),
         extra_measures=(
-            Measure("high_skill_leaders", "高技能领军人才培训人次"),
-            Measure("top_talent", "拔尖技能人才培训人次"),
+            Measure("high_skill_leaders", "高技能领军人才培训人次", counts=workforce.high_skill_leaders,
+                    rule="「高技能领军人才研修」班期的培训人次(004 之一 二)"),
+            Measure("top_talent", "拔尖技能人才培训人次", counts=workforce.top_talent,
+                    rule="「拔尖技能人才研修」班期、技师/高级技师等级班期,或参训人开班时已持有技师/高级技师职业技能等级证书的培训人次;"
+                         "高技能领军人才研修不重复计入(004 之一 三)"),
+        ),
+        # 之一 二、三: "到2021年,全市开展高技能领军人才培训600人次以上" and "……拔尖技能人才培训600人次以上".
+        target_presets=(
+            TargetPreset("high_skill_leaders", 200, "穗人社函〔2020〕22号 之一 二:到2021年全市开展高技能领军人才培训600人次以上"
+                                                     "(2019–2021年三年均摊为每年200人次)"),
+            TargetPreset("top_talent", 200, "穗人社函〔2020〕22号 之一 三:到2021年全市开展重点产业领域及重点企业拔尖技能人才培训"
+                                            "600人次以上(2019–2021年三年均摊为每年200人次)"),
         ),
         ten_groups_number=1,
         subsidy=SKILL_SUBSIDY,
@@ -65,6 +80,16 @@ JOB_CHANGERS = register(
             Occupation("enterprise_skills", "企业岗位技能提升", special=True),
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
+        # 之五 三、四 name whom the training serves; each participation's situation is recorded
+        # (workforce.models.JobChangeRecord). 之五 sets no figure, so there is no preset.
+        extra_measures=(
+            Measure("laid_off_trainings", "裁员失业人员转岗转业培训人次", counts=workforce.laid_off,
+                    rule="登记为被裁员或解除、终止劳动合同的参训人次(004 之五 四)"),
+            Measure("redeployed_trainings", "分流转岗、停工转产职工岗前培训人次", counts=workforce.redeployed,
+                    rule="登记为企业分流转岗或长期停工转产职工的参训人次(004 之五 四)"),
+            Measure("service_sector_trainings", "转岗服务业培训人次", counts=workforce.service_sector,
+                    rule="离岗职工(被裁员、解除或终止合同、分流转岗、停工转产)参加中式烹调师、家政服务员、养老护理员、电子商务师班期的人次(004 之五 四)"),
+        ),
         ten_groups_number=5,
         serves_tags=("unemployed", "hard_to_employ"),
         subsidy=SKILL_SUBSIDY,
@@ -91,6 +116,21 @@ RURAL_LABOUR = register(
             Measure("new_farmers", "新型职业农民", "人", counts=occupation_in("new_farmer"), rule="「新型职业农民培育」班期按学员去重的人数"),
             Measure("rural_ecommerce", "农村电商培训人次", counts=occupation_in("rural_ecommerce"), rule="「农村电商」班期的培训人次"),
             Measure("coop_trainings", "供销合作社培训人次", counts=occupation_in("coop_training"), rule="「供销合作社系统培训」班期的培训人次"),
+            Measure("low_income_trainings", "低保家庭劳动力培训人次", counts=workforce.low_income,
+                    rule="实名登记为低保家庭劳动力或子女、或学员类别为脱贫/低保家庭的参训人次(004 之六 一)"),
+            Measure("registered", "农村劳动力实名登记人数", "人", tally=workforce.registered_labourers,
+                    records_endpoint="rural_labour.index",
+                    rule="当年登记进入农村劳动力培训实名登记台账的人数(004 之六 二)"),
+        ),
+        # 之六 三: "到2020年,全市培育新型职业农民9000人以上" (2019–2020); 四: "全市开展农村电商培训5000人次
+        # 以上" (到2021年末); 五: "开展供销社系统各类职业技能提升培训4000人次以上" (2019–2021).
+        target_presets=(
+            TargetPreset("new_farmers", 4500, "穗人社函〔2020〕22号 之六 三:到2020年全市培育新型职业农民9000人以上"
+                                              "(2019–2020年两年均摊为每年4500人)"),
+            TargetPreset("rural_ecommerce", 1667, "穗人社函〔2020〕22号 之六 四:到2021年末全市开展农村电商培训5000人次以上"
+                                                  "(2019–2021年三年均摊,向上取整为每年1667人次)"),
+            TargetPreset("coop_trainings", 1334, "穗人社函〔2020〕22号 之六 五:开展供销社系统各类职业技能提升培训4000人次以上"
+                                                 "(2019–2021年三年均摊,向上取整为每年1334人次)"),
         ),
         ten_groups_number=6,
         serves_tags=("low_income",),
