@@ -1,4 +1,4 @@
-"""Demo records of groups 1, 5, 6 and 7 (registry/demo.py calls the package's demo.load_demo).
+"""Demo records of groups 1, 5, 6 and 7 (registry/demo calls the package's demo.load_demo).
 
 Everything goes through the domain functions a clerk's request would call, at the demo bases that
 run each programme (registry.demo.BASES): high-skill sessions at the enterprise training centre,
