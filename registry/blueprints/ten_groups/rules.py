@@ -181,7 +181,7 @@ def enrolment_refusal(session, trainee) -> str | None:
     levels = list(EDUCATION_LEVELS)
     education = trainee.education or None
     if education not in EDUCATION_LEVELS:
-        return f"「文化程度」未登记,不能报名:{HIGH_SCHOOL_RULE}。请先在学员资料中登记其文化程度"
+        return f"「文化程度」未登记,不能报名:{HIGH_SCHOOL_RULE}。请先登记其文化程度(已登记的学员在学员资料中补充)"
     if levels.index(education) < levels.index("senior"):
         return f"「文化程度」为「{EDUCATION_LEVELS[education]}」,不能报名:{HIGH_SCHOOL_RULE}"
     return None
