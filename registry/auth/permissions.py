@@ -581,3 +581,84 @@ def can_record_job_change(user: User, session: TrainingSession) -> bool:
     """A job changer's situation: the base's clerks until the session is closed; bureau staff of the
     jurisdiction at any time (like results, can_record_results)."""
     return can_record_results(user, session)
+
+
+# safety and inclusion (groups 8 两后生, 9 安全技能提升, 10 残疾人)
+
+from ..blueprints.ten_groups.safety_and_inclusion.models import (  # noqa: E402
+    CapabilityAssessment, SafetyAppointment, SchoolLeaver,
+)
+
+
+def school_leavers_visible(user: User) -> ColumnElement[bool]:
+    """The 两后生 ledger is the bureaus' (004 之八 四: 教育、人社部门): a district's staff see its
+    entries, the city bureau all. Bases and enterprises do not: the entries are personal data of
+    young people who have not (yet) trained anywhere; a base sees them once they enrol."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return SchoolLeaver.district_id == user.district_id
+    return false()
+
+
+def can_keep_school_leaver_ledger(user: User) -> bool:
+    """Entering and updating the ledger: bureau staff (district staff in their own district)."""
+    return is_bureau(user)
+
+
+def safety_appointments_visible(user: User) -> ColumnElement[bool]:
+    """An appointment is seen by the enterprise itself and the bureau of the enterprise's district."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return SafetyAppointment.enterprise_id.in_(
+            select(Enterprise.id).where(Enterprise.district_id == user.district_id))
+    if user.role == "enterprise":
+        return SafetyAppointment.enterprise_id == user.enterprise_id
+    return false()
+
+
+def can_record_appointments(user: User, enterprise: Enterprise | None = None) -> bool:
+    """The enterprise reports its own heads and safety managers; bureau staff record them for the
+    enterprises of their jurisdiction (004 之九 七: 纳入年度执法计划)."""
+    if user.role == "city":
+        return True
+    if user.role == "district":
+        return enterprise is None or enterprise.district_id == user.district_id
+    if user.role == "enterprise":
+        return user.enterprise_id is not None and (enterprise is None or enterprise.id == user.enterprise_id)
+    return False
+
+
+def capability_assessments_visible(user: User) -> ColumnElement[bool]:
+    """An assessment is seen where it was recorded (the district, the base) and wherever its person is."""
+    if user.role == "city":
+        return true()
+    person_visible = CapabilityAssessment.trainee_id.in_(select(Trainee.id).where(trainees_visible(user)))
+    if user.role == "district":
+        return or_(CapabilityAssessment.district_id == user.district_id, person_visible)
+    if user.role == "base":
+        return or_(CapabilityAssessment.base_id == user.base_id, person_visible)
+    return false()
+
+
+def can_record_capability_assessments(user: User, programme_code: str) -> bool:
+    """Bureau staff, and the clerks of a base currently recognised for the programme (004 之十 六(一):
+    评估 at 残疾人职业培训基地)."""
+    if is_bureau(user):
+        return True
+    return user.role == "base" and user.base is not None and programme_code in user.base.recognised_programme_codes()
+
+
+def can_change_capability_assessment(user: User, assessment: CapabilityAssessment) -> bool:
+    """Corrections: the base that recorded it, or bureau staff of its district (the city bureau any)."""
+    if user.role == "city":
+        return True
+    if user.role == "district":
+        return assessment.district_id == user.district_id
+    return user.role == "base" and assessment.base_id is not None and assessment.base_id == user.base_id
+
+
+VISIBILITY[SchoolLeaver] = school_leavers_visible
+VISIBILITY[SafetyAppointment] = safety_appointments_visible
+VISIBILITY[CapabilityAssessment] = capability_assessments_visible

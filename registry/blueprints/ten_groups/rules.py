@@ -205,13 +205,35 @@ def certificate_valid_years(occupation_code: str) -> int | None:
     return 1 if occupation_code in SAFETY_MINIMUM_HOURS else None
 
 
+#: Special operations whose new applicants must have finished senior high school (004 之九 六:
+#: "严格危险化学品作业新申请特种作业操作证的人员须具备高中以上文化程度制度").
+HIGH_SCHOOL_OCCUPATIONS = ("hazardous_chemicals",)
+HIGH_SCHOOL_RULE = "危险化学品作业新申请特种作业操作证的人员须具备高中以上文化程度(004 之九 六)"
+
+
+def enrolment_refusal(session, trainee) -> str | None:
+    """Why this person may not enrol in this session, or None: 危险化学品安全作业 takes only people whose
+    recorded education is 高中/中专/技校 or above; an unrecorded education is refused until recorded."""
+    from registry.domain.trainees.models import EDUCATION_LEVELS
+
+    if session.occupation_code not in HIGH_SCHOOL_OCCUPATIONS:
+        return None
+    levels = list(EDUCATION_LEVELS)
+    education = trainee.education or None
+    if education not in EDUCATION_LEVELS:
+        return f"「文化程度」未登记,不能报名:{HIGH_SCHOOL_RULE}。请先登记其文化程度(已登记的学员在学员资料中补充)"
+    if levels.index(education) < levels.index("senior"):
+        return f"「文化程度」为「{EDUCATION_LEVELS[education]}」,不能报名:{HIGH_SCHOOL_RULE}"
+    return None
+
+
 SAFETY = register(
     Programme(
         code="safety",
         name="安全技能提升",
         summary="规范特种作业培训考核;高危企业主要负责人和安全管理人员初次培训不少于48学时、每年再培训不少于16学时,任职6个月内考核合格;危险化学品特种作业须高中以上文化程度。",
         lead_agencies=("市应急管理局", "市住房城乡建设局", "市市场监管局"),
-        sources=(PolicySource(POLICY, "之九 二、六"),),
+        sources=(PolicySource(POLICY, "之九 一、二、六"),),
         occupations=(
             Occupation("safety_manager_initial", "主要负责人和安全管理人员初次培训", special=True),
             Occupation("safety_manager_refresher", "主要负责人和安全管理人员年度再培训", special=True),
@@ -221,19 +243,37 @@ SAFETY = register(
             Occupation("hazardous_chemicals", "危险化学品安全作业", special=True),
         ),
         certificate_types=("training_qualified",),
-        extra_measures=(Measure("special_operations", "特种作业培训人次",
-                                counts=occupation_in("low_voltage_electrician", "welding_cutting", "work_at_height",
-                                                     "hazardous_chemicals"),
-                                rule="特种作业类班期(低压电工、焊接与热切割、高处作业、危险化学品)的培训人次"),),
-        # 004 之九 二: "2020-2021年,每年培训、考核3.5万人次".
-        target_presets=(TargetPreset("special_operations", 35000, "穗人社函〔2020〕22号 之九 二:2020–2021年每年特种作业培训、考核3.5万人次"),),
+        extra_measures=(
+            Measure("special_operations", "特种作业培训人次",
+                    counts=occupation_in("low_voltage_electrician", "welding_cutting", "work_at_height",
+                                         "hazardous_chemicals"),
+                    rule="特种作业类班期(低压电工、焊接与热切割、高处作业、危险化学品)的培训人次"),
+            Measure("safety_managers", "高危企业主要负责人和安全管理人员培训人数", "人",
+                    counts=occupation_in(*SAFETY_MINIMUM_HOURS),
+                    rule="主要负责人和安全管理人员初次培训、年度再培训班期按学员去重的人数"),
+        ),
+        target_presets=(
+            # 004 之九 一: "2020-2021年,每年培训、考核3.5万人次".
+            TargetPreset("special_operations", 35000, "穗人社函〔2020〕22号 之九 一:2020–2021年每年特种作业培训、考核3.5万人次"),
+            # 004 之九 二: "2020-2021年,面向全市高危企业培训1000人" (two years, split evenly).
+            TargetPreset("safety_managers", 500, "穗人社函〔2020〕22号 之九 二:2020–2021年面向全市高危企业培训主要负责人和安全管理人员1000人(两年均摊为每年500人)"),
+        ),
         ten_groups_number=9,
-        rules={"minimum_pass_hours": minimum_pass_hours, "certificate_valid_years": certificate_valid_years},
+        rules={"minimum_pass_hours": minimum_pass_hours, "certificate_valid_years": certificate_valid_years,
+               "enrolment_refusal": enrolment_refusal},
         subsidy=SKILL_SUBSIDY,
         order=59,
         certificate_prefix="AQ",
     )
 )
+
+
+def capability_assessments(year: int, district_id: int | None) -> int:
+    """People with disabilities whose vocational capability was assessed in the year (004 之十 六(一))."""
+    from .safety_and_inclusion.assessments import assessed_people
+
+    return assessed_people(year, district_id)
+
 
 DISABILITY = register(
     Programme(
@@ -241,7 +281,7 @@ DISABILITY = register(
         name="残疾人职业技能提升",
         summary="以农村新成长劳动力和城镇登记失业的青壮年残疾人为重点,开展就业技能、实用技术、创业培训;2019—2021年新增培训1200、1100、1000人。",
         lead_agencies=("市残联",),
-        sources=(PolicySource(POLICY, "之十 一、二"),),
+        sources=(PolicySource(POLICY, "之十 一、二、六"),),
         occupations=(
             Occupation("massage", "保健按摩师", BASIC_LEVELS),
             Occupation("ecommerce_specialist", "电子商务师", BASIC_LEVELS),
@@ -249,8 +289,14 @@ DISABILITY = register(
             Occupation("digital_skills", "数字技能就业培训", special=True),
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
-        extra_measures=(Measure("new_trainees", "新增残疾人培训人数", "人", counts=first_in_programme(),
-                                rule="此前未参加过本项目培训(本班期开班前无已结束的本项目参训记录)的学员人数"),),
+        extra_measures=(
+            Measure("new_trainees", "新增残疾人培训人数", "人", counts=first_in_programme(),
+                    rule="此前未参加过本项目培训(本班期开班前无已结束的本项目参训记录)的学员人数"),
+            # 004 之十 六(一): "全面开展职业能力评估服务".
+            Measure("capability_assessments", "职业能力评估人数", "人", tally=capability_assessments,
+                    records_endpoint="capability_assessments.index",
+                    rule="评估日期在当年的职业能力评估,按人去重;按登记评估的区统计"),
+        ),
         # 004 之十 一: "2019—2021年努力完成新增残疾人培训1200人、1100人、1000人"; the last yearly figure.
         target_presets=(TargetPreset("new_trainees", 1000, "穗人社函〔2020〕22号 之十:2019—2021年新增残疾人培训1200人、1100人、1000人(预置取2021年数)"),),
         ten_groups_number=10,

@@ -26,7 +26,7 @@ from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
 from ..trainees.operations import TraineeData, check_trainee
 from ..training.models import Enrollment, TrainingSession
-from ..training.operations import ENROLLING_STATES, active_count, withdrawn_note
+from ..training.operations import ENROLLING_STATES, active_count, enrolment_rule, withdrawn_note
 from .tables import Column, Preview, Row, read_rows
 
 COLUMNS = [
@@ -202,6 +202,7 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
             row.notes.append("已在本班期报名,不会重复导入")
         else:
             row.notes.append("系统中已有此人,直接报名(已登记的资料不会被表中内容修改)")
+    _apply_refusals(session, result)
     _apply_capacity(session, result)
     return result
 
@@ -224,6 +225,27 @@ def _known_person(row: Row, name: str, trainee) -> bool:
         row.fail(f"「姓名」与系统中该证件登记的姓名({mask_name(trainee.name)})不一致")
         return False
     return True
+
+
+def _apply_refusals(session: TrainingSession, result: Preview) -> None:
+    """Rows of people the programme's enrolment rule refuses (as the one-by-one enrolment does) fail
+    with its reason; a known person is judged by their record, a new one by the row."""
+    rule = enrolment_rule(session)
+    if rule is None:
+        return
+    rows = result.ready
+    known = [row.values["trainee_id"] for row in rows if "trainee_id" in row.values]
+    people: dict[int, Trainee] = {}
+    for start in range(0, len(known), LOOKUP_CHUNK):
+        chunk = known[start:start + LOOKUP_CHUNK]
+        people.update((t.id, t) for t in db.session.scalars(select(Trainee).where(Trainee.id.in_(chunk))))
+    for row in rows:
+        values = row.values
+        person = (people[values["trainee_id"]] if "trainee_id" in values
+                  else Trainee(**{key: values[key] for key in TRAINEE_FIELDS}))
+        refusal = rule(session, person)
+        if refusal:
+            row.fail(refusal)
 
 
 def _apply_capacity(session: TrainingSession, result: Preview) -> None:

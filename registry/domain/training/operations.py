@@ -57,6 +57,18 @@ def minimum_pass_hours(session: TrainingSession) -> tuple[int, str] | None:
     return rule(session.occupation_code) if rule else None
 
 
+def enrolment_rule(session: TrainingSession):
+    """The programme's ``enrolment_refusal`` rule hook: (session, trainee) → why this person may not
+    enrol, or None. ``trainee`` is a Trainee, or for a person not yet registered an unsaved one."""
+    programme = catalogue.get(session.programme_code)
+    return programme.rules.get("enrolment_refusal") if programme else None
+
+
+def enrolment_refusal(session: TrainingSession, trainee: Trainee) -> str | None:
+    rule = enrolment_rule(session)
+    return rule(session, trainee) if rule else None
+
+
 def _check_session(base: TrainingBase, data: SessionData, check_recognition: bool = True
                    ) -> tuple[str | None, int | None]:
     """Validate session fields against the base's recognitions and the programme's catalogue entry."""
@@ -229,6 +241,9 @@ def enrol(session: TrainingSession, trainee: Trainee) -> Enrollment:
             raise DomainError(f"{trainee.name} {withdrawn_note(existing.withdrawn_on)},不能再次报名本班期",
                               "document_number")
         raise DomainError(f"{trainee.name} 已在本班期报名", "document_number")
+    refusal = enrolment_refusal(session, trainee)
+    if refusal:
+        raise DomainError(f"{trainee.name}:{refusal}")
     check_can_enrol(session)
     enrollment = Enrollment(session_id=session.id, trainee_id=trainee.id, status="enrolled")
     db.session.add(enrollment)
