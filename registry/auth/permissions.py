@@ -74,7 +74,8 @@ def enrollments_visible(user: User) -> ColumnElement[bool]:
 
 
 def trainees_visible(user: User) -> ColumnElement[bool]:
-    """A trainee is visible where they enrolled, or to the base (and district) that registered them."""
+    """A trainee is visible where they enrolled, or to the base (and its district) or the district
+    bureau that registered them."""
     if user.role == "city":
         return true()
     enrolled_here = exists(
@@ -84,8 +85,17 @@ def trainees_visible(user: User) -> ColumnElement[bool]:
     )
     if user.role in ("district", "base"):
         registered_here = Trainee.registered_base_id.in_(select(TrainingBase.id).where(bases_visible(user)))
+        if user.role == "district":
+            return or_(enrolled_here, registered_here, Trainee.registered_district_id == user.district_id)
         return or_(enrolled_here, registered_here)
     return enrolled_here
+
+
+def registering_unit(user: User) -> dict[str, int | None]:
+    """Who registers a person this user enters (register_trainee's keywords): the user's base, or
+    district bureau; the city sees everyone anyway."""
+    return {"registered_base_id": user.base_id if user.role == "base" else None,
+            "registered_district_id": user.district_id if user.role == "district" else None}
 
 
 def certificates_visible(user: User) -> ColumnElement[bool]:

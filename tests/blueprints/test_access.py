@@ -171,3 +171,21 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, world):
     for url in ("/", f"/bases/{world['base_a1'].id}", f"/trainees/{world['t_a1'].id}", "/admin/audit"):
         response = client.get(url)
         assert response.status_code == 302 and response.location.startswith("/auth/login")
+
+
+def test_district_staff_keep_sight_of_the_people_they_register(app, client, world):
+    from sqlalchemy import select
+
+    from registry.domain.trainees.models import Trainee
+    from tests.blueprints.test_pages import trainee_form
+
+    factories.login(client, "u_district_a")
+    number = factories.id_number(date(1993, 8, 8))
+    response = client.post("/trainees/new", data=trainee_form(document_number=number))
+    trainee = db.session.scalar(select(Trainee).where(Trainee.document_number == number))
+    assert trainee.registered_district_id == factories.district(A).id and trainee.registered_base_id is None
+    assert response.location == f"/trainees/{trainee.id}"
+    assert client.get(f"/trainees/{trainee.id}").status_code == 200
+    other_district = app.test_client()
+    factories.login(other_district, "u_district_b")
+    assert other_district.get(f"/trainees/{trainee.id}").status_code == 404

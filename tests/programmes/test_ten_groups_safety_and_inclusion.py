@@ -18,7 +18,7 @@ from registry.blueprints.ten_groups.safety_and_inclusion import appointments, as
 from registry.blueprints.ten_groups.safety_and_inclusion.models import (
     CapabilityAssessment, SafetyAppointment, SchoolLeaver,
 )
-from registry.blueprints.ten_groups.safety_and_inclusion.people import PersonData
+from registry.domain.trainees.operations import PersonData
 from registry.domain.catalogue import catalogue
 from registry.domain.common import add_months, today
 from registry.domain.errors import DomainError

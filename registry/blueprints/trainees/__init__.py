@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from ...auth.permissions import (
     can_edit_trainee,
     get_visible_or_404,
+    registering_unit,
     require,
     roles_required,
     visible,
@@ -82,9 +83,8 @@ def new():
         known = operations.find_trainee(form.document_type.data, form.document_number.data)
         if known is not None:
             return _already_registered(form, known)
-        base_id = current_user.base_id if current_user.role == "base" else None
         try:
-            registration = operations.register_trainee(_data(form), registered_base_id=base_id)
+            registration = operations.register_trainee(_data(form), **registering_unit(current_user))
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

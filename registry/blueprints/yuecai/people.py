@@ -3,25 +3,14 @@ their document; a chef not yet in the registry is registered through the trainee
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
 
 from ...domain.errors import DomainError
-from ...domain.identifiers import check_document, mask_name
-from ...domain.trainees.models import HUKOU_TYPES, Trainee
-from ...domain.trainees.operations import TraineeData, find_trainee, register_trainee
+from ...domain.identifiers import mask_name
+from ...domain.trainees.models import Trainee
+from ...domain.trainees.operations import PersonData, find_trainee
+from ...domain.trainees.operations import find_or_register as find_or_register_person
 
-
-@dataclass
-class PersonData:
-    document_type: str
-    document_number: str
-    name: str
-    #: Needed only to register someone new.
-    hukou_type: str = ""
-    sex: str | None = None
-    birth_date: date | None = None
-    phone: str = ""
+__all__ = ["PersonData", "find_person", "find_or_register"]
 
 
 def _same_name(typed: str, trainee: Trainee) -> None:
@@ -53,24 +42,12 @@ def find_person(data: PersonData, field_prefix: str = "") -> Trainee:
         return trainee
 
 
-def find_or_register(data: PersonData, registered_base_id: int | None,
+def find_or_register(data: PersonData, registered_base_id: int | None = None, registered_district_id: int | None = None,
                      field_prefix: str = "") -> tuple[Trainee, bool, list[str]]:
     """The trainee holding the document (names must agree), or a new trainee registered with the data
-    through the trainee operations (the same checks as the trainee form).
+    (trainees.operations.find_or_register), the fields named with ``field_prefix``.
 
     Returns (trainee, created, warnings)."""
     with _fields_prefixed(field_prefix):
-        trainee = find_trainee(data.document_type, data.document_number)
-        if trainee is not None:
-            _same_name(data.name, trainee)
-            return trainee, False, []
-        check_document(data.document_type, data.document_number)
-        if data.hukou_type not in HUKOU_TYPES:
-            raise DomainError("该证件尚未登记:请选择户籍类型,保存时将同时登记为学员", "hukou_type")
-        registration = register_trainee(
-            TraineeData(document_type=data.document_type, document_number=data.document_number, name=data.name,
-                        hukou_type=data.hukou_type, sex=data.sex or None, birth_date=data.birth_date,
-                        phone=data.phone or ""),
-            registered_base_id=registered_base_id,
-        )
-        return registration.trainee, True, registration.warnings
+        registration = find_or_register_person(data, registered_base_id, registered_district_id)
+        return registration.trainee, registration.created, registration.warnings

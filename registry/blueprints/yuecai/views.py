@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ...auth.permissions import (
     can_keep_studios, can_rate_chefs, can_record_competition_results, get_visible_or_404, is_bureau,
-    rating_district, reconciliation_district, require, roles_required, sessions_visible, visible,
+    rating_district, reconciliation_district, registering_unit, require, roles_required, sessions_visible, visible,
 )
 from ...domain.common import today
 from ...domain.errors import DomainError
@@ -159,7 +159,7 @@ def rate():
         try:
             if not can_rate_chefs(current_user, form.district_id.data):
                 raise DomainError("只能登记本区的星级评定", "district_id")
-            trainee, created, warnings = people.find_or_register(_person(form), registered_base_id=None)
+            trainee, created, warnings = people.find_or_register(_person(form), **registering_unit(current_user))
             rating = chefs.record_rating(trainee, chefs.RatingData(
                 stars=form.stars.data, rating_body=form.rating_body.data, rated_on=form.rated_on.data,
                 district_id=form.district_id.data, reference=form.reference.data or "",
@@ -230,8 +230,7 @@ def studio_new():
             if base is None:
                 raise DomainError("请选择现获粤菜师傅培训(实训)基地认定、且在您管辖范围内的培训基地", "base_id")
             lead, created, warnings = people.find_or_register(
-                _person(form, "chef_"), registered_base_id=current_user.base_id if current_user.role == "base" else None,
-                field_prefix="chef_")
+                _person(form, "chef_"), **registering_unit(current_user), field_prefix="chef_")
             studio = studios.create_studio(base, lead, studios.StudioData(
                 kind=form.kind.data, name=form.name.data, level=form.level.data,
                 recognised_by=form.recognised_by.data, recognised_on=form.recognised_on.data), today())

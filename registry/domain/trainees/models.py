@@ -55,6 +55,8 @@ class Trainee(TimestampMixin, db.Model):
     assisted_region: Mapped[str | None] = mapped_column(String(16))
     #: The base that first registered this person (None when a bureau did); gives it sight of them.
     registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    #: The district bureau that registered this person (None when a base or the city did); gives it sight of them.
+    registered_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
 
     tags: Mapped[list["TraineeTag"]] = relationship(
         back_populates="trainee", cascade="all, delete-orphan", order_by="TraineeTag.tag"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ..common import today
 from ..errors import DomainError
-from ..identifiers import GB11643_DOCUMENTS, check_document, normalise_code
+from ..identifiers import GB11643_DOCUMENTS, check_document, mask_name, normalise_code
 from .models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, SEXES, Trainee, TraineeTag
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -106,13 +106,15 @@ def _set_tags(trainee: Trainee, tags: set[str]) -> None:
         trainee.tags.append(TraineeTag(tag=tag))
 
 
-def register_trainee(data: TraineeData, registered_base_id: int | None = None) -> Registration:
-    """Create a trainee, refusing a document that is already registered."""
+def register_trainee(data: TraineeData, registered_base_id: int | None = None,
+                     registered_district_id: int | None = None) -> Registration:
+    """Create a trainee, refusing a document that is already registered. The registering base (or
+    district bureau) keeps sight of the person before they enrol anywhere."""
     values, warnings = check_trainee(data)
     existing = find_trainee(values["document_type"], values["document_number"])
     if existing is not None:
         raise DomainError("该证件已登记,不能重复登记", "document_number")
-    trainee = Trainee(**values, registered_base_id=registered_base_id)
+    trainee = Trainee(**values, registered_base_id=registered_base_id, registered_district_id=registered_district_id)
     _set_tags(trainee, set(data.tags))
     db.session.add(trainee)
     db.session.flush()
@@ -130,3 +132,44 @@ def update_trainee(trainee: Trainee, data: TraineeData) -> Registration:
     _set_tags(trainee, set(data.tags))
     db.session.flush()
     return Registration(trainee, False, warnings)
+
+
+@dataclass
+class PersonData:
+    """A person named on another record (a rated chef, a register row, an appointee): their document
+    and name, and what registering them needs if the registry does not know them yet."""
+
+    document_type: str
+    document_number: str
+    name: str
+    hukou_type: str = ""
+    _: KW_ONLY
+    sex: str | None = None
+    birth_date: date | None = None
+    phone: str = ""
+    education: str | None = None
+
+
+def find_or_register(person: PersonData, registered_base_id: int | None = None,
+                     registered_district_id: int | None = None, tags: set[str] = frozenset()) -> Registration:
+    """The trainee holding the document (the typed name must agree with the record), given ``tags``
+    they lack; or a new trainee registered with the same checks as the trainee form."""
+    if not (person.document_number or "").strip():
+        raise DomainError("请填写证件号码", "document_number")
+    typed = "".join((person.name or "").split())
+    if not typed:
+        raise DomainError("请填写姓名", "name")
+    trainee = find_trainee(person.document_type, person.document_number)
+    if trainee is not None:
+        if typed != "".join(trainee.name.split()):
+            raise DomainError(f"姓名与该证件已登记的姓名({mask_name(trainee.name)})不一致,请核对", "name")
+        for tag in sorted(set(tags) - trainee.tag_codes):
+            trainee.tags.append(TraineeTag(tag=tag))
+        return Registration(trainee, False, [])
+    check_document(person.document_type, person.document_number)
+    if person.hukou_type not in HUKOU_TYPES:
+        raise DomainError("该证件尚未登记为学员:请选择户籍类型,保存时将同时登记", "hukou_type")
+    data = TraineeData(document_type=person.document_type, document_number=person.document_number, name=person.name,
+                       hukou_type=person.hukou_type, sex=person.sex or None, birth_date=person.birth_date,
+                       phone=person.phone or "", education=person.education or None, tags=set(tags))
+    return register_trainee(data, registered_base_id, registered_district_id)

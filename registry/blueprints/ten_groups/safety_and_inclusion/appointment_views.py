@@ -20,7 +20,7 @@ from ...forms_common import attach_error, filter_args, flash_form_errors
 from . import appointments
 from .forms import AppointmentForm, AppointmentTermsForm, EndAppointmentForm
 from .models import HIGH_RISK_INDUSTRIES, SAFETY_POSTS, SafetyAppointment
-from .people import PersonData
+from registry.domain.trainees.operations import PersonData
 
 bp = Blueprint("safety_appointments", __name__, url_prefix="/ten-groups/safety-appointments")
 ROLES = ("city", "district", "enterprise")
@@ -87,7 +87,8 @@ def new():
     _enterprise_choices(form)
     if form.validate_on_submit():
         person = PersonData(form.document_type.data, form.document_number.data, form.name.data,
-                            form.hukou_type.data or "", form.phone.data or "", form.education.data or None)
+                            form.hukou_type.data or "", phone=form.phone.data or "",
+                            education=form.education.data or None)
         try:
             appointment = appointments.add_appointment(person, _terms(form))
         except DomainError as error:

@@ -32,7 +32,7 @@ from registry.extensions import db
 
 from ..rules import SAFETY, SAFETY_MINIMUM_HOURS
 from .models import APPOINTMENT_STANDINGS, HIGH_RISK_INDUSTRIES, SAFETY_POSTS, SafetyAppointment
-from .people import PersonData, find_or_register
+from registry.domain.trainees.operations import PersonData, find_or_register
 
 INITIAL = "safety_manager_initial"
 REFRESHER = "safety_manager_refresher"
@@ -92,7 +92,7 @@ def add_appointment(person: PersonData, data: AppointmentData, on: date | None =
                     registered_base_id: int | None = None) -> SafetyAppointment:
     """Record that a person took the post; the person is found by document or registered."""
     values = _check(data, on or today())
-    trainee = find_or_register(person, registered_base_id)
+    trainee = find_or_register(person, registered_base_id).trainee
     _check_not_held(trainee.id, values, None)
     appointment = SafetyAppointment(trainee_id=trainee.id, **values)
     db.session.add(appointment)

@@ -22,7 +22,7 @@ from ..rules import DISABILITY
 from . import assessments
 from .forms import AssessmentForm, AssessmentTermsForm
 from .models import DISABILITY_CATEGORIES, RECOMMENDATIONS, CapabilityAssessment
-from .people import PersonData
+from registry.domain.trainees.operations import PersonData
 
 bp = Blueprint("capability_assessments", __name__, url_prefix="/ten-groups/capability-assessments")
 ROLES = ("city", "district", "base")
@@ -109,7 +109,8 @@ def new():
         form.assessed_on.data = today()
     if form.validate_on_submit():
         person = PersonData(form.document_type.data, form.document_number.data, form.name.data,
-                            form.hukou_type.data or "", form.phone.data or "", form.education.data or None)
+                            form.hukou_type.data or "", phone=form.phone.data or "",
+                            education=form.education.data or None)
         base_id = current_user.base_id if current_user.role == "base" else None
         try:
             assessment = assessments.add_assessment(person, _terms(form), base_id=base_id)

@@ -20,7 +20,7 @@ from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
 
 from .models import DISABILITY_CATEGORIES, DISABILITY_GRADES, RECOMMENDATIONS, CapabilityAssessment
-from .people import PersonData, find_or_register
+from registry.domain.trainees.operations import PersonData, find_or_register
 
 #: The trainee tag an assessed person carries (trainees.models.GROUP_TAGS).
 TAG = "disabled"
@@ -81,7 +81,7 @@ def add_assessment(person: PersonData, data: AssessmentData, on: date | None = N
                    base_id: int | None = None) -> CapabilityAssessment:
     """Record an assessment; the person is found by document (or registered) and tagged 残疾人."""
     values = _check(data, on or today())
-    trainee = find_or_register(person, registered_base_id=base_id, tags={TAG})
+    trainee = find_or_register(person, registered_base_id=base_id, tags={TAG}).trainee
     _check_one_a_day(trainee.id, values["assessed_on"], None)
     assessment = CapabilityAssessment(trainee_id=trainee.id, base_id=base_id, **values)
     db.session.add(assessment)

@@ -20,7 +20,7 @@ from registry.extensions import db
 
 from ..rules import DISABILITY, SAFETY, SCHOOL_LEAVERS
 from . import appointments, assessments, ledger
-from .people import PersonData
+from registry.domain.trainees.operations import PersonData
 
 TIANHE, BAIYUN = "440106", "440111"
 SCHOOLS = {

@@ -1,7 +1,8 @@
 """The person behind a register row, and their training status computed from enrollments.
 
 A row of the rural register or the veterans' intake names a person by document: a known trainee
-is found (the typed name must agree), a new one is registered as a trainee.
+is found (the typed name must agree), a new one is registered as a trainee
+(trainees.operations.find_or_register).
 """
 from __future__ import annotations
 
@@ -9,44 +10,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, not_, select
 
-from ....domain.errors import DomainError
-from ....domain.identifiers import mask_name
 from ....domain.reconciliation.counting import COUNTED_SESSION_STATUSES
 from ....domain.trainees.models import Trainee, TraineeTag
-from ....domain.trainees.operations import TraineeData, find_trainee, register_trainee
+from ....domain.trainees.operations import PersonData  # noqa: F401  (the register forms build it from here)
 from ....domain.training.models import Enrollment, TrainingSession
 from ....domain.training.operations import ENROLLING_STATES
 from ....extensions import db
 
 #: A person's training status in a register (computed, never stored).
 TRAINING_STATUSES = {"trained": "已参训", "in_training": "培训中", "not_trained": "未参训"}
-
-
-@dataclass
-class PersonData:
-    document_type: str
-    document_number: str
-    name: str
-    #: Needed only to register someone the registry does not know yet.
-    hukou_type: str = ""
-    phone: str = ""
-
-
-def find_or_register(data: PersonData, registered_base_id: int | None) -> Trainee:
-    """The trainee holding the document, or a new trainee registered with it."""
-    if not (data.document_number or "").strip():
-        raise DomainError("请填写证件号码", "document_number")
-    trainee = find_trainee(data.document_type, data.document_number)
-    if trainee is not None:
-        typed = "".join((data.name or "").split())
-        if typed and typed != "".join(trainee.name.split()):
-            raise DomainError(f"姓名与该证件已登记的姓名({mask_name(trainee.name)})不一致,请核对", "name")
-        return trainee
-    if not data.hukou_type:
-        raise DomainError("该证件尚未登记为学员,请选择户籍类型", "hukou_type")
-    return register_trainee(TraineeData(document_type=data.document_type, document_number=data.document_number,
-                                        name=data.name, hukou_type=data.hukou_type, phone=data.phone or ""),
-                            registered_base_id=registered_base_id).trainee
 
 
 def add_tag(trainee: Trainee, tag: str) -> None:

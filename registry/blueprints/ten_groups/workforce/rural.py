@@ -12,6 +12,7 @@ from ....domain.errors import DomainError
 from ....domain.identifiers import normalise_code
 from ....domain.organisations.models import District
 from ....domain.trainees.models import Trainee
+from ....domain.trainees.operations import find_or_register
 from ....extensions import db
 from . import people
 from .models import LOW_INCOME_ROLES, TRAINING_NEEDS, RuralLabourer
@@ -76,7 +77,7 @@ def register_labourer(person: people.PersonData, data: LabourerData, on: date,
     """Enter a rural labourer in the register; one row per person, found by document."""
     values = _check(data, on)
     person.hukou_type = RURAL_HUKOU  # a person new to the registry is registered as rural
-    trainee = people.find_or_register(person, registered_base_id)
+    trainee = find_or_register(person, registered_base_id).trainee
     _check_rural(trainee)
     existing = db.session.scalar(select(RuralLabourer).where(RuralLabourer.trainee_id == trainee.id))
     if existing is not None:

@@ -17,6 +17,7 @@ from ....domain.errors import DomainError
 from ....domain.identifiers import normalise_code
 from ....domain.organisations.models import District
 from ....domain.trainees.models import Trainee
+from ....domain.trainees.operations import find_or_register
 from ....domain.training.models import TrainingSession
 from ....extensions import db
 from . import people
@@ -69,7 +70,7 @@ def register_intake(person: people.PersonData, data: IntakeData, on: date,
                     registered_base_id: int | None = None) -> VeteranIntake:
     """Enter a veteran in their discharge year's intake; one row per person."""
     values = _check(data, on)
-    trainee = people.find_or_register(person, registered_base_id)
+    trainee = find_or_register(person, registered_base_id).trainee
     existing = db.session.scalar(select(VeteranIntake).where(VeteranIntake.trainee_id == trainee.id))
     if existing is not None:
         raise DomainError(f"该退役军人已登记在 {existing.discharge_year} 年度的安置名单中,不能重复登记",

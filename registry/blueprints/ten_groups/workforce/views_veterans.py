@@ -81,7 +81,7 @@ def new():
         form.discharge_year.data = today().year
     if form.validate_on_submit():
         person = people.PersonData(form.document_type.data, form.document_number.data, form.name.data,
-                                   form.hukou_type.data or "", form.phone.data or "")
+                                   form.hukou_type.data or "", phone=form.phone.data or "")
         try:
             intake = veterans.register_intake(person, _data(form), today(),
                                               current_user.base_id if current_user.role == "base" else None)
