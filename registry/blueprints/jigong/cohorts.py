@@ -301,9 +301,9 @@ def record_destination(standing: Standing, data: DestinationData, today: date, b
     employed = data.kind in EMPLOYED_DESTINATIONS
     training.record_employment(enrollment, employed, data.since if employed else None, employer if employed else None,
                                by_bureau=by_bureau, reason=reason)
-    destination = standing.destination
+    destination = db.session.scalar(select(Destination).where(Destination.standing_id == standing.id))
     if destination is None:
-        destination = Destination(standing_id=standing.id)
+        destination = Destination(standing=standing)
         db.session.add(destination)
     destination.kind = data.kind
     destination.since = data.since
