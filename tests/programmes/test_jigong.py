@@ -705,6 +705,15 @@ def test_outcomes_and_finishing_over_http(client, world):
     assert "已毕业离校 2026-07-01" in html and "D20260001" in html and "转入广州市技师学院" in html
 
 
+def test_the_session_page_cannot_complete_a_cohorts_session(client, world):
+    cohort, _ = cohort_with_students(world["school_a"], intake=2023, size=1)
+    db.session.commit()
+    sign_in(client, "j_school_a")
+    response = client.post(f"/sessions/{cohort.session_id}/state", data={"target": "completed"}, follow_redirects=True)
+    assert "请在学制班页面为每名学生登记学籍结果并办理毕业离校" in response.get_data(as_text=True)
+    assert db.session.get(TrainingSession, cohort.session_id).status == "in_progress"
+
+
 def test_destinations_over_http_by_the_school_and_the_district(client, world):
     cohort, (first, second) = cohort_with_students(world["school_a"], size=2)
     graduate(cohort, first)

@@ -69,7 +69,7 @@ def load_demo(context) -> dict[str, int]:
                  and CODE in b.recognised_programme_codes(context.today)), None)
     if base is None:
         return {}
-    on, rng, year = context.today, context.rng, context.today.year
+    on, year = context.today, context.today.year
     people = _People(context, base)
     majors = []
     for code, name, occupation, level, years, hours, key, featured in MAJORS:
@@ -102,7 +102,8 @@ def _cohort_in_school(major, intake: int, size: int, context, people):
     _start(cohort, on)
     if cohort.session.status == "in_progress" and (on - cohort.session.start_date).days > 40:
         left = students[rng.randrange(len(students))]
-        when = cohort.session.start_date + timedelta(days=rng.randint(14, min(120, (on - cohort.session.start_date).days)))
+        days_in = (on - cohort.session.start_date).days
+        when = cohort.session.start_date + timedelta(days=rng.randint(14, min(120, days_in)))
         cohort_ops.record_outcome(cohort, left, cohort_ops.OutcomeData("dropped", min(when, on), "",
                                                                         "家庭原因,本人申请退学"), on)
     return cohort
@@ -158,7 +159,8 @@ def _graduated_cohort(major, base, context, people):
         roll = index % 10
         kind = "employed_local" if roll < 6 else "employed_elsewhere" if roll < 8 else \
             "further_study" if roll == 8 else "not_employed"
-        employer = {"employed_local": rng.choice(EMPLOYERS_LOCAL), "employed_elsewhere": rng.choice(EMPLOYERS_ELSEWHERE),
+        employer = {"employed_local": rng.choice(EMPLOYERS_LOCAL),
+                    "employed_elsewhere": rng.choice(EMPLOYERS_ELSEWHERE),
                     "further_study": rng.choice(FURTHER_STUDY)}.get(kind, "")
         since = min(standing.status_on + timedelta(days=rng.randint(0, 20)), on)
         cohort_ops.record_destination(standing, cohort_ops.DestinationData(kind, since, employer), on)

@@ -51,7 +51,8 @@ class MajorForm(RegistryForm):
                        description="《技工院校专业目录》中的代码,如 0104")
     name = StringField("专业名称", validators=[DataRequired("请填写专业名称"), Length(max=60, message="专业名称不超过 60 个字")])
     occupation_code = SelectField("对应职业(工种)", validate_choice=False, description="毕业生的职业技能等级证书按此职业(工种)计入双证")
-    level = SelectField("培养层次", coerce=_int_or_none, validate_choice=False, choices=[("", "请选择")] + list(TRAINING_LEVELS.items()))
+    level = SelectField("培养层次", coerce=_int_or_none, validate_choice=False,
+                        choices=[("", "请选择")] + list(TRAINING_LEVELS.items()))
     years = NamedIntegerField("学制(年)")
     total_hours = NamedIntegerField("教学计划总学时", description="各届学制班班期的计划学时")
     is_key = BooleanField("省级重点专业(优质重点)")

@@ -79,7 +79,8 @@ PROGRAMME = register(
         # graduates (cohorts.py); the shared session pages ask these hooks before changing one.
         rules={"check_session_move": _check_session_move, "check_session_update": _check_session_update},
         # 粤人社规〔2023〕13号: real-name 职业技能培训补贴, claimed by the base for a completed session.
-        subsidy=SubsidyPolicy("skill_upgrading", "session", PolicySource("004_1a0f249341a7ab5a.txt", "之四 三(四) 技能晋升培训补贴"),
+        subsidy=SubsidyPolicy("skill_upgrading", "session",
+                              PolicySource("004_1a0f249341a7ab5a.txt", "之四 三(四) 技能晋升培训补贴"),
                               excludes=("new_apprentice",)),
         order=30,
         certificate_prefix="JG",

@@ -43,7 +43,8 @@ def _rerender(template: str, form, **context):
 def _school_choices() -> list[tuple[int, str]]:
     """The schools the viewer can see, for the lists' filter."""
     return [(b.id, b.name) for b in db.session.scalars(
-        select(TrainingBase).where(visible(TrainingBase), TrainingBase.kind.in_(SCHOOL_KINDS)).order_by(TrainingBase.name))]
+        select(TrainingBase).where(visible(TrainingBase), TrainingBase.kind.in_(SCHOOL_KINDS))
+        .order_by(TrainingBase.name))]
 
 
 def _int_arg(name: str) -> int | None:
@@ -179,7 +180,8 @@ def end_major(major_id: int):
 def cohorts():
     """Cohorts by intake year with students, graduates, 双证率 and 留本市就业率."""
     args = filter_args()
-    query = (select(Cohort).join(Major, Cohort.major_id == Major.id).join(TrainingBase, Major.base_id == TrainingBase.id)
+    query = (select(Cohort).join(Major, Cohort.major_id == Major.id)
+             .join(TrainingBase, Major.base_id == TrainingBase.id)
              .where(visible(Cohort)).order_by(Cohort.intake_year.desc(), TrainingBase.name, Major.code))
     if (year := _int_arg("intake_year")) is not None:
         query = query.where(Cohort.intake_year == year)
@@ -251,7 +253,7 @@ def cohort(cohort_id: int):
         can_keep=can_keep_school_records(current_user, record.major.base),
         can_follow=can_record_destinations(current_user, record),
         close_form=forms.CloseForm(formdata=None, closed_on=today()),
-        final_year=cohort_ops.final_year_start(record), allowed={e.id: cohort_ops.allowed_outcomes(e, s) for e, s in rows},
+        final_year=cohort_ops.final_year_start(record),
     )
 
 
@@ -270,7 +272,8 @@ def outcome(cohort_id: int, enrollment_id: int):
         form.status.data, form.on.data = standing.status, standing.status_on
         form.diploma_number.data, form.note.data = standing.diploma_number or "", standing.note
     if form.validate_on_submit():
-        data = cohort_ops.OutcomeData(form.status.data, form.on.data, form.diploma_number.data or "", form.note.data or "")
+        data = cohort_ops.OutcomeData(form.status.data, form.on.data, form.diploma_number.data or "",
+                                      form.note.data or "")
         try:
             cohort_ops.record_outcome(record, enrollment, data, today())
         except DomainError as error:
@@ -354,7 +357,8 @@ def graduates_list(which: str | None):
     return render_template(
         "jigong/graduates.html", page=page, args=args, which=which, which_names=WHICH, year=year,
         district=db.session.get(District, district_id) if district_id else None, totals=totals,
-        dual=figures.dual_holders(s.id for s in page.items), rules={"dual": DUAL_CERTIFIED_RULE, "local": RETAINED_LOCAL_RULE},
+        dual=figures.dual_holders(s.id for s in page.items),
+        rules={"dual": DUAL_CERTIFIED_RULE, "local": RETAINED_LOCAL_RULE},
         districts=district_choices(current_user.district_id if current_user.role == "district" else None)
         if is_bureau(current_user) else [],
         endpoint=request.endpoint, years=range(today().year, today().year - 8, -1),
