@@ -524,6 +524,44 @@ def can_designate_jiazheng_base(user: User, base: TrainingBase | None = None, le
 
 # --- 广东技工 (jigong package) -------------------------------------------------------------------
 
+from ..blueprints.jigong.models import SCHOOL_KINDS, Cohort, Major  # noqa: E402
+
+
+def majors_visible(user: User) -> ColumnElement[bool]:
+    """A school's majors are its own clerks', its district bureau's and the city bureau's to see."""
+    if user.role == "city":
+        return true()
+    if user.role == "district":
+        return Major.base_id.in_(select(TrainingBase.id).where(TrainingBase.district_id == user.district_id))
+    if user.role == "base":
+        return Major.base_id == user.base_id
+    return false()
+
+
+def cohorts_visible(user: User) -> ColumnElement[bool]:
+    """A cohort is visible wherever its major is."""
+    if user.role == "city":
+        return true()
+    return Cohort.major_id.in_(select(Major.id).where(majors_visible(user)))
+
+
+VISIBILITY[Major] = majors_visible
+VISIBILITY[Cohort] = cohorts_visible
+
+
+def can_keep_school_records(user: User, base: TrainingBase | None = None) -> bool:
+    """Majors, cohorts and students' outcomes are kept by the school's own clerks (a technical or
+    vocational school); bureau staff read them."""
+    own = user.base if user.role == "base" else None
+    return own is not None and own.kind in SCHOOL_KINDS and (base is None or base.id == own.id)
+
+
+def can_record_destinations(user: User, cohort: Cohort) -> bool:
+    """A graduate's destination is employment follow-up: whoever may record the session's follow-up
+    (the school until the session is archived; bureau staff of the jurisdiction, with a reason after)."""
+    return can_record_results(user, cohort.session)
+
+
 
 # --- ten key groups (ten_groups package) -----------------------------------------------------
 # workforce

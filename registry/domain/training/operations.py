@@ -155,10 +155,20 @@ def active_count(session: TrainingSession) -> int:
     ) or 0
 
 
+def programme_check(session: TrainingSession, hook: str, *args) -> None:
+    """A programme's own guard on changing one of its sessions (rule hooks ``check_session_move``
+    (session, target, on) and ``check_session_update`` (session, data)): it raises DomainError to refuse."""
+    programme = catalogue.get(session.programme_code)
+    guard = programme.rules.get(hook) if programme else None
+    if guard:
+        guard(session, *args)
+
+
 def update_session(session: TrainingSession, data: SessionData) -> TrainingSession:
     """Change a session's plan while it has not finished."""
     if session.status in ("completed", "closed"):
         raise DomainError(f"班期已{session.status_name},不能修改计划")
+    programme_check(session, "check_session_update", data)
     if session.status == "in_progress" and (
         data.programme_code != session.programme_code or data.occupation_code != session.occupation_code
         or data.level != session.level or data.start_date != session.start_date
@@ -190,6 +200,7 @@ def move_session(session: TrainingSession, target: str, on: date | None = None) 
         raise DomainError(
             f"班期当前为「{session.status_name}」,不能改为「{SESSION_STATUSES.get(target, target)}」", "status"
         )
+    programme_check(session, "check_session_move", target, on)
     if target == "in_progress" and on < session.start_date:
         raise DomainError(f"开班日期 {session.start_date} 未到,不能开始培训", "status")
     if target == "completed" and on < session.end_date:
