@@ -1,7 +1,7 @@
 """Trainees: the district bureau that registered a person keeps sight of them
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-24 04:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """广东技工: technical schools' majors, cohorts (学制班, each a degree session), students' standings and
 graduates' destinations
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-24 03:05:50
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0008'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
