@@ -48,6 +48,22 @@ def filter_args() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key != "page"}
 
 
+def save_form(form: RegistryForm, action, success: str) -> bool:
+    """Run the domain operation a form submits: commit and say so; or roll back and put the error
+    beside its field, so that nothing is saved."""
+    from flask import flash
+
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
 def perform(action, success: str) -> bool:
     """Run a domain operation behind a button: commit and say so, or roll back and say why."""
     from flask import flash

@@ -29,7 +29,7 @@ from ...domain.subsidies.models import SubsidyClaim
 from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..subsidies import ClaimKind, register_claim_kind
-from ..forms_common import attach_error, filter_args, flash_form_errors, perform
+from ..forms_common import attach_error, filter_args, flash_form_errors, perform, save_form
 from . import forms
 
 bp = Blueprint("apprenticeship", __name__, url_prefix="/apprenticeship")
@@ -131,14 +131,7 @@ def edit(filing_id: int):
     form = forms.FilingForm(obj=filing)
     _filing_choices(form, filing)
     if form.validate_on_submit():
-        try:
-            operations.update_filing(filing, _filing_data(form), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: operations.update_filing(filing, _filing_data(form), today()), "已保存。"):
             return _to_filing(filing)
     return render_template("apprenticeship/form.html", form=form, filing=filing), 400 if form.errors else 200
 

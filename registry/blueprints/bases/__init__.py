@@ -11,7 +11,9 @@ from ...domain.organisations import operations
 from ...domain.organisations.models import BASE_KINDS, EVALUATION_KINDS, BaseRecognition, TrainingBase
 from ...domain.training.models import TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, organisation_data, perform
+from ..forms_common import (
+    attach_error, district_choices, filter_args, flash_form_errors, organisation_data, perform, save_form,
+)
 from .forms import BaseForm, EndRecognitionForm, EvaluationSiteForm, RecognitionForm
 
 bp = Blueprint("bases", __name__, url_prefix="/bases")
@@ -85,14 +87,7 @@ def edit(base_id: int):
     form = BaseForm(obj=base)
     form.district_id.choices = district_choices()
     if form.validate_on_submit():
-        try:
-            operations.update_base(base, organisation_data(form), form.status.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: operations.update_base(base, organisation_data(form), form.status.data), "已保存。"):
             return redirect(url_for("bases.detail", base_id=base.id))
     return render_template("bases/form.html", form=form, base=base)
 

@@ -22,7 +22,7 @@ from ...domain.organisations.models import District, Enterprise, TrainingBase
 from ...domain.service_cards import reminders
 from ...domain.service_cards.models import ServiceCard
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args
+from ..forms_common import attach_error, district_choices, filter_args, save_form
 from ..programmes.landing import Panel, RecordLink, register_panel, register_records
 from . import demonstration, stations
 from .card_figures import card_figures, retraining_due
@@ -171,14 +171,8 @@ def end_designation(designation_id: int):
         return render_template("jiazheng/designation_end.html", form=form, designation=designation, history=history,
                                on=on), 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            demonstration.end_designation(designation, form.ended_on.data, form.end_reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已结束「{designation.base.name}」的{designation.level_name}认定。", "success")
+        if save_form(form, lambda: demonstration.end_designation(designation, form.ended_on.data, form.end_reason.data),
+                     f"已结束「{designation.base.name}」的{designation.level_name}认定。"):
             return redirect(url_for("jiazheng.demonstration_bases", status="all"))
     history = demonstration.designations_of(designation.base_id)
     return render_template("jiazheng/designation_end.html", form=form, designation=designation, history=history,
@@ -313,14 +307,8 @@ def close_station(station_id: int):
     require(can_keep_jiazheng_stations(current_user, record.district_id))
     form = CloseStationForm()
     if form.validate_on_submit():
-        try:
-            stations.close_station(record, form.closed_on.data, form.close_reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"服务站「{record.name}」已关闭。", "success")
+        if save_form(form, lambda: stations.close_station(record, form.closed_on.data, form.close_reason.data),
+                     f"服务站「{record.name}」已关闭。"):
             return redirect(url_for("jiazheng.station", station_id=record.id))
     return _station_page(record, form, 400)
 

@@ -15,7 +15,9 @@ from registry.auth.permissions import (
     can_keep_school_records, can_record_destinations, cohorts_visible, get_visible_or_404, is_bureau,
     majors_visible, reconciliation_district, require, roles_required, visible,
 )
-from registry.blueprints.forms_common import attach_error, district_choices, filter_args, flash_form_errors, perform
+from registry.blueprints.forms_common import (
+    attach_error, district_choices, filter_args, flash_form_errors, perform, save_form,
+)
 from registry.blueprints.programmes.landing import Panel, RecordLink, TraineeSection, register_panel, \
     register_records, register_trainee_section
 from registry.domain.common import today
@@ -146,14 +148,7 @@ def edit_major(major_id: int):
         form.is_key.data = record.key_major_year is not None
         form.is_featured.data = record.featured_major_year is not None
     if form.validate_on_submit():
-        try:
-            major_ops.update_major(record, _major_data(form), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: major_ops.update_major(record, _major_data(form), today()), "已保存。"):
             return redirect(url_for("jigong.major", major_id=record.id))
     return _rerender("jigong/major_form.html", form, major=record)
 
@@ -274,14 +269,8 @@ def outcome(cohort_id: int, enrollment_id: int):
     if form.validate_on_submit():
         data = cohort_ops.OutcomeData(form.status.data, form.on.data, form.diploma_number.data or "",
                                       form.note.data or "")
-        try:
-            cohort_ops.record_outcome(record, enrollment, data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已登记 {enrollment.trainee.name} 的学籍结果:{OUTCOMES[data.status]}。", "success")
+        if save_form(form, lambda: cohort_ops.record_outcome(record, enrollment, data, today()),
+                     f"已登记 {enrollment.trainee.name} 的学籍结果:{OUTCOMES[data.status]}。"):
             return redirect(url_for("jigong.cohort", cohort_id=record.id) + f"#student-{enrollment.id}")
     return _rerender("jigong/outcome_form.html", form, cohort=record, enrollment=enrollment, standing=standing,
                      final_year=cohort_ops.final_year_start(record))

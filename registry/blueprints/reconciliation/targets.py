@@ -17,7 +17,7 @@ from ...domain.reconciliation import targets as operations
 from ...domain.reconciliation.models import Target
 from ...domain.spreadsheets import workbook_bytes
 from ...extensions import db
-from ..forms_common import attach_error
+from ..forms_common import save_form
 from . import _download, _int_arg, bp
 from .forms import ConfirmImportForm, PresetForm, ReviseForm, TargetForm, UploadForm
 
@@ -50,14 +50,8 @@ def target_new():
             form.year.data, form.programme_code.data, form.measure_code.data, form.value.data,
             form.track_code.data, form.occupation_code.data, form.district_id.data, form.basis.data or "",
         )
-        try:
-            operations.set_target(data, current_user.id, today(), form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("目标已保存", "success")
+        if save_form(form, lambda: operations.set_target(data, current_user.id, today(), form.reason.data or ""),
+                     "目标已保存"):
             return redirect(url_for(".targets", year=form.year.data))
     year = form.year.data or today().year
     rows = db.session.scalars(select(Target).where(Target.year == year)).all()
@@ -71,14 +65,8 @@ def target_revise(target_id: int):
     target = db.session.get(Target, target_id) or abort(404)
     form = ReviseForm(value=target.value)
     if form.validate_on_submit():
-        try:
-            operations.revise(target, form.value.data, form.reason.data, current_user.id, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("目标已调整,原目标值和调整原因已记录", "success")
+        if save_form(form, lambda: operations.revise(target, form.value.data, form.reason.data, current_user.id, today()),
+                     "目标已调整,原目标值和调整原因已记录"):
             return redirect(url_for(".targets", year=target.year))
     return render_template("reconciliation/target_revise.html", target=target, form=form)
 

@@ -19,7 +19,7 @@ from ...domain.errors import DomainError
 from ...domain.subsidies import parameters, standards
 from ...domain.subsidies.models import OCCUPATION_LISTS, OccupationListing, RuleParameter, SubsidyStandard
 from ...extensions import db
-from ..forms_common import attach_error
+from ..forms_common import attach_error, save_form
 from .forms import EndListingForm, ListingForm, LookupForm, ParameterForm, PresetForm, StandardForm
 
 bp = Blueprint("subsidy_settings", __name__, url_prefix="/subsidies/settings")
@@ -105,14 +105,9 @@ def parameter(key: str):
     form = ParameterForm()
     form.value.label.text = f"新数值({spec.unit})"
     if form.validate_on_submit():
-        try:
-            parameters.set_parameter(key, form.value.data, form.effective_from.data, form.basis.data, _actor())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已记录「{spec.label}」新版本:{form.effective_from.data:%Y-%m-%d} 起为 {form.value.data}{spec.unit}", "success")
+        if save_form(form, lambda: parameters.set_parameter(key, form.value.data, form.effective_from.data,
+                                                          form.basis.data, _actor()),
+                     f"已记录「{spec.label}」新版本:{form.effective_from.data:%Y-%m-%d} 起为 {form.value.data}{spec.unit}"):
             return redirect(url_for(".index"))
     row = next(r for r in _parameter_rows() if r.key == key)
     status = 400 if form.is_submitted() else 200

@@ -24,7 +24,7 @@ from ...domain.organisations.models import BaseRecognition, District, TrainingBa
 from ...domain.trainees.models import Trainee
 from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args
+from ..forms_common import attach_error, district_choices, filter_args, save_form
 from ..programmes.landing import Panel, RecordLink, TraineeSection, register_panel, register_records, \
     register_trainee_section
 from . import assisted, chefs, competitions, forms, people, studios
@@ -265,14 +265,8 @@ def studio_end(studio_id: int):
     require(can_keep_studios(current_user, studio.base))
     form = forms.EndStudioForm()
     if form.validate_on_submit():
-        try:
-            studios.end_studio(studio, form.ended_on.data, form.end_reason.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已登记「{studio.name}」于 {studio.ended_on:%Y-%m-%d} 终止。", "success")
+        ended = lambda: studios.end_studio(studio, form.ended_on.data, form.end_reason.data, today())  # noqa: E731
+        if save_form(form, ended, f"已登记「{studio.name}」于 {form.ended_on.data:%Y-%m-%d} 终止。"):
             return redirect(url_for("yuecai.studio", studio_id=studio.id))
     db.session.refresh(studio)
     return render_template("yuecai/studio.html", studio=studio, rating=chefs.current_rating(studio.lead_chef_id),

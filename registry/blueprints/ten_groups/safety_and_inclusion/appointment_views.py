@@ -16,7 +16,7 @@ from registry.domain.organisations.models import Enterprise
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, filter_args, flash_form_errors
+from ...forms_common import attach_error, filter_args, flash_form_errors, save_form
 from . import appointments
 from .forms import AppointmentForm, AppointmentTermsForm, EndAppointmentForm
 from .models import HIGH_RISK_INDUSTRIES, SAFETY_POSTS, SafetyAppointment
@@ -124,14 +124,7 @@ def edit(appointment_id: int):
     form = AppointmentTermsForm(obj=appointment)
     _enterprise_choices(form)
     if form.validate_on_submit():
-        try:
-            appointments.update_appointment(appointment, _terms(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: appointments.update_appointment(appointment, _terms(form)), "已保存。"):
             return redirect(url_for(".detail", appointment_id=appointment.id))
     return _rendered("appointment_form.html", not (form.errors or form.form_errors), form=form,
                      appointment=appointment)

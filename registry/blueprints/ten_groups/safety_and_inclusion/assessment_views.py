@@ -17,7 +17,7 @@ from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, district_choices, filter_args
+from ...forms_common import attach_error, district_choices, filter_args, save_form
 from ..rules import DISABILITY
 from . import assessments
 from .forms import AssessmentForm, AssessmentTermsForm
@@ -147,13 +147,6 @@ def edit(assessment_id: int):
     form = AssessmentTermsForm(obj=assessment)
     _district_field(form)
     if form.validate_on_submit():
-        try:
-            assessments.update_assessment(assessment, _terms(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: assessments.update_assessment(assessment, _terms(form)), "已保存。"):
             return redirect(url_for(".detail", assessment_id=assessment.id))
     return _rendered(form, assessment)

@@ -15,7 +15,7 @@ from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, district_choices, filter_args
+from ...forms_common import attach_error, district_choices, filter_args, save_form
 from . import ledger
 from .forms import LeaverForm
 from .models import SCHOOL_STAGES, TRAINING_STATUSES, SchoolLeaver
@@ -119,13 +119,6 @@ def edit(leaver_id: int):
     if request.method == "GET":
         form.wants_training.data = leaver.wants_training
     if form.validate_on_submit():
-        try:
-            ledger.update_leaver(leaver, _data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已保存。", "success")
+        if save_form(form, lambda: ledger.update_leaver(leaver, _data(form)), "已保存。"):
             return redirect(url_for(".detail", leaver_id=leaver.id))
     return render_template(TEMPLATES + "ledger_form.html", form=form, leaver=leaver), 400 if form.errors or form.form_errors else 200

@@ -4,16 +4,15 @@ Thin views: who may do what is in ``registry.auth.permissions``; the rules are i
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ....auth.permissions import can_record_job_change, get_visible_or_404, require, roles_required, visible
 from ....domain.common import today
-from ....domain.errors import DomainError
 from ....domain.training.models import Enrollment, TrainingSession
 from ....extensions import db
-from ...forms_common import attach_error, filter_args
+from ...forms_common import filter_args, save_form
 from . import job_change
 from .forms import JobChangeForm
 from .models import SITUATIONS, JobChangeRecord
@@ -67,14 +66,8 @@ def record(enrollment_id: int):
             situation=form.situation.data or "", former_credit_code=form.former_credit_code.data or "",
             separated_on=form.separated_on.data, intended_post=form.intended_post.data or "",
         )
-        try:
-            job_change.record_job_change(enrollment, data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"已登记 {enrollment.trainee.name} 的转岗转业情况。", "success")
+        if save_form(form, lambda: job_change.record_job_change(enrollment, data, today()),
+                     f"已登记 {enrollment.trainee.name} 的转岗转业情况。"):
             return redirect(url_for("job_change.session", session_id=training_session.id))
     return render_template("ten_groups/workforce/job_change_form.html", form=form, enrollment=enrollment,
                            session=training_session, record=existing), 400 if form.errors else 200

@@ -14,7 +14,7 @@ from ....auth.permissions import (
 from ....domain.common import today
 from ....domain.errors import DomainError
 from ....extensions import db
-from ...forms_common import attach_error, district_choices, filter_args
+from ...forms_common import attach_error, district_choices, filter_args, save_form
 from . import people, rural
 from .forms import CloseForm, LabourerFields, NewLabourerForm
 from .models import RuralLabourer
@@ -106,14 +106,7 @@ def edit(labourer_id: int):
     if request.method == "POST":
         require(can_edit)
         if form.validate_on_submit():
-            try:
-                rural.update_labourer(labourer, _data(form), today())
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash("已保存。", "success")
+            if save_form(form, lambda: rural.update_labourer(labourer, _data(form), today()), "已保存。"):
                 return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
     found = people.participations([labourer.trainee_id]).get(labourer.trainee_id, [])
     return render_template(
@@ -130,14 +123,8 @@ def close(labourer_id: int):
     require(can_edit_person_row(current_user, labourer))
     form = CloseForm()
     if form.validate_on_submit():
-        try:
-            rural.close_labourer(labourer, form.closed_on.data, form.close_reason.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("已注销该登记。", "success")
+        if save_form(form, lambda: rural.close_labourer(labourer, form.closed_on.data, form.close_reason.data, today()),
+                     "已注销该登记。"):
             return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
     edit_form = LabourerFields(formdata=None, obj=labourer)
     _district_choices(edit_form)

@@ -14,7 +14,7 @@ from ....auth.permissions import (
 from ....domain.common import today
 from ....domain.errors import DomainError
 from ....extensions import db
-from ...forms_common import attach_error, district_choices, filter_args
+from ...forms_common import attach_error, district_choices, filter_args, save_form
 from . import people, veterans
 from .forms import IntakeFields, NewIntakeForm
 from .models import VeteranIntake
@@ -106,14 +106,7 @@ def edit(intake_id: int):
     if request.method == "POST":
         require(can_edit)
         if form.validate_on_submit():
-            try:
-                veterans.update_intake(intake, _data(form), today())
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash("已保存。", "success")
+            if save_form(form, lambda: veterans.update_intake(intake, _data(form), today()), "已保存。"):
                 return redirect(url_for("veterans.edit", intake_id=intake.id))
     found = people.participations([intake.trainee_id], *veterans.adaptive_sessions(intake.discharge_year))
     found = found.get(intake.trainee_id, [])
