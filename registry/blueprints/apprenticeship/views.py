@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from ...auth.permissions import (
     can_claim_on_filing, can_edit_filing, can_file_apprentices, can_report_on_filing, can_review_filing,
@@ -30,7 +30,9 @@ from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..subsidies import ClaimKind, register_claim_kind
 from ..forms_common import attach_error, filter_args, flash_form_errors, perform, save_form
+from ..programmes.landing import RecordLink, register_records
 from . import forms
+from .rules import PROGRAMME
 
 bp = Blueprint("apprenticeship", __name__, url_prefix="/apprenticeship")
 
@@ -351,3 +353,22 @@ def _claim_panel(claim: SubsidyClaim) -> dict:
 
 for _kind in ("advance", "final"):
     register_claim_kind(_kind, ClaimKind(filing_claims.submit_claim, "apprenticeship/_claim_panel.html", _claim_panel))
+
+
+def _count_filings(user) -> int:
+    return db.session.scalar(select(func.count(ApprenticeshipFiling.id)).where(visible(ApprenticeshipFiling, user)))
+
+
+def _count_apprentices(user) -> int:
+    return db.session.scalar(select(func.count(Apprentice.id)).join(ApprenticeshipFiling)
+                             .where(visible(ApprenticeshipFiling, user)))
+
+
+register_records(
+    PROGRAMME.code,
+    RecordLink("学徒制备案", "apprenticeship.index", "企业的备案、学徒名册、开训和离职报告、预支与结算申领(004 之四 二)",
+               count=_count_filings, roles=STAFF),
+    RecordLink("备案学徒", "apprenticeship.index", "备案中的学徒人数(含已离职)", count=_count_apprentices, roles=STAFF),
+    RecordLink("进展情况表和年度名录", "apprenticeship.reports_page", "6月5日、12月5日前的进展情况表和12月15日前的企业、培训机构名录(004 之四 四(一))",
+               roles=("city", "district")),
+)
