@@ -1,1 +1,1 @@
-"""Sign-in, sign-out and the access rules (permissions.py)."""
+"""Sign-in, sign-out and the access rules (the permissions package)."""

@@ -3,7 +3,7 @@
 A programme package defines its rules in ``rules.py`` (registered into the catalogue when
 imported), its own records in ``models.py`` when it keeps any, and its pages in ``views.py``, which
 exports ``bp`` (or ``blueprints`` when it has several). Its ``__init__.py`` stays light, so that
-``auth/permissions.py`` can import the package's models without importing its views.
+``auth/permissions/programmes.py`` can import the package's models without importing its views.
 :func:`load_programmes` imports every package's rules and models; :func:`programme_blueprints`
 collects their blueprints.
 """
