@@ -50,18 +50,22 @@ class SessionData:
     enterprise_id: int | None = None
 
 
+def rule_hook(session: TrainingSession, name: str):
+    """The session's programme's rule hook of this name (catalogue ``Programme.rules``), or None."""
+    programme = catalogue.get(session.programme_code)
+    return programme.rules.get(name) if programme else None
+
+
 def minimum_pass_hours(session: TrainingSession) -> tuple[int, str] | None:
     """The programme's minimum attended hours for a pass in this session, with the rule's wording."""
-    programme = catalogue.get(session.programme_code)
-    rule = programme.rules.get("minimum_pass_hours") if programme else None
+    rule = rule_hook(session, "minimum_pass_hours")
     return rule(session.occupation_code) if rule else None
 
 
 def enrolment_rule(session: TrainingSession):
     """The programme's ``enrolment_refusal`` rule hook: (session, trainee) → why this person may not
     enrol, or None. ``trainee`` is a Trainee, or for a person not yet registered an unsaved one."""
-    programme = catalogue.get(session.programme_code)
-    return programme.rules.get("enrolment_refusal") if programme else None
+    return rule_hook(session, "enrolment_refusal")
 
 
 def enrolment_refusal(session: TrainingSession, trainee: Trainee) -> str | None:
@@ -158,8 +162,7 @@ def active_count(session: TrainingSession) -> int:
 def programme_check(session: TrainingSession, hook: str, *args) -> None:
     """A programme's own guard on changing one of its sessions (rule hooks ``check_session_move``
     (session, target, on) and ``check_session_update`` (session, data)): it raises DomainError to refuse."""
-    programme = catalogue.get(session.programme_code)
-    guard = programme.rules.get(hook) if programme else None
+    guard = rule_hook(session, hook)
     if guard:
         guard(session, *args)
 
