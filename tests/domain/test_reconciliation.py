@@ -120,6 +120,46 @@ def test_every_figure_is_the_count_of_its_drilldown(world):
     assert sorted(t.name for _, _, t in passed_in_b.people) == ["学员己", "学员甲"]
 
 
+@pytest.mark.parametrize("mask_bits", [62, 0], ids=["in-one-pass", "each-grain-apart"])
+def test_people_are_counted_once_at_every_grain_in_one_pass_or_apart(world, monkeypatch, mask_bits):
+    """人数 per programme, track, district, base and month and in total, read from one GROUP BY of the
+    people (bit masks), equal what COUNT(DISTINCT) gives grain by grain (people.py)."""
+    from registry.domain.reconciliation import people
+
+    monkeypatch.setattr(people, "MASK_BITS", mask_bits)
+    t1_again = factories.session(world["a"], "jiazheng", "housekeeper", track_code="household",
+                                 start_date=date(YEAR, 3, 2), end_date=date(YEAR, 3, 9), code="S8")
+    factories.enrollment(t1_again, world["t"][1], "passed")  # 学员1: 粤菜师傅 twice, 南粤家政 once
+    targets.set_target(targets.TargetData(YEAR, "jiazheng", "persons", 2, track_code="household"), None, ON)
+    for group_by in figures.GROUPINGS:
+        result = totals(group_by=group_by)
+        assert result.total.figures.persons == 7, group_by
+        for row in result.rows:
+            assert row.figures.persons == drilldown.drilldown(row.scope, "persons", None).count, (group_by, row.label)
+    by_programme = {r.key: r.figures.persons for r in totals().rows}
+    assert by_programme == {("yuecai",): 6, ("jiazheng",): 2}
+    by_month = {r.key: r.figures.persons for r in totals(group_by="month").rows}
+    assert by_month[(3,)] == 4  # 学员1 twice in March, counted once
+    track_target = next(p for p in totals().targets if p.target.measure_code == "persons")
+    assert track_target.actual == 2
+
+
+def test_a_withdrawn_enrollment_never_holds_a_certificate_that_counts(world):
+    """取证 is read from a session's certificates alone: withdrawal is refused while one counts."""
+    from registry.domain.training import operations
+
+    enrollment = factories.enrollment(world["s"][1], world["t"][6], None)
+    held = certificate(enrollment)
+    with pytest.raises(DomainError) as refused:
+        operations.withdraw(enrollment, ON, "个人原因")
+    assert "证书" in refused.value.message and enrollment.status != "withdrawn"
+    held.status, held.status_reason = "revoked", "fraud"
+    db.session.flush()
+    operations.withdraw(enrollment, ON, "个人原因")
+    assert enrollment.status == "withdrawn"
+    assert totals().total.figures.certified == 2
+
+
 def test_jurisdiction_limits_figures(world):
     from registry.auth.permissions import sessions_visible
 

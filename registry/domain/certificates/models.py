@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, TextClause, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
@@ -26,6 +26,16 @@ STATUS_REASONS = {
 }
 
 
+
+
+def counted_by_enrollment(table: str = "") -> TextClause:
+    """A certificate issued for an enrollment (not a replacement) that counts for 取证: not revoked,
+    or revoked only because it was replaced (reconciliation/counting.py). Literal values, so that
+    SQLite matches it with the partial index below; ``table`` qualifies the columns in a join."""
+    t = f"{table}." if table else ""
+    return text(f"{t}enrollment_id IS NOT NULL AND ({t}status <> 'revoked' OR {t}status_reason = 'replaced')")
+
+
 class Certificate(TimestampMixin, db.Model):
     """A certificate issued to a trainee for one passed enrollment; never deleted."""
 
@@ -33,8 +43,11 @@ class Certificate(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('valid', 'suspended', 'revoked')", name="status_known"),
         Index("ix_certificates_session", "session_id"),
-        # 取证 in reconciliation: a certificate by enrollment, with its status (counting.py).
+        # 取证 in reconciliation: a certificate by enrollment, with its status (counting.py) ...
         Index("ix_certificates_enrollment_status", "enrollment_id", "status", "status_reason"),
+        # ... and the certificates that count, by session (the figures' GROUP BY).
+        Index("ix_certificates_counted_by_session", "session_id", postgresql_where=counted_by_enrollment(),
+              sqlite_where=counted_by_enrollment()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

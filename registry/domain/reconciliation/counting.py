@@ -18,7 +18,7 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, extract, or_, select, true
 
 from ..catalogue import COMMON_MEASURES, Measure, catalogue
 from ..certificates.models import Certificate
@@ -39,11 +39,22 @@ RULES = (
     "退训的报名记录不计入任何指标;班期所在区按培训基地所在区计。",
 )
 
+#: An enrollment that counts at all (its session must count too: session_conditions).
+NOT_WITHDRAWN = Enrollment.status != "withdrawn"
+MONTH = extract("month", TrainingSession.end_date)
+
 #: Common measures: code → condition on the enrollment (None = every 人次). "persons" is distinct.
 PASSED = Enrollment.result == "passed"
 ASSESSED = Enrollment.result.in_(("passed", "failed"))
 EMPLOYED = Enrollment.is_employed.is_(True)
-CERTIFICATE_COUNTS = or_(Certificate.status != "revoked", Certificate.status_reason == "replaced")
+
+
+def certificate_counts(certificate=Certificate) -> ColumnElement[bool]:
+    """A certificate (or an alias of the table) that counts for 取证."""
+    return or_(certificate.status != "revoked", certificate.status_reason == "replaced")
+
+
+CERTIFICATE_COUNTS = certificate_counts()
 
 
 def certified() -> ColumnElement[bool]:
@@ -120,7 +131,7 @@ def participations(*columns, scope: Scope, jurisdiction: ColumnElement[bool] | N
         select(*columns)
         .select_from(Enrollment)
         .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
-        .where(Enrollment.status != "withdrawn", *session_conditions(scope, jurisdiction))
+        .where(NOT_WITHDRAWN, *session_conditions(scope, jurisdiction))
     )
 
 

@@ -1,13 +1,12 @@
 """Actual against target, computed by SQL aggregation (counting.py says what counts).
 
-Two kinds of query, both GROUP BY in the database:
+Two queries, both GROUP BY in the database:
 
-* the additive measures grouped by session (one integer key): 人次, 合格, 考核, 就业 and the
-  programmes' own 人次 measures, 取证 from the certificates of the same sessions. Each session's
-  programme, track, occupation, base, district and month come from one small query over the
-  sessions, so every grouping of the page and every additive target is a sum of these rows;
-* COUNT(DISTINCT trainee) at each grain where people are counted (人数 is not additive: one
-  person in two programmes is one person in the city).
+* the additive measures grouped by session: 人次, 合格, 考核, 取证, 就业 and the programmes' own
+  人次 measures, with the session's programme, track, occupation, base, district and month, so
+  every grouping of the page and every additive target is a sum of these rows;
+* 人数 (not additive: one person in two programmes is one person in the city), at every grain the
+  page needs at once, grouped by trainee (people.py).
 """
 from __future__ import annotations
 
@@ -16,17 +15,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, case, distinct, func, select, text
+from sqlalchemy import ColumnElement, and_, case, func, select, text
 
 from ...extensions import db
 from ..catalogue import catalogue
-from ..certificates.models import Certificate
+from ..certificates.models import Certificate, counted_by_enrollment
 from ..organisations.models import TrainingBase
 from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
 from .grouping import group_rows
 from .models import Target
+from .people import People
 from .results import (  # noqa: F401  (GROUPINGS, Reconciliation and Row are read from here too)
     ADDITIVE, GROUPINGS, Figures, Grain, GrainFigures, Reconciliation, Row, TargetProgress, trainings_target,
     year_elapsed,
@@ -37,17 +37,22 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     if group_by not in GROUPINGS:
         group_by = "programme"
     tune_for_aggregates()
-    grains = additive_figures(scope, jurisdiction)
-    sums = slice_sums(grains)
-    people = People(scope, jurisdiction)
     targets = targets_in(scope)
+    counted = set(counted_extras())
+    grains = additive_figures(scope, jurisdiction,
+                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted])
+    sums = slice_sums(grains)
+    people = People(scope, jurisdiction, grains)
+    people.ask(group_by)
+    for target in targets:
+        ask_people(people, target)
     elapsed = year_elapsed(scope.year, on)
-    progress = [TargetProgress(t, target_actual(t, sums, people), elapsed) for t in targets]
+    progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
     rows = group_rows(grains, scope, group_by, people, targets)
     total_figures = Figures()
     for grain in grains:
         total_figures.add(grain.figures)
-    total_figures.persons = people.per(()).get((), 0)
+    total_figures.persons = people.total
     # A total target only where every row has one: otherwise the total would compare unlike things.
     total_target = sum(r.target for r in rows) if rows and all(r.target is not None for r in rows) else None
     total = Row((), "合计", scope, total_figures, total_target)
@@ -63,49 +68,81 @@ def tune_for_aggregates() -> None:
         db.session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
-def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[GrainFigures]:
-    """The additive measures per session (GROUP BY one integer key), then placed by each session's
-    programme, track, occupation, base, district and month, read in one small query."""
-    extras = [
-        (programme_code, measure)
-        for programme_code, measure in counting.counted_extra_measures()
-        if measure.unit != "人" and scope.programme_code in (None, programme_code)
-    ]
-    counts = counting.participations(
-        Enrollment.session_id,
-        func.count(Enrollment.id),
-        func.count(case((counting.PASSED, 1))),
-        func.count(case((counting.ASSESSED, 1))),
-        func.count(case((counting.EMPLOYED, 1))),
-        *[func.count(case((counting.measure_condition(code, m.code), 1))) for code, m in extras],
-        scope=scope, jurisdiction=jurisdiction,
-    ).group_by(Enrollment.session_id)
-    by_session = {row[0]: row[1:] for row in db.session.execute(counts)}
-    certified = dict(db.session.execute(
-        select(Certificate.session_id, func.count(Certificate.id))
-        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-        .join(TrainingSession, TrainingSession.id == Certificate.session_id)
-        .where(counting.CERTIFICATE_COUNTS, Enrollment.status != "withdrawn",
-               *counting.session_conditions(scope, jurisdiction))
-        .group_by(Certificate.session_id)
-    ).all())
-    sessions = db.session.execute(
-        select(TrainingSession.id, TrainingSession.programme_code, TrainingSession.track_code,
-               TrainingSession.occupation_code, TrainingSession.base_id, TrainingSession.end_date,
-               TrainingBase.district_id)
+def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
+                     extras: Iterable[tuple[str, str]] = ()) -> list[GrainFigures]:
+    """The additive measures per session, with where the session belongs (programme, track,
+    occupation, base, district, month): one GROUP BY over the sessions of the year and their
+    enrollments; 取证 by session from the certificates. ``extras``, (programme code, measure code) of programmes' own 人次 measures, are counted by
+    programme, over that programme's sessions only."""
+    statement = (
+        select(
+            TrainingSession.id, TrainingSession.programme_code, TrainingSession.track_code,
+            TrainingSession.occupation_code, TrainingSession.base_id, TrainingSession.end_date,
+            func.max(TrainingBase.district_id),  # one value per session
+            func.count(Enrollment.id),
+            func.count(case((counting.PASSED, 1))),
+            func.count(case((counting.ASSESSED, 1))),
+            func.count(case((counting.EMPLOYED, 1))),
+        )
+        .select_from(TrainingSession)
         .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
-        .where(*counting.session_conditions(scope, jurisdiction))
-    ).all()
-    result = []
-    for session_id, programme_code, track_code, occupation_code, base_id, end_date, district_id in sessions:
-        row = by_session.get(session_id)
-        if row is None:
-            continue
-        trainings, passed, assessed, employed = row[:4]
-        figures = Figures(trainings, 0, passed, assessed, certified.get(session_id, 0), employed)
-        extra_counts = {(code, m.code): value for (code, m), value in zip(extras, row[4:])}
+        .join(Enrollment, Enrollment.session_id == TrainingSession.id)
+        .where(counting.NOT_WITHDRAWN, *counting.session_conditions(scope, jurisdiction))
+        # By the session's key alone (its columns depend on it): SQLite then reads the sessions in key
+        # order and needs no sort.
+        .group_by(TrainingSession.id)
+    )
+    by_session: dict[int, GrainFigures] = {}
+    for row in db.session.execute(statement):
+        session_id, programme_code, track_code, occupation_code, base_id, end_date, district_id = row[:7]
+        trainings, passed, assessed, employed = row[7:]
         grain = Grain(programme_code, track_code, occupation_code, base_id, end_date.month)
-        result.append(GrainFigures(grain, district_id, figures, extra_counts))
+        figures = Figures(trainings, 0, passed, assessed, 0, employed)
+        by_session[session_id] = GrainFigures(grain, district_id, figures, {})
+    for session_id, certified in _certified(scope, jurisdiction):
+        by_session[session_id].figures.certified = certified
+    for programme_code, counts in _extra_counts(scope, jurisdiction, extras).items():
+        for session_id, values in counts.items():
+            by_session[session_id].extras.update(values)
+    return list(by_session.values())
+
+
+def _certified(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[tuple[int, int]]:
+    """取证 per session: its certificates that count (one per enrollment at most; a withdrawn enrollment
+    never holds one, training.operations.holds_counted_certificate), read from a partial index."""
+    return db.session.execute(
+        select(Certificate.session_id, func.count())
+        .join(TrainingSession, TrainingSession.id == Certificate.session_id)
+        .where(counted_by_enrollment(Certificate.__tablename__), *counting.session_conditions(scope, jurisdiction))
+        .group_by(Certificate.session_id)
+    ).all()
+
+
+def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
+    """(programme, measure) of every programme's own 人次 measure counted from enrollments."""
+    return [(code, m.code) for code, m in counting.counted_extra_measures()
+            if m.unit != "人" and programme_code in (None, code)]
+
+
+def _extra_counts(scope: Scope, jurisdiction: ColumnElement[bool] | None,
+                  extras: Iterable[tuple[str, str]]) -> dict[str, dict[int, dict[tuple[str, str], int]]]:
+    """programme → session id → {(programme, measure): 人次}, one query per programme (its conditions
+    may look at other tables, so they run over that programme's 人次 only)."""
+    by_programme: dict[str, list[str]] = defaultdict(list)
+    for programme_code, measure_code in sorted(set(extras)):
+        if scope.programme_code in (None, programme_code):
+            by_programme[programme_code].append(measure_code)
+    result = {}
+    for programme_code, measures in by_programme.items():
+        statement = counting.participations(
+            Enrollment.session_id,
+            *[func.count(case((counting.measure_condition(programme_code, code), 1))) for code in measures],
+            scope=scope.narrowed(programme_code=programme_code), jurisdiction=jurisdiction,
+        ).group_by(Enrollment.session_id)
+        result[programme_code] = {
+            row[0]: {(programme_code, code): value for code, value in zip(measures, row[1:])}
+            for row in db.session.execute(statement)
+        }
     return result
 
 
@@ -127,46 +164,6 @@ def slice_sums(grains: list[GrainFigures]) -> dict[SliceKey, GrainFigures]:
     return sums
 
 
-class People:
-    """COUNT(DISTINCT trainee) at the grains the page asks for, each query run once."""
-
-    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None) -> None:
-        self.scope, self.jurisdiction = scope, jurisdiction
-        self._counts: dict[tuple, dict[tuple, int]] = {}
-
-    def per(self, grain: tuple) -> dict[tuple, int]:
-        key = tuple(str(column) for column in grain)
-        if key not in self._counts:
-            self._counts[key] = distinct_people(self.scope, self.jurisdiction, grain)
-        return self._counts[key]
-
-
-def base_districts(base_ids: Iterable[int]) -> dict[int, int]:
-    ids = sorted(base_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(TrainingBase.id, TrainingBase.district_id).where(TrainingBase.id.in_(ids))).all())
-
-
-def distinct_people(scope: Scope, jurisdiction: ColumnElement[bool] | None, grain: tuple,
-                    condition: ColumnElement[bool] | None = None) -> dict[tuple, int]:
-    """COUNT(DISTINCT trainee) per ``grain`` (columns of the session, or District id via the base)."""
-    statement = counting.participations(*grain, func.count(distinct(Enrollment.trainee_id)), scope=scope,
-                                        jurisdiction=jurisdiction)
-    if any(column is TrainingBase.district_id for column in grain):
-        statement = statement.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
-    if condition is not None:
-        statement = statement.where(condition)
-    if grain:
-        statement = statement.group_by(*grain)
-    return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in db.session.execute(statement)}
-
-
-def _plain(value):
-    """Month numbers come back as Decimal or float from extract() on some engines."""
-    return int(value) if isinstance(value, float) or type(value).__name__ == "Decimal" else value
-
-
 # --- targets ------------------------------------------------------------------------------
 
 def targets_in(scope: Scope) -> list[Target]:
@@ -181,8 +178,13 @@ def targets_in(scope: Scope) -> list[Target]:
                                           t.occupation_code or "", t.measure_code))
 
 
-def target_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
-    return measure_actual(target, sums, people)
+def ask_people(people: People, target: Target) -> None:
+    """Ask ``people`` beforehand for what ``measure_actual`` will read for ``target``."""
+    code, measure = target.programme_code, target.measure_code
+    if not counting.is_counted(code, measure) or counting.tallied(code, measure) is not None:
+        return
+    if measure == "persons":
+        people.ask(_people_dimension(target))
 
 
 def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
@@ -195,11 +197,9 @@ def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: P
     if tallied is not None:
         return tallied.tally(target.year, target.district_id)
     if measure == "persons":
-        return _people_in_target(target, people)
+        return people.per(_people_dimension(target)).get(_people_key(target), 0)
     if counting.is_distinct(code, measure):
-        target_scope = Scope(target.year, code, target.track_code, target.occupation_code, target.district_id)
-        condition = counting.measure_condition(code, measure)
-        return distinct_people(target_scope, people.jurisdiction, (), condition).get((), 0)
+        return people.meeting(code, _distinct_condition(target))
     total = 0
     for grain in sums.values():
         if _in_target(grain, target):
@@ -225,32 +225,50 @@ def programme_year(programme_code: str, year: int, district_id: int | None, on: 
     programme = catalogue[programme_code]
     scope = Scope(year, programme_code, None, None, district_id)
     tune_for_aggregates()
-    sums = slice_sums(additive_figures(scope, jurisdiction))
-    people = People(scope, jurisdiction)
+    grains = additive_figures(scope, jurisdiction, counted_extras(programme_code))
+    sums = slice_sums(grains)
+    people = People(scope, jurisdiction, grains)
     elapsed = year_elapsed(year, on)
     targets = {t.measure_code: t for t in targets_in(scope) if t.track_code is None and t.occupation_code is None}
+    probes = {
+        code: targets.get(code) or Target(year=year, programme_code=programme_code, measure_code=code,
+                                          district_id=district_id, value=0)
+        for code in programme.measures
+        if with_tallies or counting.tallied(programme_code, code) is None
+    }
+    for probe in probes.values():
+        ask_people(people, probe)
     rows = []
-    for code, name in programme.measures.items():
-        if not with_tallies and counting.tallied(programme_code, code) is not None:
-            continue
-        probe = targets.get(code) or Target(year=year, programme_code=programme_code, measure_code=code,
-                                            district_id=district_id, value=0)
+    for code, probe in probes.items():
+        name = programme.measures[code]
         actual = measure_actual(probe, sums, people)
         progress = TargetProgress(targets[code], actual, elapsed) if code in targets else None
         rows.append(MeasureYear(code, name, counting.measure_unit(programme_code, code), actual, progress))
     return rows
 
 
-def _people_in_target(target: Target, people: People) -> int:
-    """人数 of a target: the targets of a scope share its district, so programme (and track or
-    occupation) is the grain."""
+# The targets read here share the scope's district, so programme (and track or occupation) is the grain.
+
+def _people_dimension(target: Target) -> str:
+    return "track" if target.track_code else "occupation" if target.occupation_code else "programme"
+
+
+def _people_key(target: Target) -> tuple:
     if target.track_code:
-        counts = people.per((TrainingSession.programme_code, TrainingSession.track_code))
-        return counts.get((target.programme_code, target.track_code), 0)
+        return (target.programme_code, target.track_code)
     if target.occupation_code:
-        counts = people.per((TrainingSession.programme_code, TrainingSession.occupation_code))
-        return counts.get((target.programme_code, target.occupation_code), 0)
-    return people.per((TrainingSession.programme_code,)).get((target.programme_code,), 0)
+        return (target.programme_code, target.occupation_code)
+    return (target.programme_code,)
+
+
+def _distinct_condition(target: Target) -> ColumnElement[bool]:
+    """A programme's measure counted in 人, within the target's track or occupation."""
+    condition = counting.measure_condition(target.programme_code, target.measure_code)
+    if target.track_code:
+        condition = and_(condition, TrainingSession.track_code == target.track_code)
+    if target.occupation_code:
+        condition = and_(condition, TrainingSession.occupation_code == target.occupation_code)
+    return condition
 
 
 def _in_target(grain: GrainFigures, target: Target) -> bool:

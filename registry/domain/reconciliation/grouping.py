@@ -2,32 +2,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-from sqlalchemy import extract, select
+from sqlalchemy import select
 
 from ...extensions import db
 from ..catalogue import catalogue
 from ..organisations.models import District, TrainingBase
-from ..training.models import TrainingSession
 from .counting import Scope
 from .models import Target
+from .people import DIMENSIONS, People
 from .results import Figures, GrainFigures, Row, trainings_target
-
-if TYPE_CHECKING:
-    from .figures import People
-
-MONTH = extract("month", TrainingSession.end_date)
 
 
 def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, people: People,
                targets: list[Target]) -> list[Row]:
-    key_of, distinct_grain = _GROUPINGS[group_by]
+    key_of = DIMENSIONS[group_by].key_of
     figures: dict[tuple, Figures] = defaultdict(Figures)
     for grain in grains:
         figures[key_of(grain)].add(grain.figures)
     district_targets = _district_targets(scope) if group_by == "district" else []
-    people = people.per(distinct_grain)
+    people = people.per(group_by)
     labels = _labels(group_by, figures.keys())
     rows = []
     for key in sorted(figures, key=lambda k: _sort_key(group_by, k)):
@@ -36,16 +31,6 @@ def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, people: 
         row_targets = district_targets if group_by == "district" else targets
         rows.append(Row(key, labels[key], row_scope, figures[key], _row_target(scope, group_by, key, row_targets)))
     return rows
-
-
-_GROUPINGS = {
-    "programme": (lambda g: (g.grain.programme_code,), (TrainingSession.programme_code,)),
-    "track": (lambda g: (g.grain.programme_code, g.grain.track_code),
-              (TrainingSession.programme_code, TrainingSession.track_code)),
-    "district": (lambda g: (g.district_id,), (TrainingBase.district_id,)),
-    "base": (lambda g: (g.grain.base_id,), (TrainingSession.base_id,)),
-    "month": (lambda g: (g.grain.month,), (MONTH,)),
-}
 
 
 def _row_scope(scope: Scope, group_by: str, key: tuple) -> Scope:

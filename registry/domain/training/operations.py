@@ -284,12 +284,24 @@ def enrol_person(session: TrainingSession, data, registered_base_id: int | None 
     return enrol(session, registration.trainee), True, registration.warnings
 
 
+def holds_counted_certificate(enrollment: Enrollment) -> bool:
+    """True while the enrollment's certificate counts for 取证. Reconciliation reads 取证 from the
+    certificates of a session alone because a withdrawn enrollment never holds one."""
+    from ..certificates.models import Certificate, counted_by_enrollment
+
+    return db.session.scalar(
+        select(Certificate.id).where(Certificate.enrollment_id == enrollment.id, counted_by_enrollment())
+    ) is not None
+
+
 def withdraw(enrollment: Enrollment, on: date, reason: str) -> Enrollment:
     """Withdraw a trainee with a reason; the record stays, the place is freed."""
     if enrollment.status == "withdrawn":
         raise DomainError("该学员已退训")
     if enrollment.result is not None:
         raise DomainError("已有考核结果的学员不能退训")
+    if holds_counted_certificate(enrollment):
+        raise DomainError("该学员已获发本班期的证书,不能退训;如证书有误,请先撤销证书")
     if not (reason or "").strip():
         raise DomainError("请填写退训原因", "withdrawal_reason")
     if on is None or on > today():
