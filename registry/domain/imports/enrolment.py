@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from ...extensions import db
 from .. import normalise
 from ..audit import record_inserts
-from ..bulk import insert_rows
+from ..bulk import insert_new, insert_rows
 from ..common import utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
@@ -254,14 +254,6 @@ def _apply_capacity(session: TrainingSession, result: Preview) -> None:
         row.fail(f"超出班期容量(容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额)")
 
 
-def _ids_by_number(model, key_columns, numbers: list, where=()) -> dict:
-    found: dict = {}
-    for start in range(0, len(numbers), LOOKUP_CHUNK):
-        query = select(*key_columns, model.id).where(key_columns[-1].in_(numbers[start:start + LOOKUP_CHUNK]), *where)
-        found.update({tuple(row[:-1]): row[-1] for row in db.session.execute(query)})
-    return found
-
-
 @dataclass
 class Imported:
     trainee_ids: list[int]
@@ -275,10 +267,9 @@ TRAINEE_FIELDS = ("document_type", "document_number", "name", "sex", "birth_date
 def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
     """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's).
 
-    The inserts (bulk.insert_rows) pass the audit log's flush hook by, so each is logged with
-    record_inserts. Rows go in chunks of INSERT_CHUNK, so the statements and audit rows of a big file
-    never sit in memory at once; the new ids come from one look-up per chunk (INSERT … RETURNING over
-    many rows is quadratic in SQLAlchemy's result splicing: 100,000 rows took minutes).
+    The inserts (bulk.insert_new, which gives the new ids without a look-up) pass the audit log's
+    flush hook by, so each is logged with record_inserts. Rows go in chunks of INSERT_CHUNK, so the
+    statements and audit rows of a big file never sit in memory at once.
     """
     connection = db.session.connection()
     rows = result.ready
@@ -289,10 +280,7 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         now = utcnow()
         shared = {"registered_base_id": registered_base_id, "created_at": now, "updated_at": now}
         values = [tuple([row.values[key] for key in TRAINEE_FIELDS]) for row in chunk]
-        insert_rows(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
-        new_ids = _ids_by_number(Trainee, (Trainee.document_type, Trainee.document_number),
-                                 [row.values["document_number"] for row in chunk])
-        ids = [new_ids[(row.values["document_type"], row.values["document_number"])] for row in chunk]
+        ids = insert_new(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
         for row, trainee_id in zip(chunk, ids):
             row.values["trainee_id"] = trainee_id
         record_inserts(db.session, Trainee, [dict(zip(TRAINEE_FIELDS, value), registered_base_id=registered_base_id)
@@ -309,10 +297,8 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         shared = {"session_id": session.id, "status": "enrolled", "enrolled_at": now, "created_at": now,
                   "updated_at": now}
         trainees = [row.values["trainee_id"] for row in rows[start:start + INSERT_CHUNK]]
-        insert_rows(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees], shared)
-        by_trainee = _ids_by_number(Enrollment, (Enrollment.trainee_id,), trainees,
-                                    (Enrollment.session_id == session.id,))
-        ids = [by_trainee[(trainee_id,)] for trainee_id in trainees]
+        ids = insert_new(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees],
+                         shared)
         record_inserts(db.session, Enrollment, [
             {"session_id": session.id, "trainee_id": trainee_id, "status": "enrolled"} for trainee_id in trainees], ids)
         enrollment_ids.extend(ids)
