@@ -283,23 +283,22 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         ids = insert_new(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
         for row, trainee_id in zip(chunk, ids):
             row.values["trainee_id"] = trainee_id
-        record_inserts(db.session, Trainee, [dict(zip(TRAINEE_FIELDS, value), registered_base_id=registered_base_id)
-                                          for value in values], ids)
+        record_inserts(db.session, Trainee, TRAINEE_FIELDS, values, ids, {"registered_base_id": registered_base_id})
         trainee_ids.extend(ids)
         del values
         tags = [(row.values["trainee_id"], tag) for row in chunk for tag in row.values["tags"]]
         if tags:
             insert_rows(connection, insert(TraineeTag), ("trainee_id", "tag"), tags)
-            record_inserts(db.session, TraineeTag, [{"trainee_id": trainee_id, "tag": tag} for trainee_id, tag in tags])
+            record_inserts(db.session, TraineeTag, ("trainee_id", "tag"), tags)
     enrollment_ids: list[int] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         now = utcnow()
         shared = {"session_id": session.id, "status": "enrolled", "enrolled_at": now, "created_at": now,
                   "updated_at": now}
         trainees = [row.values["trainee_id"] for row in rows[start:start + INSERT_CHUNK]]
-        ids = insert_new(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees],
-                         shared)
-        record_inserts(db.session, Enrollment, [
-            {"session_id": session.id, "trainee_id": trainee_id, "status": "enrolled"} for trainee_id in trainees], ids)
+        values = [(trainee_id,) for trainee_id in trainees]
+        ids = insert_new(connection, insert(Enrollment), ("trainee_id",), values, shared)
+        record_inserts(db.session, Enrollment, ("trainee_id",), values, ids,
+                       {"session_id": session.id, "status": "enrolled"})
         enrollment_ids.extend(ids)
     return Imported(trainee_ids, enrollment_ids)
