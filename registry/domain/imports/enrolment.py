@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import ARRAY, String, any_, insert, literal, select
 
 from ...extensions import db
 from .. import normalise
@@ -136,10 +136,17 @@ def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
     ordered = sorted(numbers)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         query = select(Trainee.id, Trainee.document_type, Trainee.document_number, Trainee.name).where(
-            Trainee.document_number.in_(ordered[start:start + LOOKUP_CHUNK]))
+            _among(Trainee.document_number, ordered[start:start + LOOKUP_CHUNK]))
         for trainee in db.session.execute(query):
             found[(trainee.document_type, trainee.document_number)] = trainee
     return found
+
+
+def _among(column, values: list[str]):
+    """``column`` IN ``values``; on PostgreSQL one array parameter (``= ANY``), not thousands to bind and plan."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(String)))
+    return column.in_(values)
 
 
 def check_session(session: TrainingSession) -> None:
