@@ -10,11 +10,12 @@ Two steps, so that a file is checked once however often it is looked at:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from sqlalchemy import ARRAY, String, any_, insert, literal, select
+from sqlalchemy import ARRAY, String, any_, func, insert, literal, select
 
 from ...extensions import db
 from .. import normalise
@@ -143,10 +144,12 @@ def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
 
 
 def _among(column, values: list[str]):
-    """``column`` IN ``values``; on PostgreSQL one array parameter (``= ANY``), not thousands to bind and plan."""
+    """``column`` IN ``values`` with one parameter, not thousands to bind: an array on PostgreSQL
+    (``= ANY``), a JSON array read by ``json_each`` on SQLite."""
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(String)))
-    return column.in_(values)
+    listed = func.json_each(json.dumps(values)).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def check_session(session: TrainingSession) -> None:
