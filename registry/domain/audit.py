@@ -5,6 +5,10 @@ changes a record through the ORM can skip it. Bulk writes with Core (the spreads
 not pass through a flush, so they log themselves with ``record_inserts`` / ``record_updates``. The
 table itself refuses UPDATE and DELETE (database triggers in the migration) and the ORM refuses to
 flush a changed or deleted audit row.
+
+``record_inserts`` logs up to BULK_ENTRY_ROWS inserted rows in one entry: who, when, why, and a
+table of every row's values, with the lowest and highest id it covers (``first_id``, ``last_id``)
+so that a search for one record (``naming``) finds it as it finds a single-row entry.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import JSON, DateTime, Integer, String, Text, event, inspect
+from sqlalchemy import JSON, ColumnElement, DateTime, Integer, String, Text, and_, event, inspect, or_
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from ..extensions import db
@@ -44,12 +48,40 @@ class AuditLog(db.Model):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Why the change was made, where the operation asked for one.
     reason: Mapped[str | None] = mapped_column(Text)
+    #: An entry for many rows inserted at once (record_inserts): the lowest and highest id among
+    #: them (the first key column's, for a composite key); their values are in ``changes["rows"]``.
+    first_id: Mapped[int | None] = mapped_column(Integer)
+    last_id: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (db.Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+    __table_args__ = (db.Index("ix_audit_log_entity", "entity_type", "entity_id"),
+                      db.Index("ix_audit_log_entity_range", "entity_type", "first_id", "last_id"))
 
     @property
     def action_name(self) -> str:
         return ACTIONS.get(self.action, self.action)
+
+    @property
+    def is_bulk(self) -> bool:
+        return "rows" in (self.changes or {})
+
+    def bulk_rows(self, entity_id: str | None) -> list[dict]:
+        """The rows of a many-row entry that belong to record ``entity_id``, as column → value."""
+        if not entity_id or not self.is_bulk:
+            return []
+        columns, keys = self.changes["columns"], self.changes["keys"]
+        rows = [dict(zip(columns, row)) for row in self.changes["rows"]]
+        return [row for row in rows if "/".join(str(row[key]) for key in keys) == entity_id
+                or str(row[keys[0]]) == entity_id]
+
+
+def naming(entity_id: str) -> ColumnElement[bool]:
+    """Entries about record ``entity_id`` (``12``, or ``12/veteran`` for a composite key): its own,
+    and the many-row entries whose id range covers it."""
+    leading = entity_id.split("/", 1)[0].strip()
+    if not leading.isdigit():
+        return AuditLog.entity_id == entity_id
+    number = int(leading)
+    return or_(AuditLog.entity_id == entity_id, and_(AuditLog.first_id <= number, AuditLog.last_id >= number))
 
 
 @dataclass
@@ -178,34 +210,53 @@ def _changes_text(changes: dict) -> str:
     return json_text(changes, default=_json_default)
 
 
-#: Audit rows per executemany in the bulk writers (bounded memory for big imports).
-BULK_CHUNK = 5000
+#: Inserted rows listed in one audit entry by record_inserts (bounded entry size for big imports).
+BULK_ENTRY_ROWS = 1000
 
 
-def record_inserts(session, model: type, rows: Sequence[dict], ids: Sequence[Any] | None = None,
-                   reason: str | None = None) -> None:
-    """Log rows inserted with Core (``insert()`` executemany), which the after_flush hook never sees.
+def record_inserts(session, model: type, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                   ids: Sequence[int] | None = None, shared: dict | None = None, reason: str | None = None) -> None:
+    """Log rows inserted with Core (``bulk.insert_rows``), which the after_flush hook never sees.
 
-    ``rows`` are the values given to the insert and ``ids`` the primary keys its RETURNING gave, in
-    the same order (leave ``ids`` out when the key is in the rows, e.g. a composite key). One
-    'insert' audit row each, shaped as the hook writes them, with the current actor and reason,
-    written with bulk.insert_rows.
+    ``rows`` are the tuples given to the insert (in ``columns`` order), ``ids`` the primary keys
+    the database gave them, in the same order (leave ``ids`` out when the key is in the rows, e.g.
+    a composite key), and ``shared`` the values every row has. One 'insert' entry per
+    BULK_ENTRY_ROWS rows, with the current actor and reason: ``changes`` is {"after": shared values,
+    "columns": [...], "keys": [key columns], "rows": [[...], ...]}, ``first_id`` and ``last_id``
+    the range of the rows' (first) key.
     """
     if not rows:
         return
     common, keys, redact = _bulk_context(session, model, "insert", reason)
     if ids is not None and len(ids) != len(rows):
         raise ValueError("record_inserts: one id per inserted row")
-    connection = session.connection()
-    for start in range(0, len(rows), BULK_CHUNK):
-        audit_rows = []
-        for index in range(start, min(start + BULK_CHUNK, len(rows))):
-            after = _shown(rows[index], redact) if redact else dict(rows[index])
-            if ids is not None:
-                after[keys[0]] = ids[index]
-            entity_id = "/".join(str(after[key]) for key in keys)
-            audit_rows.append((entity_id, _changes_text({"after": after})))
-        insert_rows(connection, AuditLog.__table__, ("entity_id", "changes"), audit_rows, common)
+    names = [keys[0], *columns] if ids is not None else list(columns)
+    hidden = [index for index, name in enumerate(names) if name in redact]
+    head = {"after": _shown(dict(shared or {}), redact), "columns": names, "keys": keys}
+    key_position = names.index(keys[0])
+    entries = []
+    for start in range(0, len(rows), BULK_ENTRY_ROWS):
+        chunk = rows[start:start + BULK_ENTRY_ROWS]
+        if ids is not None:
+            chunk = [(key, *row) for key, row in zip(ids[start:start + BULK_ENTRY_ROWS], chunk)]
+        if hidden:
+            chunk = [_redacted(row, hidden) for row in chunk]
+        first = min(row[key_position] for row in chunk)
+        last = max(row[key_position] for row in chunk)
+        entity_id = str(first) if first == last else f"{first}-{last}"
+        if not isinstance(first, int):  # a text key: found by its own entity id only
+            first = last = None
+        entries.append((entity_id, first, last, _changes_text({**head, "rows": chunk})))
+    insert_rows(session.connection(), AuditLog.__table__, ("entity_id", "first_id", "last_id", "changes"),
+                entries, common)
+
+
+def _redacted(row: Sequence[Any], hidden: list[int]) -> list:
+    row = list(row)
+    for index in hidden:
+        if row[index] is not None:
+            row[index] = REDACTED
+    return row
 
 
 def record_updates(session, model: type, changes: Sequence[tuple[Any, dict, dict]],

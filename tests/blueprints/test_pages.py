@@ -223,3 +223,23 @@ def test_city_creates_and_deactivates_accounts(client):
     assert clerk.is_active_account is False
     audit_page = client.get("/admin/audit?entity_type=users").text
     assert "clerk2" in audit_page and "is_active_account" in audit_page
+
+
+def test_audit_page_finds_a_record_inside_an_imports_entry(client):
+    """An import is logged in entries of many rows each; a search for one record shows its entry and its values."""
+    from registry.domain.imports import batches
+    from tests.domain.test_imports import xlsx
+
+    factories.user("auditor", "city")
+    base = factories.base(programmes=("yuecai",))
+    session = factories.session(base, start_date=today() + timedelta(days=5), status="planned")
+    rows = [[i, name, "身份证", factories.id_number(date(1993, 5, i + 1)), "", "", "", "城镇", "", ""]
+            for i, name in enumerate(("查找甲", "查找乙"))]
+    context = batches.Context(user_id=None, registered_base_id=base.id)
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context)
+    batch, _ = batches.confirm(batch.id, context)
+    db.session.commit()
+    factories.login(client, "auditor")
+    second = batch.affected_ids["trainees"][1]
+    page = client.get(f"/admin/audit?entity_type=trainees&entity_id={second}").text
+    assert "共 2 条" in page and "查找乙" in page and "查找甲" not in page

@@ -370,6 +370,7 @@ def audit_rows(entity_type: str, action: str) -> list:
 
 def test_enrolment_import_logs_every_record_it_inserts(session, monkeypatch):
     from registry.domain import audit
+    from registry.domain.audit import AuditLog, naming
 
     known = factories.trainee("赵六明")
     before = {kind: len(audit_rows(kind, "insert")) for kind in ("trainees", "trainee_tags", "enrollments")}
@@ -380,20 +381,44 @@ def test_enrolment_import_logs_every_record_it_inserts(session, monkeypatch):
     monkeypatch.setattr(audit, "_actor_provider", lambda: audit.Actor(42, "clerk", "10.0.0.1"))
     batch, _ = batches.confirm(batch.id, context(session))
     db.session.commit()
-    trainees = audit_rows("trainees", "insert")[before["trainees"]:]
-    enrollments = audit_rows("enrollments", "insert")[before["enrollments"]:]
-    tags = audit_rows("trainee_tags", "insert")[before["trainee_tags"]:]
-    assert sorted(int(r.entity_id) for r in trainees) == sorted(batch.affected_ids["trainees"]) and len(trainees) == 3
-    assert sorted(int(r.entity_id) for r in enrollments) == sorted(batch.affected_ids["enrollments"])
-    assert len(enrollments) == 4
-    assert [r.entity_id for r in tags] == [f"{batch.affected_ids['trainees'][0]}/veteran"]
-    first = next(r for r in trainees if int(r.entity_id) == batch.affected_ids["trainees"][0])
-    assert first.changes["after"]["name"] == "学员甲" and first.changes["after"]["birth_date"] == "1991-04-01"
-    assert first.changes["after"]["id"] == batch.affected_ids["trainees"][0]
-    assert {(r.actor_id, r.actor_name, r.remote_addr) for r in trainees + enrollments + tags} == {
+    # One entry per table for the whole (small) import, listing every row it inserted.
+    [trainees] = audit_rows("trainees", "insert")[before["trainees"]:]
+    [enrollments] = audit_rows("enrollments", "insert")[before["enrollments"]:]
+    [tags] = audit_rows("trainee_tags", "insert")[before["trainee_tags"]:]
+    created, enrolled = batch.affected_ids["trainees"], batch.affected_ids["enrollments"]
+    assert (trainees.first_id, trainees.last_id) == (min(created), max(created))
+    assert sorted(row[0] for row in trainees.changes["rows"]) == sorted(created) and len(created) == 3
+    assert sorted(row[0] for row in enrollments.changes["rows"]) == sorted(enrolled) and len(enrolled) == 4
+    assert tags.changes["rows"] == [[created[0], "veteran"]] and tags.first_id == created[0]
+    [first] = trainees.bulk_rows(str(created[0]))
+    assert first["name"] == "学员甲" and first["birth_date"] == "1991-04-01" and first["id"] == created[0]
+    assert trainees.changes["after"] == {"registered_base_id": session.base_id}
+    assert {(r.actor_id, r.actor_name, r.remote_addr) for r in (trainees, enrollments, tags)} == {
         (42, "clerk", "10.0.0.1")}
-    known_enrollment = next(r for r in enrollments if r.changes["after"]["trainee_id"] == known.id)
-    assert known_enrollment.changes["after"]["session_id"] == session.id
+    [known_enrollment] = [row for row in map(enrollments.bulk_rows, map(str, enrolled)) if row[0]["trainee_id"] == known.id]
+    assert known_enrollment[0]["trainee_id"] == known.id
+    assert enrollments.changes["after"] == {"session_id": session.id, "status": "enrolled"}
+    # A search for one record finds the entry that lists it, by its id or its composite key.
+    for entity_type, key, entry in (("trainees", str(created[1]), trainees), ("enrollments", str(enrolled[-1]), enrollments),
+                                    ("trainee_tags", f"{created[0]}/veteran", tags)):
+        found = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == entity_type, naming(key))).all()
+        assert entry in found and entry.bulk_rows(key)
+    assert not db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "trainees",
+                                                         naming(str(max(created) + 1000)))).all()
+
+
+def test_a_big_import_is_logged_in_entries_of_bounded_size(session, monkeypatch):
+    from registry.domain import audit
+
+    monkeypatch.setattr(audit, "BULK_ENTRY_ROWS", 2)
+    before = len(audit_rows("trainees", "insert"))
+    rows = [[i, f"学员{'甲乙丙丁戊'[i]}", "身份证", factories.id_number(date(1992, 4, i + 1)), "", "", "", "城镇", "", ""]
+            for i in range(5)]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batch, _ = batches.confirm(batch.id, context(session))
+    logged = audit_rows("trainees", "insert")[before:]
+    assert [len(entry.changes["rows"]) for entry in logged] == [2, 2, 1]
+    assert sorted(row[0] for entry in logged for row in entry.changes["rows"]) == sorted(batch.affected_ids["trainees"])
 
 
 def test_results_import_logs_each_change_with_its_before_and_after(session):

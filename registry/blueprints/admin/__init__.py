@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...auth.permissions import get_visible_or_404, roles_required
 from ...domain.accounts import operations
 from ...domain.accounts.models import ROLES, User
-from ...domain.audit import ACTIONS, AuditLog
+from ...domain.audit import ACTIONS, AuditLog, naming
 from ...domain.errors import DomainError
 from ...domain.organisations.models import Enterprise, TrainingBase
 from ...extensions import db
@@ -98,7 +98,7 @@ def audit():
     if args.get("entity_type"):
         query = query.where(AuditLog.entity_type == args["entity_type"])
     if args.get("entity_id"):
-        query = query.where(AuditLog.entity_id == args["entity_id"])
+        query = query.where(naming(args["entity_id"]))
     if args.get("actor"):
         query = query.where(AuditLog.actor_name == args["actor"])
     if args.get("action") in ACTIONS:

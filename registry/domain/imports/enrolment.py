@@ -10,16 +10,17 @@ Two steps, so that a file is checked once however often it is looked at:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
-from sqlalchemy import insert, select
+from sqlalchemy import ARRAY, String, any_, func, insert, literal, select
 
 from ...extensions import db
 from .. import normalise
 from ..audit import record_inserts
-from ..bulk import insert_rows
+from ..bulk import insert_new, insert_rows
 from ..common import utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
@@ -136,10 +137,19 @@ def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
     ordered = sorted(numbers)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         query = select(Trainee.id, Trainee.document_type, Trainee.document_number, Trainee.name).where(
-            Trainee.document_number.in_(ordered[start:start + LOOKUP_CHUNK]))
+            _among(Trainee.document_number, ordered[start:start + LOOKUP_CHUNK]))
         for trainee in db.session.execute(query):
             found[(trainee.document_type, trainee.document_number)] = trainee
     return found
+
+
+def _among(column, values: list[str]):
+    """``column`` IN ``values`` with one parameter, not thousands to bind: an array on PostgreSQL
+    (``= ANY``), a JSON array read by ``json_each`` on SQLite."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(String)))
+    listed = func.json_each(json.dumps(values)).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def check_session(session: TrainingSession) -> None:
@@ -254,14 +264,6 @@ def _apply_capacity(session: TrainingSession, result: Preview) -> None:
         row.fail(f"超出班期容量(容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额)")
 
 
-def _ids_by_number(model, key_columns, numbers: list, where=()) -> dict:
-    found: dict = {}
-    for start in range(0, len(numbers), LOOKUP_CHUNK):
-        query = select(*key_columns, model.id).where(key_columns[-1].in_(numbers[start:start + LOOKUP_CHUNK]), *where)
-        found.update({tuple(row[:-1]): row[-1] for row in db.session.execute(query)})
-    return found
-
-
 @dataclass
 class Imported:
     trainee_ids: list[int]
@@ -275,10 +277,9 @@ TRAINEE_FIELDS = ("document_type", "document_number", "name", "sex", "birth_date
 def confirm(session: TrainingSession, result: Preview, registered_base_id: int | None) -> Imported:
     """Register the new people and enrol every ready row: set-based inserts, one transaction (the caller's).
 
-    The inserts (bulk.insert_rows) pass the audit log's flush hook by, so each is logged with
-    record_inserts. Rows go in chunks of INSERT_CHUNK, so the statements and audit rows of a big file
-    never sit in memory at once; the new ids come from one look-up per chunk (INSERT … RETURNING over
-    many rows is quadratic in SQLAlchemy's result splicing: 100,000 rows took minutes).
+    The inserts (bulk.insert_new, which gives the new ids without a look-up) pass the audit log's
+    flush hook by, so each is logged with record_inserts. Rows go in chunks of INSERT_CHUNK, so the
+    statements and audit rows of a big file never sit in memory at once.
     """
     connection = db.session.connection()
     rows = result.ready
@@ -289,31 +290,25 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         now = utcnow()
         shared = {"registered_base_id": registered_base_id, "created_at": now, "updated_at": now}
         values = [tuple([row.values[key] for key in TRAINEE_FIELDS]) for row in chunk]
-        insert_rows(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
-        new_ids = _ids_by_number(Trainee, (Trainee.document_type, Trainee.document_number),
-                                 [row.values["document_number"] for row in chunk])
-        ids = [new_ids[(row.values["document_type"], row.values["document_number"])] for row in chunk]
+        ids = insert_new(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
         for row, trainee_id in zip(chunk, ids):
             row.values["trainee_id"] = trainee_id
-        record_inserts(db.session, Trainee, [dict(zip(TRAINEE_FIELDS, value), registered_base_id=registered_base_id)
-                                          for value in values], ids)
+        record_inserts(db.session, Trainee, TRAINEE_FIELDS, values, ids, {"registered_base_id": registered_base_id})
         trainee_ids.extend(ids)
         del values
         tags = [(row.values["trainee_id"], tag) for row in chunk for tag in row.values["tags"]]
         if tags:
             insert_rows(connection, insert(TraineeTag), ("trainee_id", "tag"), tags)
-            record_inserts(db.session, TraineeTag, [{"trainee_id": trainee_id, "tag": tag} for trainee_id, tag in tags])
+            record_inserts(db.session, TraineeTag, ("trainee_id", "tag"), tags)
     enrollment_ids: list[int] = []
     for start in range(0, len(rows), INSERT_CHUNK):
         now = utcnow()
         shared = {"session_id": session.id, "status": "enrolled", "enrolled_at": now, "created_at": now,
                   "updated_at": now}
         trainees = [row.values["trainee_id"] for row in rows[start:start + INSERT_CHUNK]]
-        insert_rows(connection, insert(Enrollment), ("trainee_id",), [(trainee_id,) for trainee_id in trainees], shared)
-        by_trainee = _ids_by_number(Enrollment, (Enrollment.trainee_id,), trainees,
-                                    (Enrollment.session_id == session.id,))
-        ids = [by_trainee[(trainee_id,)] for trainee_id in trainees]
-        record_inserts(db.session, Enrollment, [
-            {"session_id": session.id, "trainee_id": trainee_id, "status": "enrolled"} for trainee_id in trainees], ids)
+        values = [(trainee_id,) for trainee_id in trainees]
+        ids = insert_new(connection, insert(Enrollment), ("trainee_id",), values, shared)
+        record_inserts(db.session, Enrollment, ("trainee_id",), values, ids,
+                       {"session_id": session.id, "status": "enrolled"})
         enrollment_ids.extend(ids)
     return Imported(trainee_ids, enrollment_ids)
