@@ -128,11 +128,18 @@ def _area_places(area: str) -> list[tuple[int | None, int | None, str]] | None:
 @lru_cache(maxsize=4096)
 def _birth_place(area: str, year: int) -> str | None:
     """The place an area code stood for in a birth year (ric.get_birth_place's rule over the cached
-    table entry); imports ask for a few areas a hundred thousand times."""
-    for first, last, place in _area_places(area) or ():
+    table entry); imports ask for a few areas a hundred thousand times.
+
+    Unlike ric.get_birth_place, a code that came into use after the birth year is that place, not
+    unknown: numbers were first issued in 1984 (GB 11643), to people born long before, with the
+    code of where they lived then (海珠区's 440105 dates from 1983; its people born in 1960 hold it).
+    Only a code withdrawn before the person was born, or absent from the table, is unknown."""
+    places = _area_places(area) or ()
+    for first, last, place in places:
         if (first is None or year >= first) and (last is None or year <= last):
             return place
-    return None
+    later = [(first, place) for first, _, place in places if first is not None and first > year]
+    return min(later)[1] if later else None
 
 
 #: First character of a 统一社会信用代码: the registration authority (GB 32100 table 1).
