@@ -5,7 +5,7 @@ Chinese headers; unique 居民身份证 numbers with GB 11643 check digits; a ha
 times, from the file's bytes in memory to the commit:
 
 * import: the domain calls the views in registry/blueprints/sessions/enrolment.py make, request by
-  request: batches.upload + commit; batches.recheck + earlier_import (preview page, HTML rendering
+  request: batches.store + commit; batches.recheck + earlier_import (preview page, HTML rendering
   not included); batches.confirm + commit;
 * floor: python-calamine to_python of the same bytes plus ONE SQLAlchemy Core executemany INSERT
   of every row, unchecked, into a scratch table shaped like trainees + enrollments, committed.
@@ -332,7 +332,7 @@ def measure_import(database_url: str, path: str, session_id: int) -> dict:
         started = time.perf_counter()
         session = db.session.get(TrainingSession, session_id)
         context = batches.Context(user_id=None, registered_base_id=session.base_id)
-        batch, preview = batches.upload(KIND, session, filename, content, context)
+        batch, preview = batches.store(KIND, session, filename, content, context)
         batch_id = batch.id
         db.session.commit()
         del session, batch, preview

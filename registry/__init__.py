@@ -61,8 +61,10 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_catalogue() -> None:
     from .blueprints import load_programmes
+    from .domain.identifiers import load_area_table
 
     load_programmes()
+    load_area_table()
 
 
 def configure_audit_actor() -> None:

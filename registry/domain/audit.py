@@ -152,12 +152,13 @@ def _column_changes(obj: Any) -> tuple[dict, dict]:
         history = state.attrs[attr.key].history
         if not history.has_changes():
             continue
+        if attr.key in redact:  # set again: the entry says so, never what it held (nor was it loaded)
+            before[attr.key] = after[attr.key] = REDACTED
+            continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None
         if old == new:
             continue
-        if attr.key in redact:
-            old, new = REDACTED, REDACTED
         before[attr.key], after[attr.key] = _json_value(old), _json_value(new)
     return before, after
 
@@ -281,7 +282,10 @@ def _load_old_values_before_changes() -> None:
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__audit_exclude__", False):
             continue
+        redacted = getattr(mapper.class_, "__audit_redact__", frozenset())
         for prop in mapper.column_attrs:
+            if prop.key in redacted:
+                continue  # its old value is never shown: clearing a stored file need not load it
             attribute = getattr(mapper.class_, prop.key)
             if not event.contains(attribute, "set", _note_old_value):
                 event.listen(attribute, "set", _note_old_value, active_history=True)

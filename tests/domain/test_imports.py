@@ -571,3 +571,30 @@ def test_a_batch_uploaded_before_checked_rows_were_kept_is_read_from_its_file(se
     db.session.flush()
     batch, preview = batches.confirm(batch.id, context(session))
     assert batch.status == "confirmed" and preview.count("ready") == 1 and count(Enrollment) == 1
+
+
+def test_a_batch_stored_in_another_format_is_read_again_from_its_file(session):
+    # E.g. kept by the release before (compressed JSON), or by another Python whose marshal differs.
+    import json
+    import zlib
+
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1995, 3, 1)), "", "", "", "城镇", "", ""]]
+    batch, _ = batches.store("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batch.checked_rows = zlib.compress(json.dumps({"version": 1, "rows": []}).encode())
+    db.session.flush()
+    preview = batches.recheck(batch, context(session))
+    assert preview.count("ready") == 1 and preview.rows[0].values["name"] == "甲一"
+
+
+def test_store_keeps_the_checked_rows_and_the_preview_resolves_them(session):
+    number = factories.id_number(date(1991, 5, 6))
+    factories.trainee("别名", document_number=number)
+    rows = [[1, "甲一", "身份证", number, "", "", "", "城镇", "", ""],
+            [2, "乙一", "身份证", factories.id_number(date(1992, 1, 1)), "", "", "", "半城镇", "", ""]]
+    batch, stored = batches.store("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    # Stored: only the checks that need no records (the known person's other name is not yet seen).
+    assert [row.status for row in stored.rows] == ["ready", "error"]
+    assert (batch.total_rows, batch.error_rows) == (2, 1)
+    preview = batches.recheck(batch, context(session))
+    assert [row.status for row in preview.rows] == ["error", "error"]
+    assert "不一致" in preview.rows[0].errors[0]

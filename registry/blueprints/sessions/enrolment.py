@@ -130,7 +130,7 @@ def upload(session_id: int, kind: str):
     if form.validate_on_submit():
         file = form.file.data
         try:
-            batch, _ = batches.upload(kind, session, file.filename, file.read(), _context(session, form.reason.data))
+            batch, _ = batches.store(kind, session, file.filename, file.read(), _context(session, form.reason.data))
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

@@ -52,8 +52,10 @@ def _resolve(kind: str, session: TrainingSession, preview: Preview, context: Con
     return results.resolve(session, preview, context.on or today(), context.by_bureau, context.reason)
 
 
-def upload(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
-    """Read and check the file once, keep it and its checked rows as a batch awaiting confirmation; no record changes."""
+def store(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
+    """Read and check the file once, keep it and its checked rows as a batch awaiting confirmation; no
+    record changes. The rows are not yet resolved against the records: the preview page does that
+    (the upload view redirects there), so an upload does not do it twice."""
     _guard(kind, session, context)
     with collector_paused():
         preview = KINDS[kind].read(filename, content)
@@ -62,10 +64,18 @@ def upload(kind: str, session: TrainingSession, filename: str, content: bytes, c
             sha256=hashlib.sha256(content).hexdigest(), content=content, checked_rows=pack(preview),
             status="preview",
         )
-        _resolve(kind, session, preview, context)
     _count(batch, preview)
     db.session.add(batch)
     db.session.flush()
+    return batch, preview
+
+
+def upload(kind: str, session: TrainingSession, filename: str, content: bytes, context: Context) -> tuple[ImportBatch, Preview]:
+    """``store``, and the preview resolved against the records as they are now (what the preview page shows)."""
+    batch, preview = store(kind, session, filename, content, context)
+    with collector_paused():
+        _resolve(kind, session, preview, context)
+    _count(batch, preview)
     return batch, preview
 
 

@@ -30,7 +30,7 @@ class ImportBatch(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     #: The uploaded file, until the batch is confirmed or discarded (loaded only when asked for).
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    #: The rows as read and checked at upload (tables.pack: compressed JSON), so the preview and the
+    #: The rows as read and checked at upload (tables.pack: compressed marshal), so the preview and the
     #: confirmation never read the file again; cleared with the file.
     checked_rows: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     status: Mapped[str] = mapped_column(String(16), default="preview")

