@@ -17,7 +17,7 @@ from ..common import today
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..training.models import Enrollment, TrainingSession
-from .models import STATUS_REASONS, Certificate
+from .models import STATUS_REASONS, Certificate, counted_by_enrollment
 from .numbering import allocate_numbers
 from .payload import SignedFields, canonical
 from .signing import KeyRing, b64url
@@ -194,3 +194,12 @@ def replace(certificate: Certificate, note: str, keyring: KeyRing) -> Certificat
     set_reason(db.session, f"换发:{note.strip()}")
     db.session.flush()
     return replacement
+
+
+def holds_counted_certificate(enrollment: Enrollment) -> bool:
+    """True while the enrollment's certificate counts for 取证 (training refuses its withdrawal then:
+    reconciliation reads 取证 from the certificates of a session alone, because a withdrawn
+    enrollment never holds one)."""
+    return db.session.scalar(
+        select(Certificate.id).where(Certificate.enrollment_id == enrollment.id, counted_by_enrollment())
+    ) is not None

@@ -109,7 +109,7 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
 
 def _certified(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[tuple[int, int]]:
     """取证 per session: its certificates that count (one per enrollment at most; a withdrawn enrollment
-    never holds one, training.operations.holds_counted_certificate), read from a partial index."""
+    never holds one, certificates.operations.holds_counted_certificate), read from a partial index."""
     return db.session.execute(
         select(Certificate.session_id, func.count())
         .join(TrainingSession, TrainingSession.id == Certificate.session_id)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ..audit import set_reason
 from ..catalogue import LEVELS, catalogue
+from ..certificates.operations import holds_counted_certificate
 from ..common import today
 from ..errors import DomainError
 from ..organisations.models import Enterprise, TrainingBase
@@ -282,16 +283,6 @@ def enrol_person(session: TrainingSession, data, registered_base_id: int | None 
         return enrol(session, trainee), False, []
     registration = register_trainee(data, registered_base_id=registered_base_id)
     return enrol(session, registration.trainee), True, registration.warnings
-
-
-def holds_counted_certificate(enrollment: Enrollment) -> bool:
-    """True while the enrollment's certificate counts for 取证. Reconciliation reads 取证 from the
-    certificates of a session alone because a withdrawn enrollment never holds one."""
-    from ..certificates.models import Certificate, counted_by_enrollment
-
-    return db.session.scalar(
-        select(Certificate.id).where(Certificate.enrollment_id == enrollment.id, counted_by_enrollment())
-    ) is not None
 
 
 def withdraw(enrollment: Enrollment, on: date, reason: str) -> Enrollment:
