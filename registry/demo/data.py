@@ -65,6 +65,7 @@ ACCOUNTS = {
     "enterprise": ("enterprise", "白云电气人事专员", 0),
     "jiazheng": ("base", "南粤家政培训中心教务员", 2),
     "homeservice": ("enterprise", "好帮手家政人事专员", 1),
+    "school": ("base", "白云工商技师学院教务员", 1),
 }
 
 SURNAMES = (

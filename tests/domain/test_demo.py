@@ -21,6 +21,7 @@ from registry.domain.training.operations import minimum_pass_hours
 from registry.domain.apprenticeships.models import ApprenticeshipFiling
 from registry.domain.subsidies.models import SubsidyClaim
 from registry.extensions import db
+from tests import factories
 
 
 SHARED_COUNTS = ("培训基地", "企业", "班期", "学员", "报名", "证书", "目标", "上门服务证", "账号", "补贴申领", "学徒制备案")
@@ -80,6 +81,16 @@ def test_demo_accounts_sign_in_with_the_demo_password_and_act_for_one_unit(demo)
         select(func.count(TrainingSession.id)).where(TrainingSession.enterprise_id == users["enterprise"].enterprise_id)
     )
     assert apprentices > 0
+
+
+def test_the_school_account_keeps_the_technical_schools_majors_and_cohorts(demo, client):
+    school = db.session.scalar(select(User).where(User.username == "school")).base
+    assert school.kind == "technical_school"
+    factories.login(client, "school", DEMO_PASSWORD)
+    majors = client.get("/jigong/majors/")
+    assert majors.status_code == 200 and "电气自动化设备安装与维修" in majors.get_data(as_text=True)
+    cohorts = client.get("/jigong/cohorts/")
+    assert cohorts.status_code == 200 and school.name in cohorts.get_data(as_text=True)
 
 
 def test_identifiers_are_valid_and_unique(demo):

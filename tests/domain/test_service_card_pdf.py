@@ -21,7 +21,9 @@ from reportlab.pdfbase import pdfmetrics
 from registry.domain.certificates.pdf import find_font, register_font
 from registry.domain.certificates.qr import module_matrix
 from registry.domain.service_cards import pdf
-from registry.domain.service_cards.pdf import PrintedCard, card_pdf, fit_text, print_sheet_pdf, star_text
+from registry.domain.service_cards.pdf import PrintedCard, card_pdf, star_text
+from registry.domain.service_cards.sheets import print_sheet_pdf
+from registry.domain.service_cards.typesetting import LEADING, fit_text
 
 DPI = 300
 PX_PER_MM = DPI / 25.4
@@ -212,7 +214,7 @@ def test_fit_text_shrinks_then_wraps_within_the_box(font_path, text):
     width, height = 46 * mm, 5.2 * mm
     size, lines = fit_text(font, text, width, height, 8)
     assert 4.5 <= size <= 8
-    assert len(lines) * size * pdf.LEADING <= height
+    assert len(lines) * size * LEADING <= height
     assert all(pdfmetrics.stringWidth(line, font, size) <= width for line in lines)
     if text == LONG_EMPLOYER * 3:  # too long even at the smallest size: cut, and says so
         assert lines[-1].endswith("…")
@@ -229,7 +231,7 @@ def test_stars():
 
 
 def test_stars_are_drawn_when_the_font_lacks_them(font_path, monkeypatch):
-    monkeypatch.setattr(pdf, "_has_glyphs", lambda font, text: False)
+    monkeypatch.setattr(pdf, "has_glyphs", lambda font, text: False)
     (front_image, front, _), _ = pages(card_pdf(make_card(stars=4), font_path))
     assert "★" not in front
     gold = Image.new("RGB", front_image.size, tuple(round(255 * c) for c in pdf.GOLD))

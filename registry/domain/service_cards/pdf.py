@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from math import cos, pi, sin
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -27,6 +26,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from registry.domain.certificates.pdf import GOLD, INK, LABEL, QUIET_MODULES, chinese_date, draw_qr, register_font
 from registry.domain.certificates.qr import module_matrix
+
+from .typesetting import LEADING, MIDDLE, fit_text, has_glyphs, spaced, text_box
 
 #: ISO/IEC 7810 ID-1, landscape.
 CARD_WIDTH = 85.6 * mm
@@ -51,24 +52,9 @@ FIELDS_PITCH = 6.4 * mm
 #: The QR symbol's width; its white quiet zone of QUIET_MODULES modules lies around it.
 QR_SIZE = 34 * mm
 
-#: Line pitch as a multiple of the font size.
-LEADING = 1.2
-#: Where a CJK glyph's visual middle lies above the baseline, as a multiple of the font size.
-MIDDLE = 0.36
-SMALLEST = 4.5
 
 NOTICE = "本证一人一证一码,仅限本人使用;持证人健康、信用等状态以扫码结果为准"
-#: Characters that must not begin a line.
-CLOSING = ",.;:!?)、。,;:!?)」』"
 
-# Print sheets: 2 × 5 cards on A4 portrait.
-SHEET_SIZE = A4
-COLUMNS, ROWS = 2, 5
-COLUMN_GUTTER = 10 * mm
-ROW_GUTTER = 3 * mm
-MARK_OFFSET = 0.8 * mm
-MARK_LENGTH = 4 * mm
-MARK_WIDTH = 0.25
 
 
 @dataclass(frozen=True)
@@ -93,89 +79,6 @@ class PrintedCard:
     def __post_init__(self) -> None:
         if self.stars is not None and not 1 <= self.stars <= 5:
             raise ValueError(f"star rating must be 1-5 or None, not {self.stars!r}")
-
-
-# --- text that fits --------------------------------------------------------------------------------
-
-def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaks between any two characters (CJK), never before closing punctuation."""
-    lines: list[str] = []
-    line = ""
-    for char in text:
-        if line and char not in CLOSING and pdfmetrics.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return lines + [line] if line else lines
-
-
-def fit_text(font: str, text: str, width: float, height: float, size: float,
-             smallest: float = SMALLEST) -> tuple[float, list[str]]:
-    """The largest size (at most ``size``) and the lines at which ``text`` fits the box.
-
-    ``_fit`` in certificates/pdf.py stops at 7 pt, which is large on a card, and never wraps; here
-    the text shrinks, then wraps onto a second line if the box is tall enough, and only below
-    ``smallest`` is it cut short with an ellipsis.
-    """
-    current = size
-    while True:
-        lines = wrap(text, font, current, width)
-        if _fits(lines, font, current, width, height):
-            return current, lines
-        if current <= smallest:
-            return current, _cut(lines, font, current, width, height)
-        current = max(smallest, current - 0.25)
-
-
-def _fits(lines: list[str], font: str, size: float, width: float, height: float) -> bool:
-    return len(lines) * size * LEADING <= height and all(
-        pdfmetrics.stringWidth(line, font, size) <= width for line in lines)
-
-
-def _cut(lines: list[str], font: str, size: float, width: float, height: float) -> list[str]:
-    kept = lines[:max(1, int(height // (size * LEADING)))]
-    last = kept[-1]
-    while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
-        last = last[:-1]
-    return kept[:-1] + [last + "…"]
-
-
-def _text_box(canvas: Canvas, font: str, text: str, x: float, middle: float, width: float, height: float,
-              size: float, colour=INK, align: str = "left", hanging: bool = False) -> None:
-    """``text`` fitted into a box ``width`` × ``height`` whose vertical middle is at ``middle``.
-
-    ``hanging``: the first line's middle is at ``middle`` and any further lines hang below it.
-    """
-    size, lines = fit_text(font, text, width, height, size)
-    pitch = size * LEADING
-    baseline = middle - MIDDLE * size + (0 if hanging else (len(lines) - 1) * pitch / 2)
-    canvas.setFillColorRGB(*colour)
-    canvas.setFont(font, size)
-    for line in lines:
-        if align == "right":
-            canvas.drawRightString(x + width, baseline, line)
-        elif align == "centre":
-            canvas.drawCentredString(x + width / 2, baseline, line)
-        else:
-            canvas.drawString(x, baseline, line)
-        baseline -= pitch
-
-
-def _spaced(canvas: Canvas, font: str, text: str, x: float, baseline: float, size: float, spacing: float) -> float:
-    """Letter-spaced text (titles); returns its width."""
-    canvas.saveState()  # the character spacing is graphics state: keep it from leaking into later text
-    label = canvas.beginText(x, baseline)
-    label.setFont(font, size)
-    label.setCharSpace(spacing)
-    label.textOut(text)
-    canvas.drawText(label)
-    canvas.restoreState()
-    return pdfmetrics.stringWidth(text, font, size) + spacing * (len(text) - 1)
-
-
-def _has_glyphs(font: str, text: str) -> bool:
-    glyphs = getattr(pdfmetrics.getFont(font).face, "charToGlyph", {})
-    return all(ord(char) in glyphs for char in text)
 
 
 # --- what is printed ----------------------------------------------------------------------------
@@ -216,10 +119,10 @@ def _front_band(canvas: Canvas, card: PrintedCard, font: str) -> None:
     canvas.line(0, bottom - 0.5, CARD_WIDTH, bottom - 0.5)
     _emblem(canvas, font, 8 * mm, bottom + FRONT_BAND_HEIGHT / 2)
     canvas.setFillColorRGB(*WHITE)
-    _spaced(canvas, font, card.programme, 14 * mm, bottom + 7.6 * mm, 6, 1.6)
-    title_width = _spaced(canvas, font, "上门服务证", 14 * mm, bottom + 2.6 * mm, 12.5, 2.2)
+    spaced(canvas, font, card.programme, 14 * mm, bottom + 7.6 * mm, 6, 1.6)
+    title_width = spaced(canvas, font, "上门服务证", 14 * mm, bottom + 2.6 * mm, 12.5, 2.2)
     left = 14 * mm + title_width + 3 * mm
-    _text_box(canvas, font, card.issuer, left, bottom + 3.6 * mm, CARD_WIDTH - SAFE - 1 * mm - left, 4.6 * mm,
+    text_box(canvas, font, card.issuer, left, bottom + 3.6 * mm, CARD_WIDTH - SAFE - 1 * mm - left, 4.6 * mm,
               5.5, colour=WHITE, align="right")
 
 
@@ -268,13 +171,13 @@ def _front_fields(canvas: Canvas, card: PrintedCard, font: str) -> None:
     middle = PHOTO_Y + PHOTO_HEIGHT - 3.3 * mm  # the name's row, level with the photo's top
     _label(canvas, font, "姓　名", middle)
     sex_x = FIELDS_RIGHT - 11 * mm
-    _text_box(canvas, font, card.name, value_x, middle, sex_x - value_x, 6 * mm, 13)
+    text_box(canvas, font, card.name, value_x, middle, sex_x - value_x, 6 * mm, 13)
     _label(canvas, font, "性别", middle, x=sex_x)
-    _text_box(canvas, font, card.sex, FIELDS_RIGHT - 4 * mm, middle, 4 * mm, 6 * mm, 8)
+    text_box(canvas, font, card.sex, FIELDS_RIGHT - 4 * mm, middle, 4 * mm, 6 * mm, 8)
     for label, value in (("服务类型", service_text(card)), ("所属企业", employer_text(card))):
         middle -= FIELDS_PITCH
         _label(canvas, font, label, middle)
-        _text_box(canvas, font, value, value_x, middle, FIELDS_RIGHT - value_x, 5.2 * mm, 8)
+        text_box(canvas, font, value, value_x, middle, FIELDS_RIGHT - value_x, 5.2 * mm, 8)
     middle -= FIELDS_PITCH
     _label(canvas, font, "星　级", middle)
     _stars(canvas, font, card.stars, value_x, middle)
@@ -288,10 +191,10 @@ def _label(canvas: Canvas, font: str, text: str, middle: float, x: float = FIELD
 
 def _stars(canvas: Canvas, font: str, stars: int | None, x: float, middle: float) -> None:
     if stars is None:
-        _text_box(canvas, font, star_text(None), x, middle, 20 * mm, 4 * mm, 8)
+        text_box(canvas, font, star_text(None), x, middle, 20 * mm, 4 * mm, 8)
         return
     size = 10
-    if _has_glyphs(font, "★☆"):
+    if has_glyphs(font, "★☆"):
         canvas.setFillColorRGB(*GOLD)
         canvas.setFont(font, size)
         canvas.drawString(x, middle - MIDDLE * size, star_text(stars))
@@ -321,7 +224,7 @@ def _card_number(canvas: Canvas, card: PrintedCard, font: str) -> None:
     middle = (rule_y + SAFE) / 2
     _label(canvas, font, "服务证号", middle, x=PHOTO_X, size=5.5)
     x = PHOTO_X + FIELDS_LABEL_WIDTH
-    _text_box(canvas, font, card.number_display, x, middle, CARD_WIDTH - PHOTO_X - x, 4 * mm, 9)
+    text_box(canvas, font, card.number_display, x, middle, CARD_WIDTH - PHOTO_X - x, 4 * mm, 9)
 
 
 # --- the back -------------------------------------------------------------------------------------
@@ -339,9 +242,9 @@ def _back_band(canvas: Canvas, card: PrintedCard, font: str) -> None:
     canvas.rect(0, bottom, CARD_WIDTH, BACK_BAND_HEIGHT, stroke=0, fill=1)
     middle = bottom + BACK_BAND_HEIGHT / 2
     canvas.setFillColorRGB(*WHITE)
-    _spaced(canvas, font, f"{card.programme} · 上门服务证", PHOTO_X, middle - MIDDLE * 6.5, 6.5, 0.8)
+    spaced(canvas, font, f"{card.programme} · 上门服务证", PHOTO_X, middle - MIDDLE * 6.5, 6.5, 0.8)
     # The number on the back too, so a cut sheet's backs can be matched to their fronts.
-    _text_box(canvas, font, card.number_display, CARD_WIDTH / 2, middle, CARD_WIDTH / 2 - PHOTO_X,
+    text_box(canvas, font, card.number_display, CARD_WIDTH / 2, middle, CARD_WIDTH / 2 - PHOTO_X,
               BACK_BAND_HEIGHT, 6.5, colour=WHITE, align="right")
 
 
@@ -378,9 +281,9 @@ def _back_fields(canvas: Canvas, card: PrintedCard, font: str, left: float) -> N
         if label == "回炉培训截止" and card.retraining_due:
             _date_with_caveat(canvas, font, value, left, value_middle, width)
         elif label == "发证机构":  # an authority's name is printed in full: two lines if need be
-            _text_box(canvas, font, value, left, value_middle, width, 6 * mm, 7.5, hanging=True)
+            text_box(canvas, font, value, left, value_middle, width, 6 * mm, 7.5, hanging=True)
         else:
-            _text_box(canvas, font, value, left, value_middle, width, 3.8 * mm, 7.5)
+            text_box(canvas, font, value, left, value_middle, width, 3.8 * mm, 7.5)
         label_middle -= 8.2 * mm
     _notice(canvas, font, left, width)
 
@@ -388,9 +291,9 @@ def _back_fields(canvas: Canvas, card: PrintedCard, font: str, left: float) -> N
 def _date_with_caveat(canvas: Canvas, font: str, value: str, x: float, middle: float, width: float) -> None:
     """The due date, then 以扫码结果为准 in small grey: the register, not the card, has the last word."""
     size, _ = fit_text(font, value, width * 0.62, 3.8 * mm, 7.5)
-    _text_box(canvas, font, value, x, middle, width * 0.62, 3.8 * mm, size)
+    text_box(canvas, font, value, x, middle, width * 0.62, 3.8 * mm, size)
     date_width = pdfmetrics.stringWidth(value, font, size) + 1 * mm
-    _text_box(canvas, font, "(以扫码结果为准)", x + date_width, middle, width - date_width, 3.8 * mm, 5,
+    text_box(canvas, font, "(以扫码结果为准)", x + date_width, middle, width - date_width, 3.8 * mm, 5,
               colour=LABEL)
 
 
@@ -400,12 +303,12 @@ def _notice(canvas: Canvas, font: str, left: float, width: float) -> None:
     canvas.setStrokeColorRGB(*GOLD)
     canvas.setLineWidth(0.4)
     canvas.line(left, rule_y, left + width, rule_y)
-    _text_box(canvas, font, NOTICE, left, SAFE + height / 2, width, height, 5.2, colour=LABEL)
+    text_box(canvas, font, NOTICE, left, SAFE + height / 2, width, height, 5.2, colour=LABEL)
 
 
 # --- documents ------------------------------------------------------------------------------------
 
-def _canvas(out: BinaryIO, pagesize: tuple[float, float], title: str, font: str) -> Canvas:
+def new_canvas(out: BinaryIO, pagesize: tuple[float, float], title: str, font: str) -> Canvas:
     # Our font as the initial font, so no page refers to the unembedded Helvetica.
     canvas = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=font, initialFontSize=8)
     canvas.setTitle(title)
@@ -417,78 +320,9 @@ def card_pdf(card: PrintedCard, font_path: str | Path) -> bytes:
     """One card as a 2-page PDF of ID-1 pages: the front, then the back."""
     font = register_font(font_path)
     out = io.BytesIO()
-    canvas = _canvas(out, CARD_SIZE, f"上门服务证 {card.number_display}", font)
+    canvas = new_canvas(out, CARD_SIZE, f"上门服务证 {card.number_display}", font)
     for draw in (draw_front, draw_back):
         draw(canvas, card, font)
         canvas.showPage()
-    canvas.save()
-    return out.getvalue()
-
-
-def slot_origin(index: int, mirrored: bool = False) -> tuple[float, float]:
-    """Lower-left corner of the ``index``-th card on a sheet; mirrored left-right for the backs."""
-    page_width, page_height = SHEET_SIZE
-    column, row = index % COLUMNS, index // COLUMNS
-    left_margin = (page_width - COLUMNS * CARD_WIDTH - (COLUMNS - 1) * COLUMN_GUTTER) / 2
-    top_margin = (page_height - ROWS * CARD_HEIGHT - (ROWS - 1) * ROW_GUTTER) / 2
-    x = left_margin + column * (CARD_WIDTH + COLUMN_GUTTER)
-    y = page_height - top_margin - CARD_HEIGHT - row * (CARD_HEIGHT + ROW_GUTTER)
-    # Long-edge duplex turns the sheet about its vertical axis: a card's back lies at the mirrored x.
-    return (page_width - x - CARD_WIDTH, y) if mirrored else (x, y)
-
-
-def _crop_marks(canvas: Canvas, x: float, y: float) -> None:
-    """Short lines continuing the card's edges outwards, stopping short of it and of its neighbours."""
-    side_margin, _ = slot_origin(0)
-    across = min(MARK_LENGTH, COLUMN_GUTTER - 2 * MARK_OFFSET, side_margin - 2 * MARK_OFFSET)
-    along = min(MARK_LENGTH, ROW_GUTTER - 2 * MARK_OFFSET)
-    canvas.setStrokeColorRGB(0, 0, 0)
-    canvas.setLineWidth(MARK_WIDTH)
-    for corner_x, outward_x in ((x, -1), (x + CARD_WIDTH, 1)):
-        for corner_y, outward_y in ((y, -1), (y + CARD_HEIGHT, 1)):
-            start_x = corner_x + outward_x * MARK_OFFSET
-            canvas.line(start_x, corner_y, start_x + outward_x * across, corner_y)
-            start_y = corner_y + outward_y * MARK_OFFSET
-            canvas.line(corner_x, start_y, corner_x, start_y + outward_y * along)
-
-
-def _caption(canvas: Canvas, font: str, sheet: int, sheets: int, side: str) -> None:
-    text = f"上门服务证印刷页  第 {sheet}/{sheets} 张 · {side}  (双面打印:长边翻转,按实际大小)"
-    # Upright in the left margin, where neither the crop marks nor a printer's unprintable edge reach.
-    left_margin, _ = slot_origin(0)
-    canvas.saveState()
-    canvas.translate(left_margin / 2 + MIDDLE * 7, SHEET_SIZE[1] / 2)  # glyphs lie left of the baseline
-    canvas.rotate(90)
-    canvas.setFillColorRGB(*LABEL)
-    canvas.setFont(font, 7)
-    canvas.drawCentredString(0, 0, text)
-    canvas.restoreState()
-
-
-def _chunks(cards: list[PrintedCard], size: int) -> Iterator[list[PrintedCard]]:
-    for start in range(0, len(cards), size):
-        yield cards[start:start + size]
-
-
-def print_sheet_pdf(cards: Iterable[PrintedCard], font_path: str | Path) -> bytes:
-    """A4 sheets of up to ten cards: each sheet's fronts, then its backs mirrored for long-edge duplex."""
-    font = register_font(font_path)
-    cards = list(cards)
-    if not cards:
-        raise ValueError("no cards to print")
-    sheets = -(-len(cards) // (COLUMNS * ROWS))
-    out = io.BytesIO()
-    canvas = _canvas(out, SHEET_SIZE, "上门服务证印刷页", font)
-    for sheet, batch in enumerate(_chunks(cards, COLUMNS * ROWS), start=1):
-        for side, draw, mirrored in (("正面", draw_front, False), ("背面", draw_back, True)):
-            for index, card in enumerate(batch):
-                x, y = slot_origin(index, mirrored)
-                canvas.saveState()
-                canvas.translate(x, y)
-                draw(canvas, card, font)
-                canvas.restoreState()
-                _crop_marks(canvas, x, y)
-            _caption(canvas, font, sheet, sheets, side)
-            canvas.showPage()
     canvas.save()
     return out.getvalue()

@@ -6,9 +6,10 @@ from datetime import date
 from ..identifiers import mask_document
 from .cards import display_number
 from .models import ServiceCard
-from .pdf import PrintedCard, card_pdf, print_sheet_pdf  # noqa: F401  (the views call them from here)
+from .pdf import PrintedCard, card_pdf  # noqa: F401  (the views call them from here)
 from .policy import rules_for
 from .records import last_training_end, latest_rating
+from .sheets import print_sheet_pdf  # noqa: F401  (the views call it from here)
 
 
 def printed_card(card: ServiceCard, code_text: str, issuer: str, on: date) -> PrintedCard:
