@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, and_, case, func, select, text
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, select, text
 
 from ...extensions import db
 from ..catalogue import catalogue
@@ -40,7 +40,8 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     targets = targets_in(scope)
     counted = set(counted_extras())
     grains = additive_figures(scope, jurisdiction,
-                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted])
+                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted],
+                              by_base=group_by == "base")
     sums = slice_sums(grains)
     people = People(scope, jurisdiction, grains)
     people.ask(group_by)
@@ -69,20 +70,28 @@ def tune_for_aggregates() -> None:
 
 
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                     extras: Iterable[tuple[str, str]] = ()) -> list[GrainFigures]:
-    """The additive measures per session, with where the session belongs (programme, track,
-    occupation, base, district, month): one GROUP BY over the sessions of the year and their
-    enrollments; 取证 by session from the certificates. ``extras``, (programme code, measure code) of programmes' own 人次 measures, are counted by
-    programme, over that programme's sessions only."""
-    statement = (
+                     extras: Iterable[tuple[str, str]] = (), by_base: bool = False) -> list[GrainFigures]:
+    """The additive measures by grain (programme, track, occupation, district, month, and the base
+    when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
+
+    One statement: the inner GROUP BY walks the year's sessions and their enrollments (session by
+    session, in index order, no sort), the outer one sums those sessions by grain, so the page reads a
+    few thousand rows instead of one per session."""
+    columns = _ExtraColumns(scope, extras)
+    month = counting.MONTH
+    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code, month]
+    if by_base:
+        keys.append(TrainingSession.base_id)
+    per_session = (
         select(
-            TrainingSession.id, TrainingSession.programme_code, TrainingSession.track_code,
-            TrainingSession.occupation_code, TrainingSession.base_id, TrainingSession.end_date,
-            func.max(TrainingBase.district_id),  # one value per session
-            func.count(Enrollment.id),
-            func.count(case((counting.PASSED, 1))),
-            func.count(case((counting.ASSESSED, 1))),
-            func.count(case((counting.EMPLOYED, 1))),
+            *[key.label(f"k{i}") for i, key in enumerate(keys)],
+            func.max(TrainingBase.district_id).label("district"),  # one value per session
+            func.count(Enrollment.id).label("trainings"),
+            func.count(case((counting.PASSED, 1))).label("passed"),
+            func.count(case((counting.ASSESSED, 1))).label("assessed"),
+            func.count(case((counting.EMPLOYED, 1))).label("employed"),
+            _certified().label("certified"),
+            *columns.per_session(),
         )
         .select_from(TrainingSession)
         .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
@@ -91,31 +100,32 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
         # By the session's key alone (its columns depend on it): SQLite then reads the sessions in key
         # order and needs no sort.
         .group_by(TrainingSession.id)
+        .subquery()
     )
-    by_session: dict[int, GrainFigures] = {}
+    grain_columns = [per_session.c[f"k{i}"] for i in range(len(keys))] + [per_session.c.district]
+    sums = [cast(func.sum(c), BigInteger) for c in per_session.c if c.name not in {x.name for x in grain_columns}]
+    statement = select(*grain_columns, *sums).group_by(*grain_columns)
+    grains = []
+    width = len(grain_columns)
     for row in db.session.execute(statement):
-        session_id, programme_code, track_code, occupation_code, base_id, end_date, district_id = row[:7]
-        trainings, passed, assessed, employed = row[7:]
-        grain = Grain(programme_code, track_code, occupation_code, base_id, end_date.month)
-        figures = Figures(trainings, 0, passed, assessed, 0, employed)
-        by_session[session_id] = GrainFigures(grain, district_id, figures, {})
-    for session_id, certified in _certified(scope, jurisdiction):
-        by_session[session_id].figures.certified = certified
-    for programme_code, counts in _extra_counts(scope, jurisdiction, extras).items():
-        for session_id, values in counts.items():
-            by_session[session_id].extras.update(values)
-    return list(by_session.values())
+        programme_code, track_code, occupation_code, month_number = row[:4]
+        grain = Grain(programme_code, track_code, occupation_code, row[4] if by_base else None, int(month_number))
+        trainings, passed, assessed, employed, certified = row[width:width + 5]
+        figures = Figures(trainings, 0, passed, assessed, certified, employed)
+        grains.append(GrainFigures(grain, row[width - 1], figures, columns.read(programme_code, row[width + 5:])))
+    return grains
 
 
-def _certified(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[tuple[int, int]]:
-    """取证 per session: its certificates that count (one per enrollment at most; a withdrawn enrollment
-    never holds one, training.operations.holds_counted_certificate), read from a partial index."""
-    return db.session.execute(
-        select(Certificate.session_id, func.count())
-        .join(TrainingSession, TrainingSession.id == Certificate.session_id)
-        .where(counted_by_enrollment(Certificate.__tablename__), *counting.session_conditions(scope, jurisdiction))
-        .group_by(Certificate.session_id)
-    ).all()
+def _certified() -> ColumnElement[int]:
+    """取证 of the session: its certificates that count (one per enrollment at most; a withdrawn
+    enrollment never holds one, training.operations.holds_counted_certificate), read from a partial
+    index by the session's key."""
+    return (
+        select(func.count())
+        .select_from(Certificate)
+        .where(Certificate.session_id == TrainingSession.id, counted_by_enrollment(Certificate.__tablename__))
+        .scalar_subquery()
+    )
 
 
 def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
@@ -124,26 +134,43 @@ def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
             if m.unit != "人" and programme_code in (None, code)]
 
 
-def _extra_counts(scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                  extras: Iterable[tuple[str, str]]) -> dict[str, dict[int, dict[tuple[str, str], int]]]:
-    """programme → session id → {(programme, measure): 人次}, one query per programme (its conditions
-    may look at other tables, so they run over that programme's 人次 only)."""
-    by_programme: dict[str, list[str]] = defaultdict(list)
-    for programme_code, measure_code in sorted(set(extras)):
-        if scope.programme_code in (None, programme_code):
-            by_programme[programme_code].append(measure_code)
-    result = {}
-    for programme_code, measures in by_programme.items():
-        statement = counting.participations(
-            Enrollment.session_id,
-            *[func.count(case((counting.measure_condition(programme_code, code), 1))) for code in measures],
-            scope=scope.narrowed(programme_code=programme_code), jurisdiction=jurisdiction,
-        ).group_by(Enrollment.session_id)
-        result[programme_code] = {
-            row[0]: {(programme_code, code): value for code, value in zip(measures, row[1:])}
-            for row in db.session.execute(statement)
-        }
-    return result
+class _ExtraColumns:
+    """The programmes' own 人次 measures as columns of the per-session GROUP BY.
+
+    A condition on the session alone (its occupation, level …) is decided once per session: the
+    session's 人次 count or none. A condition that looks at the enrollment (the trainee's tags,
+    registers, earlier certificates …) is counted row by row, but a session belongs to one programme:
+    so the k-th such measure of every programme shares the k-th column, whose CASE on the programme
+    code runs that programme's condition only."""
+
+    def __init__(self, scope: Scope, extras: Iterable[tuple[str, str]]) -> None:
+        self.on_session: list[tuple[str, str]] = []
+        self.by_programme: dict[str, list[str]] = defaultdict(list)
+        for programme_code, measure_code in sorted(set(extras)):
+            if scope.programme_code not in (None, programme_code):
+                continue
+            if counting.on_session_alone(counting.measure_condition(programme_code, measure_code)):
+                self.on_session.append((programme_code, measure_code))
+            else:
+                self.by_programme[programme_code].append(measure_code)
+        self.slots = max((len(m) for m in self.by_programme.values()), default=0)
+
+    def per_session(self) -> list[ColumnElement[int]]:
+        columns = [case((counting.measure_condition(p, m), func.count(Enrollment.id)), else_=0).label(f"x{i}")
+                   for i, (p, m) in enumerate(self.on_session)]
+        for slot in range(self.slots):
+            whens = {p: case((counting.measure_condition(p, measures[slot]), 1))
+                     for p, measures in self.by_programme.items() if slot < len(measures)}
+            columns.append(func.count(case(whens, value=TrainingSession.programme_code)).label(f"y{slot}"))
+        return columns
+
+    def read(self, programme_code: str, values) -> dict[tuple[str, str], int]:
+        """{(programme, measure): 人次} of a grain of ``programme_code`` from its extra columns."""
+        found = {key: value for key, value in zip(self.on_session, values) if key[0] == programme_code}
+        slotted = values[len(self.on_session):]
+        for measure_code, value in zip(self.by_programme.get(programme_code, ()), slotted):
+            found[(programme_code, measure_code)] = value
+        return found
 
 
 SliceKey = tuple  # (programme, track, occupation, district)
