@@ -71,49 +71,60 @@ def tune_for_aggregates() -> None:
 
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
                      extras: Iterable[tuple[str, str]] = (), by_base: bool = False) -> list[GrainFigures]:
-    """The additive measures by grain (programme, track, occupation, district, month, and the base
+    """The additive measures by grain (programme, track, occupation, month and district, and the base
     when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
 
-    One statement: the inner GROUP BY walks the year's sessions and their enrollments (session by
-    session, in index order, no sort), the outer one sums those sessions by grain, so the page reads a
-    few thousand rows instead of one per session."""
-    columns = _ExtraColumns(scope, extras)
-    month = counting.MONTH
-    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code, month]
+    One statement gives the common figures, 取证 and the extras decided by the session alone; the
+    extras whose condition looks at each enrollment come from a second one over their programmes'
+    sessions only (_ExtraColumns)."""
+    extra = _ExtraColumns(scope, extras)
+    common = [
+        func.count(Enrollment.id),
+        func.count(case((counting.PASSED, 1))),
+        func.count(case((counting.ASSESSED, 1))),
+        func.count(case((counting.EMPLOYED, 1))),
+        _certified(),
+        *extra.on_session_columns(),
+    ]
+    grains: dict[tuple, GrainFigures] = {}
+    for row in _by_grain(common, counting.session_conditions(scope, jurisdiction), by_base):
+        key, values = row[:-len(common)], row[-len(common):]
+        programme_code, track_code, occupation_code, month, district_id = key[:5]
+        grain = Grain(programme_code, track_code, occupation_code, key[5] if by_base else None, int(month))
+        trainings, passed, assessed, employed, certified = values[:5]
+        figures = Figures(trainings, 0, passed, assessed, certified, employed)
+        grains[tuple(key)] = GrainFigures(grain, district_id, figures, extra.read_on_session(programme_code, values[5:]))
+    if extra.by_programme:
+        conditions = [*counting.session_conditions(scope, jurisdiction),
+                      TrainingSession.programme_code.in_(sorted(extra.by_programme))]
+        slots = extra.slot_columns()
+        for row in _by_grain(slots, conditions, by_base):
+            key, values = row[:-len(slots)], row[-len(slots):]
+            grains[tuple(key)].extras.update(extra.read_slots(key[0], values))
+    return list(grains.values())
+
+
+def _by_grain(columns: list[ColumnElement[int]], session_conditions: list[ColumnElement[bool]],
+              by_base: bool) -> list[tuple]:
+    """(programme, track, occupation, month, district[, base], *sums of ``columns``): the inner GROUP
+    BY walks the sessions and their 人次 session by session (in key order: SQLite needs no sort), the
+    outer one sums the sessions by grain, so the page reads a few thousand rows, not one per session."""
+    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
+            counting.MONTH, func.max(TrainingBase.district_id)]  # one district per session
     if by_base:
         keys.append(TrainingSession.base_id)
     per_session = (
-        select(
-            *[key.label(f"k{i}") for i, key in enumerate(keys)],
-            func.max(TrainingBase.district_id).label("district"),  # one value per session
-            func.count(Enrollment.id).label("trainings"),
-            func.count(case((counting.PASSED, 1))).label("passed"),
-            func.count(case((counting.ASSESSED, 1))).label("assessed"),
-            func.count(case((counting.EMPLOYED, 1))).label("employed"),
-            _certified().label("certified"),
-            *columns.per_session(),
-        )
+        select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *[c.label(f"v{i}") for i, c in enumerate(columns)])
         .select_from(TrainingSession)
         .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
         .join(Enrollment, Enrollment.session_id == TrainingSession.id)
-        .where(counting.NOT_WITHDRAWN, *counting.session_conditions(scope, jurisdiction))
-        # By the session's key alone (its columns depend on it): SQLite then reads the sessions in key
-        # order and needs no sort.
-        .group_by(TrainingSession.id)
+        .where(counting.NOT_WITHDRAWN, *session_conditions)
+        .group_by(TrainingSession.id)  # the session's columns depend on its key
         .subquery()
     )
-    grain_columns = [per_session.c[f"k{i}"] for i in range(len(keys))] + [per_session.c.district]
-    sums = [cast(func.sum(c), BigInteger) for c in per_session.c if c.name not in {x.name for x in grain_columns}]
-    statement = select(*grain_columns, *sums).group_by(*grain_columns)
-    grains = []
-    width = len(grain_columns)
-    for row in db.session.execute(statement):
-        programme_code, track_code, occupation_code, month_number = row[:4]
-        grain = Grain(programme_code, track_code, occupation_code, row[4] if by_base else None, int(month_number))
-        trainings, passed, assessed, employed, certified = row[width:width + 5]
-        figures = Figures(trainings, 0, passed, assessed, certified, employed)
-        grains.append(GrainFigures(grain, row[width - 1], figures, columns.read(programme_code, row[width + 5:])))
-    return grains
+    grain = [per_session.c[f"k{i}"] for i in range(len(keys))]
+    sums = [cast(func.sum(per_session.c[f"v{i}"]), BigInteger) for i in range(len(columns))]
+    return db.session.execute(select(*grain, *sums).group_by(*grain)).all()
 
 
 def _certified() -> ColumnElement[int]:
@@ -138,10 +149,11 @@ class _ExtraColumns:
     """The programmes' own 人次 measures as columns of the per-session GROUP BY.
 
     A condition on the session alone (its occupation, level …) is decided once per session: the
-    session's 人次 count or none. A condition that looks at the enrollment (the trainee's tags,
-    registers, earlier certificates …) is counted row by row, but a session belongs to one programme:
-    so the k-th such measure of every programme shares the k-th column, whose CASE on the programme
-    code runs that programme's condition only."""
+    session's 人次 or none, a column of the common statement. A condition that looks at each
+    enrollment (the trainee's tags, registers, earlier certificates …) runs over its programme's
+    sessions only, in a second statement; as a session belongs to one programme, the k-th such
+    measure of every programme shares the k-th column, whose CASE on the programme code runs only
+    the session's own programme's condition."""
 
     def __init__(self, scope: Scope, extras: Iterable[tuple[str, str]]) -> None:
         self.on_session: list[tuple[str, str]] = []
@@ -153,24 +165,25 @@ class _ExtraColumns:
                 self.on_session.append((programme_code, measure_code))
             else:
                 self.by_programme[programme_code].append(measure_code)
-        self.slots = max((len(m) for m in self.by_programme.values()), default=0)
 
-    def per_session(self) -> list[ColumnElement[int]]:
-        columns = [case((counting.measure_condition(p, m), func.count(Enrollment.id)), else_=0).label(f"x{i}")
-                   for i, (p, m) in enumerate(self.on_session)]
-        for slot in range(self.slots):
+    def on_session_columns(self) -> list[ColumnElement[int]]:
+        return [case((counting.measure_condition(p, m), func.count(Enrollment.id)), else_=0)
+                for p, m in self.on_session]
+
+    def slot_columns(self) -> list[ColumnElement[int]]:
+        columns = []
+        for slot in range(max(len(m) for m in self.by_programme.values())):
             whens = {p: case((counting.measure_condition(p, measures[slot]), 1))
                      for p, measures in self.by_programme.items() if slot < len(measures)}
-            columns.append(func.count(case(whens, value=TrainingSession.programme_code)).label(f"y{slot}"))
+            columns.append(func.count(case(whens, value=TrainingSession.programme_code)))
         return columns
 
-    def read(self, programme_code: str, values) -> dict[tuple[str, str], int]:
-        """{(programme, measure): 人次} of a grain of ``programme_code`` from its extra columns."""
-        found = {key: value for key, value in zip(self.on_session, values) if key[0] == programme_code}
-        slotted = values[len(self.on_session):]
-        for measure_code, value in zip(self.by_programme.get(programme_code, ()), slotted):
-            found[(programme_code, measure_code)] = value
-        return found
+    def read_on_session(self, programme_code: str, values) -> dict[tuple[str, str], int]:
+        return {key: value for key, value in zip(self.on_session, values) if key[0] == programme_code}
+
+    def read_slots(self, programme_code: str, values) -> dict[tuple[str, str], int]:
+        return {(programme_code, m): value for m, value in zip(self.by_programme.get(programme_code, ()), values)}
+
 
 
 SliceKey = tuple  # (programme, track, occupation, district)
@@ -212,6 +225,8 @@ def ask_people(people: People, target: Target) -> None:
         return
     if measure == "persons":
         people.ask(_people_dimension(target))
+    elif counting.is_distinct(code, measure) and not (target.track_code or target.occupation_code):
+        people.ask_measure(code, measure)
 
 
 def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
@@ -226,7 +241,9 @@ def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: P
     if measure == "persons":
         return people.per(_people_dimension(target)).get(_people_key(target), 0)
     if counting.is_distinct(code, measure):
-        return people.meeting(code, _distinct_condition(target))
+        if target.track_code or target.occupation_code:
+            return people.meeting(code, _distinct_condition(target))
+        return people.measure(code, measure)
     total = 0
     for grain in sums.values():
         if _in_target(grain, target):

@@ -6,9 +6,10 @@ trainee once, and for each *dimension* (programme, track, district …) every pe
 its keys they took part in, as a bit mask (bit_or on PostgreSQL; on SQLite the sum of the distinct
 bits, which is the same since a 人次 has one key per dimension). The outer query returns how many
 people share each combination of masks (a few hundred rows), and the counts per key follow from it.
-A dimension with more keys than a mask holds is counted on its own, and so are a programme's own
-measures counted in 人 (their conditions may look at other tables: they run over that programme's
-人次 only).
+A dimension with more keys than a mask holds is counted on its own. A programme's own measures
+counted in 人 (their conditions may look at other tables) are counted together in one more query,
+a COUNT(DISTINCT) FILTER per measure over the 人次 of their programmes only (each condition
+starts with its programme, so it runs for that programme's 人次).
 """
 from __future__ import annotations
 
@@ -70,6 +71,8 @@ class People:
         self._keys: dict[str, set[tuple]] = {}
         self._per: dict[str, dict[tuple, int]] = {}
         self._total: int | None = None
+        self._measures: list[tuple[str, str]] = []
+        self._met: dict[tuple[str, str], int] = {}
 
     # --- asking ---------------------------------------------------------------------------
 
@@ -78,6 +81,11 @@ class People:
         if dimension not in self._keys:
             key_of = DIMENSIONS[dimension].key_of
             self._keys[dimension] = {key_of(g) for g in self._present}
+
+    def ask_measure(self, programme_code: str, measure_code: str) -> None:
+        """Count the people with a 人次 of the programme that meets the measure (a measure in 人)."""
+        if (programme_code, measure_code) not in self._measures:
+            self._measures.append((programme_code, measure_code))
 
     # --- reading --------------------------------------------------------------------------
 
@@ -95,6 +103,23 @@ class People:
         if dimension not in self._per:
             self._per[dimension] = self._count_apart(dimension)
         return self._per[dimension]
+
+    def measure(self, programme_code: str, measure_code: str) -> int:
+        """People with a 人次 of the programme that meets its measure: every measure asked is counted
+        by the first read, in one query."""
+        key = (programme_code, measure_code)
+        if key not in self._met:
+            self.ask_measure(*key)
+            self._met.update(self._count_measures([m for m in self._measures if m not in self._met]))
+        return self._met[key]
+
+    def _count_measures(self, measures: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """One COUNT(DISTINCT trainee) per measure, over the 人次 of the measures' programmes."""
+        columns = [func.count(distinct(Enrollment.trainee_id)).filter(counting.measure_condition(p, m))
+                   for p, m in measures]
+        statement = counting.participations(*columns, scope=self.scope, jurisdiction=self.jurisdiction).where(
+            TrainingSession.programme_code.in_(sorted({p for p, _ in measures})))
+        return dict(zip(measures, db.session.execute(statement).one()))
 
     def meeting(self, programme_code: str, condition: ColumnElement[bool]) -> int:
         """People with a 人次 of the programme that meets ``condition``."""
