@@ -56,8 +56,8 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
     progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
     rows = group_rows(grains, scope, group_by, people, targets)
     total_figures = Figures()
-    for grain in grains:
-        total_figures.add(grain.figures)
+    for row in rows:  # every grain is in exactly one row
+        total_figures.add(row.figures)
     total_figures.persons = people.total
     # A total target only where every row has one: otherwise the total would compare unlike things.
     total_target = sum(r.target for r in rows) if rows and all(r.target is not None for r in rows) else None
@@ -213,15 +213,16 @@ class _ExtraColumns:
 SliceKey = tuple  # (programme, track, occupation, district)
 
 
-def slice_sums(grains: list[GrainFigures]) -> dict[SliceKey, GrainFigures]:
-    """The grains summed by (programme, track, occupation, district): what targets are set on."""
-    sums: dict[SliceKey, GrainFigures] = {}
+def slice_sums(grains: list[GrainFigures]) -> dict[str, dict[SliceKey, GrainFigures]]:
+    """The grains summed by (programme, track, occupation, district), what targets are set on, by programme."""
+    sums: dict[str, dict[SliceKey, GrainFigures]] = defaultdict(dict)
     for grain in grains:
         g = grain.grain
         key = (g.programme_code, g.track_code, g.occupation_code, grain.district_id)
-        total = sums.get(key)
+        programme_sums = sums[g.programme_code]
+        total = programme_sums.get(key)
         if total is None:
-            total = sums[key] = GrainFigures(g, grain.district_id, Figures(), defaultdict(int))
+            total = programme_sums[key] = GrainFigures(g, grain.district_id, Figures(), defaultdict(int))
         total.figures.add(grain.figures)
         for measure, value in grain.extras.items():
             total.extras[measure] += value
@@ -253,7 +254,7 @@ def ask_people(people: People, target: Target) -> None:
         people.ask_measure(code, measure)
 
 
-def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
+def measure_actual(target: Target, sums: dict[str, dict[SliceKey, GrainFigures]], people: People) -> int | None:
     """What happened for a target's year, programme, track or occupation, district and measure
     (``target`` may be an unsaved one, to read a measure nobody set a target for)."""
     code, measure = target.programme_code, target.measure_code
@@ -268,10 +269,11 @@ def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: P
         if target.track_code or target.occupation_code:
             return people.meeting(code, _distinct_condition(target))
         return people.measure(code, measure)
-    wanted = _slice_of(target)
+    _, track_code, occupation_code, district_id = _slice_of(target)
     total = 0
-    for key, grain in sums.items():
-        if all(w is None or w == k for w, k in zip(wanted, key)):
+    for (_, track, occupation, district), grain in sums.get(code, {}).items():
+        if (track_code in (None, track) and occupation_code in (None, occupation)
+                and district_id in (None, district)):
             total += getattr(grain.figures, measure) if measure in ADDITIVE else grain.extras.get((code, measure), 0)
     return total
 
