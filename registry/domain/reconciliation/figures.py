@@ -103,7 +103,7 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
     sessions only (_ExtraColumns)."""
     extra = _ExtraColumns(scope, extras)
     common = [
-        func.count(Enrollment.id),
+        func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
         func.count(case((counting.PASSED, 1))),
         func.count(case((counting.ASSESSED, 1))),
         func.count(case((counting.EMPLOYED, 1))),
@@ -191,7 +191,7 @@ class _ExtraColumns:
                 self.by_programme[programme_code].append(measure_code)
 
     def on_session_columns(self) -> list[ColumnElement[int]]:
-        return [case((counting.measure_condition(p, m), func.count(Enrollment.id)), else_=0)
+        return [case((counting.measure_condition(p, m), func.count()), else_=0)
                 for p, m in self.on_session]
 
     def slot_columns(self) -> list[ColumnElement[int]]:
