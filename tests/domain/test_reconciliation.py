@@ -247,6 +247,19 @@ def test_every_programme_measure_is_the_count_of_its_drilldown(monkeypatch, mask
     assert city[("rural_labour", "low_income_trainings")] >= 1 and city[("apprenticeship", "apprentices")] >= 2
 
 
+def test_a_condition_on_the_session_alone_is_told_from_one_on_each_enrollment():
+    """Conditions decided once per session are those that read no enrollment and no other table."""
+    from registry.domain.reconciliation import counting
+
+    alone = {(code, m.code): counting.on_session_alone(counting.measure_condition(code, m.code))
+             for code, m in counting.counted_extra_measures()}
+    assert alone[("rural_labour", "rural_ecommerce")] and alone[("safety", "special_operations")]
+    assert alone[("apprenticeship", "apprentices")]  # every 人次 of the programme
+    assert not alone[("yuecai", "assisted_region_trainings")]  # the trainee's tags
+    assert not alone[("new_workers", "top_talent")]  # an occupation, a level, or an earlier certificate
+    assert not alone[("disability", "new_trainees")]  # earlier participations
+
+
 def test_postgresql_settings_of_the_aggregates_end_with_them():
     """The join settings the figures use are the transaction's own again afterwards (PostgreSQL)."""
     if db.session.get_bind().dialect.name != "postgresql":

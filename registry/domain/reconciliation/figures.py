@@ -1,12 +1,13 @@
 """Actual against target, computed by SQL aggregation (counting.py says what counts).
 
-Two queries, both GROUP BY in the database:
+All GROUP BY in the database (docs/reconciliation.md, Scale):
 
-* the additive measures grouped by session: 人次, 合格, 考核, 取证, 就业 and the programmes' own
-  人次 measures, with the session's programme, track, occupation, base, district and month, so
-  every grouping of the page and every additive target is a sum of these rows;
+* the additive measures by grain: 人次, 合格, 考核, 取证, 就业 and the programmes' own 人次 measures,
+  summed per session and then by programme, track, occupation, month and district (and base), so
+  every grouping of the page and every additive target is a sum of these rows; the measures whose
+  condition looks at each enrollment come from a second statement over their programmes only;
 * 人数 (not additive: one person in two programmes is one person in the city), at every grain the
-  page needs at once, grouped by trainee (people.py).
+  page needs at once, grouped by trainee, and the programmes' own 人 measures (people.py).
 """
 from __future__ import annotations
 
