@@ -3,16 +3,17 @@ and data-quality checks — on SQLite and PostgreSQL."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, true
+from sqlalchemy import func, select, true
 
 from registry.domain.audit import AuditLog
+from registry.domain.catalogue import catalogue
 from registry.domain.certificates.models import Certificate
 from registry.domain.errors import DomainError
 from registry.domain.reconciliation import drilldown, figures, quality, targets
 from registry.domain.reconciliation.counting import Scope
 from registry.domain.reconciliation.models import Target, TargetRevision
 from registry.domain.spreadsheets import workbook_bytes
-from registry.domain.trainees.models import TraineeTag
+from registry.domain.trainees.models import ASSISTED_REGIONS, TraineeTag
 from registry.extensions import db
 from tests import factories
 
@@ -203,6 +204,75 @@ def test_programme_measures_count_by_their_own_rule(world):
     assert actual == {"assisted_region_trainings": 1, "special_operations": 1}
     listed = drilldown.drilldown(Scope(YEAR, "yuecai"), "assisted_region_trainings", None)
     assert [t.name for _, _, t in listed.people] == ["学员戊"]
+
+
+@pytest.mark.parametrize("mask_bits", [62, 0], ids=["in-one-pass", "each-apart"])
+def test_every_programme_measure_is_the_count_of_its_drilldown(monkeypatch, mask_bits):
+    """Each programme's own measures, however the figures read them (by session, by enrollment, in the
+    people's masks or counted apart), equal the count of their drill-down, city-wide and in a district."""
+    from registry.domain.reconciliation import counting, people
+
+    monkeypatch.setattr(people, "MASK_BITS", mask_bits)
+    measures = counting.counted_extra_measures()
+    programmes = sorted({code for code, _ in measures})
+    bases = [factories.base("甲基地", A, programmes=programmes), factories.base("乙基地", B, programmes=programmes)]
+    region = next(iter(ASSISTED_REGIONS))
+    regular = factories.trainee("老学员", tags={"assisted_region"}, assisted_region=region)
+    for n, (code, occupation) in enumerate((p.code, o) for p in map(catalogue.__getitem__, programmes)
+                                           for o in p.occupations):
+        level = occupation.levels[-1] if occupation.levels else None
+        base = bases[n % 2]
+        earlier = factories.session(base, code, occupation.code, level, start_date=date(YEAR - 1, 3, 1),
+                                    end_date=date(YEAR - 1, 3, 9))
+        factories.enrollment(earlier, regular, "passed")
+        session = factories.session(base, code, occupation.code, level, start_date=date(YEAR, 4, 1),
+                                    end_date=date(YEAR, 4, 9))
+        factories.enrollment(session, regular, "passed")
+        newcomer = factories.trainee("新学员" + NAMES[n % len(NAMES)], tags={"low_income"}) if n % 3 else \
+            factories.trainee("新学员" + NAMES[n % len(NAMES)], tags={"assisted_region"}, assisted_region=region)
+        factories.enrollment(session, newcomer, "passed")
+    district_a = factories.district(A).id
+    for code, measure in measures:
+        targets.set_target(targets.TargetData(YEAR, code, measure.code, 1), None, ON)
+        targets.set_target(targets.TargetData(YEAR, code, measure.code, 1, district_id=district_a), None, ON)
+    for scope in (Scope(YEAR), Scope(YEAR, district_id=district_a)):
+        actual = {(p.target.programme_code, p.target.measure_code): p.actual
+                  for p in figures.reconcile(scope, "programme", ON, None).targets}
+        for code, measure in measures:
+            listed = drilldown.drilldown(scope.narrowed(programme_code=code), measure.code, None).count
+            assert actual[(code, measure.code)] == listed, (scope, code, measure.code)
+    city = {(p.target.programme_code, p.target.measure_code): p.actual for p in totals().targets}
+    assert city[("yuecai", "assisted_region_persons")] >= 2 and city[("yuecai", "assisted_region_trainings")] >= 2
+    assert city[("disability", "new_trainees")] >= 1 and city[("rural_labour", "new_farmers")] == 2
+    assert city[("rural_labour", "low_income_trainings")] >= 1 and city[("apprenticeship", "apprentices")] >= 2
+
+
+def test_a_condition_on_the_session_alone_is_told_from_one_on_each_enrollment():
+    """Conditions decided once per session are those that read no enrollment and no other table."""
+    from registry.domain.reconciliation import counting
+
+    alone = {(code, m.code): counting.on_session_alone(counting.measure_condition(code, m.code))
+             for code, m in counting.counted_extra_measures()}
+    assert alone[("rural_labour", "rural_ecommerce")] and alone[("safety", "special_operations")]
+    assert alone[("apprenticeship", "apprentices")]  # every 人次 of the programme
+    assert not alone[("yuecai", "assisted_region_trainings")]  # the trainee's tags
+    assert not alone[("new_workers", "top_talent")]  # an occupation, a level, or an earlier certificate
+    assert not alone[("disability", "new_trainees")]  # earlier participations
+
+
+def test_postgresql_settings_of_the_aggregates_end_with_them():
+    """The join settings the figures use are the transaction's own again afterwards (PostgreSQL)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+
+    def settings():
+        return db.session.execute(select(*[func.current_setting(n) for n in figures.AGGREGATE_SETTINGS])).one()
+
+    before = settings()
+    assert before[2:] == ("on", "on")
+    figures.reconcile(Scope(YEAR), "programme", ON, None)
+    figures.programme_year("yuecai", YEAR, None, ON, None)
+    assert settings() == before
 
 
 def test_a_revision_keeps_the_old_value_date_and_reason(world):

@@ -48,6 +48,9 @@ class Certificate(TimestampMixin, db.Model):
         # ... and the certificates that count, by session (the figures' GROUP BY).
         Index("ix_certificates_counted_by_session", "session_id", postgresql_where=counted_by_enrollment(),
               sqlite_where=counted_by_enrollment()),
+        # Who holds a certificate of a type and level (e.g. 技师/高级技师 for 拔尖技能人才, ten_groups
+        # workforce.measures): read from the index alone.
+        Index("ix_certificates_type_level_holder", "certificate_type", "level", "status", "trainee_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

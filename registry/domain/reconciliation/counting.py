@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, exists, extract, or_, select, true
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ColumnClause
 
 from ..catalogue import COMMON_MEASURES, Measure, catalogue
 from ..certificates.models import Certificate
@@ -172,6 +174,14 @@ def measure_condition(programme_code: str | None, measure_code: str) -> ColumnEl
     if measure is None or measure.counts is None:
         raise KeyError(measure_code)
     return and_(TrainingSession.programme_code == programme_code, measure.counts())
+
+
+def on_session_alone(condition: ColumnElement[bool]) -> bool:
+    """True when ``condition`` reads the session's own columns only (no enrollment, no other table,
+    also not inside a subquery), so that it holds for all of a session's 人次 or for none."""
+    session_table = TrainingSession.__table__
+    return all(getattr(element, "table", session_table) is session_table
+               for element in visitors.iterate(condition) if isinstance(element, ColumnClause))
 
 
 def counted_extra_measures() -> list[tuple[str, Measure]]:

@@ -1,21 +1,23 @@
 """Actual against target, computed by SQL aggregation (counting.py says what counts).
 
-Two queries, both GROUP BY in the database:
+All GROUP BY in the database (docs/reconciliation.md, Scale):
 
-* the additive measures grouped by session: 人次, 合格, 考核, 取证, 就业 and the programmes' own
-  人次 measures, with the session's programme, track, occupation, base, district and month, so
-  every grouping of the page and every additive target is a sum of these rows;
+* the additive measures by grain: 人次, 合格, 考核, 取证, 就业 and the programmes' own 人次 measures,
+  summed per session and then by programme, track, occupation, month and district (and base), so
+  every grouping of the page and every additive target is a sum of these rows; the measures whose
+  condition looks at each enrollment come from a second statement over their programmes only;
 * 人数 (not additive: one person in two programmes is one person in the city), at every grain the
-  page needs at once, grouped by trainee (people.py).
+  page needs at once, grouped by trainee, and the programmes' own 人 measures (people.py).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import ColumnElement, and_, case, func, select, text
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, select
 
 from ...extensions import db
 from ..catalogue import catalogue
@@ -36,11 +38,16 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     """Everything the reconciliation page shows, for ``scope`` within the viewer's ``jurisdiction``."""
     if group_by not in GROUPINGS:
         group_by = "programme"
-    tune_for_aggregates()
+    with tuned_for_aggregates():
+        return _reconcile(scope, group_by, on, jurisdiction)
+
+
+def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement[bool] | None) -> Reconciliation:
     targets = targets_in(scope)
     counted = set(counted_extras())
     grains = additive_figures(scope, jurisdiction,
-                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted])
+                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted],
+                              by_base=group_by == "base")
     sums = slice_sums(grains)
     people = People(scope, jurisdiction, grains)
     people.ask(group_by)
@@ -50,8 +57,8 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
     rows = group_rows(grains, scope, group_by, people, targets)
     total_figures = Figures()
-    for grain in grains:
-        total_figures.add(grain.figures)
+    for row in rows:  # every grain is in exactly one row
+        total_figures.add(row.figures)
     total_figures.persons = people.total
     # A total target only where every row has one: otherwise the total would compare unlike things.
     total_target = sum(r.target for r in rows) if rows and all(r.target is not None for r in rows) else None
@@ -60,62 +67,101 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
     return Reconciliation(scope, group_by, on, elapsed, progress, rows, total, monthly, monthly_targets)
 
 
-def tune_for_aggregates() -> None:
-    """PostgreSQL: these few large aggregates gain nothing from JIT compilation (it cost more than a
-    third of the time on a million enrollments), and their hash joins should not spill to disk."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL jit = off"))
-        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+#: PostgreSQL settings while the figures are read. JIT compilation gains nothing on these few large
+#: aggregates (it cost more than a third of the time on a million enrollments); their hashes should
+#: not spill to disk; and the year's sessions are best joined to their enrollments by the covering
+#: index (nested loops, as the bare GROUP BY does): with hash or merge joins the planner reads the
+#: whole enrollments table, every year of it (0.1 s more per statement on a million enrollments).
+AGGREGATE_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_hashjoin": "off", "enable_mergejoin": "off"}
+
+
+@contextmanager
+def tuned_for_aggregates():
+    """AGGREGATE_SETTINGS for the statements inside, then the transaction's own settings again (the
+    rest of a request may want its hash joins). Not restored after an error: the rollback does."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    names = list(AGGREGATE_SETTINGS)
+    before = db.session.execute(select(*[func.current_setting(n) for n in names])).one()
+    _set_locally(AGGREGATE_SETTINGS)
+    yield
+    _set_locally(dict(zip(names, before)))
+
+
+def _set_locally(settings: dict[str, str]) -> None:
+    for name, value in settings.items():
+        db.session.execute(select(func.set_config(name, value, True)))
 
 
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                     extras: Iterable[tuple[str, str]] = ()) -> list[GrainFigures]:
-    """The additive measures per session, with where the session belongs (programme, track,
-    occupation, base, district, month): one GROUP BY over the sessions of the year and their
-    enrollments; 取证 by session from the certificates. ``extras``, (programme code, measure code) of programmes' own 人次 measures, are counted by
-    programme, over that programme's sessions only."""
-    statement = (
-        select(
-            TrainingSession.id, TrainingSession.programme_code, TrainingSession.track_code,
-            TrainingSession.occupation_code, TrainingSession.base_id, TrainingSession.end_date,
-            func.max(TrainingBase.district_id),  # one value per session
-            func.count(Enrollment.id),
-            func.count(case((counting.PASSED, 1))),
-            func.count(case((counting.ASSESSED, 1))),
-            func.count(case((counting.EMPLOYED, 1))),
-        )
+                     extras: Iterable[tuple[str, str]] = (), by_base: bool = False) -> list[GrainFigures]:
+    """The additive measures by grain (programme, track, occupation, month and district, and the base
+    when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
+
+    One statement gives the common figures, 取证 and the extras decided by the session alone; the
+    extras whose condition looks at each enrollment come from a second one over their programmes'
+    sessions only (_ExtraColumns)."""
+    extra = _ExtraColumns(scope, extras)
+    common = [
+        func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
+        func.count(case((counting.PASSED, 1))),
+        func.count(case((counting.ASSESSED, 1))),
+        func.count(case((counting.EMPLOYED, 1))),
+        _certified(),
+        *extra.on_session_columns(),
+    ]
+    grains: dict[tuple, GrainFigures] = {}
+    for row in _by_grain(common, counting.session_conditions(scope, jurisdiction), by_base):
+        key, values = row[:-len(common)], row[-len(common):]
+        programme_code, track_code, occupation_code, month, district_id = key[:5]
+        grain = Grain(programme_code, track_code, occupation_code, key[5] if by_base else None, int(month))
+        trainings, passed, assessed, employed, certified = values[:5]
+        figures = Figures(trainings, 0, passed, assessed, certified, employed)
+        grains[tuple(key)] = GrainFigures(grain, district_id, figures, extra.read_on_session(programme_code, values[5:]))
+    if extra.by_programme:
+        conditions = [*counting.session_conditions(scope, jurisdiction),
+                      TrainingSession.programme_code.in_(sorted(extra.by_programme))]
+        slots = extra.slot_columns()
+        for row in _by_grain(slots, conditions, by_base):
+            key, values = row[:-len(slots)], row[-len(slots):]
+            grains[tuple(key)].extras.update(extra.read_slots(key[0], values))
+    return list(grains.values())
+
+
+def _by_grain(columns: list[ColumnElement[int]], session_conditions: list[ColumnElement[bool]],
+              by_base: bool) -> list[tuple]:
+    """(programme, track, occupation, month, district[, base], *sums of ``columns``): the inner GROUP
+    BY walks the sessions and their 人次 session by session (in key order: SQLite needs no sort), the
+    outer one sums the sessions by grain, so the page reads a few thousand rows, not one per session."""
+    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
+            counting.MONTH, func.max(TrainingBase.district_id)]  # one district per session
+    if by_base:
+        keys.append(TrainingSession.base_id)
+    per_session = (
+        select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *[c.label(f"v{i}") for i, c in enumerate(columns)])
         .select_from(TrainingSession)
         .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
         .join(Enrollment, Enrollment.session_id == TrainingSession.id)
-        .where(counting.NOT_WITHDRAWN, *counting.session_conditions(scope, jurisdiction))
-        # By the session's key alone (its columns depend on it): SQLite then reads the sessions in key
-        # order and needs no sort.
-        .group_by(TrainingSession.id)
+        .where(counting.NOT_WITHDRAWN, *session_conditions)
+        .group_by(TrainingSession.id)  # the session's columns depend on its key
+        .subquery()
     )
-    by_session: dict[int, GrainFigures] = {}
-    for row in db.session.execute(statement):
-        session_id, programme_code, track_code, occupation_code, base_id, end_date, district_id = row[:7]
-        trainings, passed, assessed, employed = row[7:]
-        grain = Grain(programme_code, track_code, occupation_code, base_id, end_date.month)
-        figures = Figures(trainings, 0, passed, assessed, 0, employed)
-        by_session[session_id] = GrainFigures(grain, district_id, figures, {})
-    for session_id, certified in _certified(scope, jurisdiction):
-        by_session[session_id].figures.certified = certified
-    for programme_code, counts in _extra_counts(scope, jurisdiction, extras).items():
-        for session_id, values in counts.items():
-            by_session[session_id].extras.update(values)
-    return list(by_session.values())
+    grain = [per_session.c[f"k{i}"] for i in range(len(keys))]
+    sums = [cast(func.sum(per_session.c[f"v{i}"]), BigInteger) for i in range(len(columns))]
+    return db.session.execute(select(*grain, *sums).group_by(*grain)).all()
 
 
-def _certified(scope: Scope, jurisdiction: ColumnElement[bool] | None) -> list[tuple[int, int]]:
-    """取证 per session: its certificates that count (one per enrollment at most; a withdrawn enrollment
-    never holds one, certificates.operations.holds_counted_certificate), read from a partial index."""
-    return db.session.execute(
-        select(Certificate.session_id, func.count())
-        .join(TrainingSession, TrainingSession.id == Certificate.session_id)
-        .where(counted_by_enrollment(Certificate.__tablename__), *counting.session_conditions(scope, jurisdiction))
-        .group_by(Certificate.session_id)
-    ).all()
+def _certified() -> ColumnElement[int]:
+    """取证 of the session: its certificates that count (one per enrollment at most; a withdrawn
+    enrollment never holds one, certificates.operations.holds_counted_certificate), read from a partial
+    index by the session's key."""
+    return (
+        select(func.count())
+        .select_from(Certificate)
+        .where(Certificate.session_id == TrainingSession.id, counted_by_enrollment(Certificate.__tablename__))
+        .scalar_subquery()
+    )
 
 
 def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
@@ -124,40 +170,60 @@ def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
             if m.unit != "人" and programme_code in (None, code)]
 
 
-def _extra_counts(scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                  extras: Iterable[tuple[str, str]]) -> dict[str, dict[int, dict[tuple[str, str], int]]]:
-    """programme → session id → {(programme, measure): 人次}, one query per programme (its conditions
-    may look at other tables, so they run over that programme's 人次 only)."""
-    by_programme: dict[str, list[str]] = defaultdict(list)
-    for programme_code, measure_code in sorted(set(extras)):
-        if scope.programme_code in (None, programme_code):
-            by_programme[programme_code].append(measure_code)
-    result = {}
-    for programme_code, measures in by_programme.items():
-        statement = counting.participations(
-            Enrollment.session_id,
-            *[func.count(case((counting.measure_condition(programme_code, code), 1))) for code in measures],
-            scope=scope.narrowed(programme_code=programme_code), jurisdiction=jurisdiction,
-        ).group_by(Enrollment.session_id)
-        result[programme_code] = {
-            row[0]: {(programme_code, code): value for code, value in zip(measures, row[1:])}
-            for row in db.session.execute(statement)
-        }
-    return result
+class _ExtraColumns:
+    """The programmes' own 人次 measures as columns of the per-session GROUP BY.
+
+    A condition on the session alone (its occupation, level …) is decided once per session: the
+    session's 人次 or none, a column of the common statement. A condition that looks at each
+    enrollment (the trainee's tags, registers, earlier certificates …) runs over its programme's
+    sessions only, in a second statement; as a session belongs to one programme, the k-th such
+    measure of every programme shares the k-th column, whose CASE on the programme code runs only
+    the session's own programme's condition."""
+
+    def __init__(self, scope: Scope, extras: Iterable[tuple[str, str]]) -> None:
+        self.on_session: list[tuple[str, str]] = []
+        self.by_programme: dict[str, list[str]] = defaultdict(list)
+        for programme_code, measure_code in sorted(set(extras)):
+            if scope.programme_code not in (None, programme_code):
+                continue
+            if counting.on_session_alone(counting.measure_condition(programme_code, measure_code)):
+                self.on_session.append((programme_code, measure_code))
+            else:
+                self.by_programme[programme_code].append(measure_code)
+
+    def on_session_columns(self) -> list[ColumnElement[int]]:
+        return [case((counting.measure_condition(p, m), func.count()), else_=0)
+                for p, m in self.on_session]
+
+    def slot_columns(self) -> list[ColumnElement[int]]:
+        columns = []
+        for slot in range(max(len(m) for m in self.by_programme.values())):
+            whens = {p: case((counting.measure_condition(p, measures[slot]), 1))
+                     for p, measures in self.by_programme.items() if slot < len(measures)}
+            columns.append(func.count(case(whens, value=TrainingSession.programme_code)))
+        return columns
+
+    def read_on_session(self, programme_code: str, values) -> dict[tuple[str, str], int]:
+        return {key: values[i] for i, key in enumerate(self.on_session) if key[0] == programme_code}
+
+    def read_slots(self, programme_code: str, values) -> dict[tuple[str, str], int]:
+        return {(programme_code, m): value for m, value in zip(self.by_programme.get(programme_code, ()), values)}
+
 
 
 SliceKey = tuple  # (programme, track, occupation, district)
 
 
-def slice_sums(grains: list[GrainFigures]) -> dict[SliceKey, GrainFigures]:
-    """The grains summed by (programme, track, occupation, district): what targets are set on."""
-    sums: dict[SliceKey, GrainFigures] = {}
+def slice_sums(grains: list[GrainFigures]) -> dict[str, dict[SliceKey, GrainFigures]]:
+    """The grains summed by (programme, track, occupation, district), what targets are set on, by programme."""
+    sums: dict[str, dict[SliceKey, GrainFigures]] = defaultdict(dict)
     for grain in grains:
         g = grain.grain
         key = (g.programme_code, g.track_code, g.occupation_code, grain.district_id)
-        total = sums.get(key)
+        programme_sums = sums[g.programme_code]
+        total = programme_sums.get(key)
         if total is None:
-            total = sums[key] = GrainFigures(g, grain.district_id, Figures(), defaultdict(int))
+            total = programme_sums[key] = GrainFigures(g, grain.district_id, Figures(), defaultdict(int))
         total.figures.add(grain.figures)
         for measure, value in grain.extras.items():
             total.extras[measure] += value
@@ -185,9 +251,11 @@ def ask_people(people: People, target: Target) -> None:
         return
     if measure == "persons":
         people.ask(_people_dimension(target))
+    elif counting.is_distinct(code, measure) and not (target.track_code or target.occupation_code):
+        people.ask_measure(code, measure)
 
 
-def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: People) -> int | None:
+def measure_actual(target: Target, sums: dict[str, dict[SliceKey, GrainFigures]], people: People) -> int | None:
     """What happened for a target's year, programme, track or occupation, district and measure
     (``target`` may be an unsaved one, to read a measure nobody set a target for)."""
     code, measure = target.programme_code, target.measure_code
@@ -199,10 +267,14 @@ def measure_actual(target: Target, sums: dict[SliceKey, GrainFigures], people: P
     if measure == "persons":
         return people.per(_people_dimension(target)).get(_people_key(target), 0)
     if counting.is_distinct(code, measure):
-        return people.meeting(code, _distinct_condition(target))
+        if target.track_code or target.occupation_code:
+            return people.meeting(code, _distinct_condition(target))
+        return people.measure(code, measure)
+    _, track_code, occupation_code, district_id = _slice_of(target)
     total = 0
-    for grain in sums.values():
-        if _in_target(grain, target):
+    for (_, track, occupation, district), grain in sums.get(code, {}).items():
+        if (track_code in (None, track) and occupation_code in (None, occupation)
+                and district_id in (None, district)):
             total += getattr(grain.figures, measure) if measure in ADDITIVE else grain.extras.get((code, measure), 0)
     return total
 
@@ -224,7 +296,13 @@ def programme_year(programme_code: str, year: int, district_id: int | None, on: 
     the target of the city (or the district) beside it: the programme's landing page."""
     programme = catalogue[programme_code]
     scope = Scope(year, programme_code, None, None, district_id)
-    tune_for_aggregates()
+    with tuned_for_aggregates():
+        return _programme_year(programme, scope, on, jurisdiction, with_tallies)
+
+
+def _programme_year(programme, scope: Scope, on: date, jurisdiction: ColumnElement[bool] | None,
+                    with_tallies: bool) -> list[MeasureYear]:
+    programme_code, year, district_id = programme.code, scope.year, scope.district_id
     grains = additive_figures(scope, jurisdiction, counted_extras(programme_code))
     sums = slice_sums(grains)
     people = People(scope, jurisdiction, grains)
@@ -271,14 +349,9 @@ def _distinct_condition(target: Target) -> ColumnElement[bool]:
     return condition
 
 
-def _in_target(grain: GrainFigures, target: Target) -> bool:
-    g = grain.grain
-    return (
-        g.programme_code == target.programme_code
-        and (target.track_code is None or g.track_code == target.track_code)
-        and (target.occupation_code is None or g.occupation_code == target.occupation_code)
-        and (target.district_id is None or grain.district_id == target.district_id)
-    )
+def _slice_of(target: Target) -> SliceKey:
+    """The slice key a target covers, None where it covers every value (read once: ORM attributes)."""
+    return (target.programme_code, target.track_code, target.occupation_code, target.district_id)
 
 
 # --- the monthly lines --------------------------------------------------------------------

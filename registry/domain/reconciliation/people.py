@@ -6,9 +6,13 @@ trainee once, and for each *dimension* (programme, track, district …) every pe
 its keys they took part in, as a bit mask (bit_or on PostgreSQL; on SQLite the sum of the distinct
 bits, which is the same since a 人次 has one key per dimension). The outer query returns how many
 people share each combination of masks (a few hundred rows), and the counts per key follow from it.
-A dimension with more keys than a mask holds is counted on its own, and so are a programme's own
-measures counted in 人 (their conditions may look at other tables: they run over that programme's
-人次 only).
+A dimension with more keys than a mask holds is counted on its own.
+
+A programme's own measures counted in 人 whose condition is on the session alone (its occupation …)
+ride on the programme's mask: a programme with k of them gets 2^k keys, (programme, the measures its
+session met), so a 人次 still has one key, decided once per session. Measures whose condition looks
+at each enrollment (other tables) are counted together in one more query, a COUNT(DISTINCT) FILTER
+per measure over the 人次 of their programmes only.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, column, distinct, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, distinct, func, literal, select
 
 from ...extensions import db
 from ..organisations.models import TrainingBase
@@ -70,6 +74,8 @@ class People:
         self._keys: dict[str, set[tuple]] = {}
         self._per: dict[str, dict[tuple, int]] = {}
         self._total: int | None = None
+        self._measures: list[tuple[str, str]] = []
+        self._met: dict[tuple[str, str], int] = {}
 
     # --- asking ---------------------------------------------------------------------------
 
@@ -78,6 +84,11 @@ class People:
         if dimension not in self._keys:
             key_of = DIMENSIONS[dimension].key_of
             self._keys[dimension] = {key_of(g) for g in self._present}
+
+    def ask_measure(self, programme_code: str, measure_code: str) -> None:
+        """Count the people with a 人次 of the programme that meets the measure (a measure in 人)."""
+        if (programme_code, measure_code) not in self._measures:
+            self._measures.append((programme_code, measure_code))
 
     # --- reading --------------------------------------------------------------------------
 
@@ -96,6 +107,24 @@ class People:
             self._per[dimension] = self._count_apart(dimension)
         return self._per[dimension]
 
+    def measure(self, programme_code: str, measure_code: str) -> int:
+        """People with a 人次 of the programme that meets its measure: read from the masks, or (every
+        measure left) counted by the first read in one query."""
+        key = (programme_code, measure_code)
+        self._run()
+        if key not in self._met:
+            self.ask_measure(*key)
+            self._met.update(self._count_measures([m for m in self._measures if m not in self._met]))
+        return self._met[key]
+
+    def _count_measures(self, measures: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """One COUNT(DISTINCT trainee) FILTER per measure, over the 人次 of the measures' programmes."""
+        columns = [func.count(distinct(Enrollment.trainee_id)).filter(counting.measure_condition(p, m))
+                   for p, m in measures]
+        statement = counting.participations(*columns, scope=self.scope, jurisdiction=self.jurisdiction).where(
+            TrainingSession.programme_code.in_(sorted({p for p, _ in measures})))
+        return dict(zip(measures, db.session.execute(statement).one()))
+
     def meeting(self, programme_code: str, condition: ColumnElement[bool]) -> int:
         """People with a 人次 of the programme that meets ``condition``."""
         statement = counting.participations(
@@ -110,36 +139,90 @@ class People:
         if self._total is not None:
             return
         masked = {d: sorted(keys, key=repr) for d, keys in self._keys.items() if 0 < len(keys) <= MASK_BITS}
+        programme_keys, on_session = self._programme_keys("programme" in masked, self._on_session_measures())
+        masked.pop("programme", None)
+        if programme_keys:
+            masked = {"programme": programme_keys, **masked}
         per: dict[str, dict[tuple, int]] = {d: defaultdict(int) for d in masked}
+        met = {(p, m): 0 for p, measures in on_session.items() for m in measures}
         total = 0
-        for row in self._histogram(masked):
+        for row in self._histogram(masked, on_session):
             people = row[-1]
             total += people
             for (dimension, keys), mask in zip(masked.items(), row):
                 mask = int(mask or 0)
-                for bit, key in enumerate(keys):
-                    if mask >> bit & 1:
-                        per[dimension][key] += people
+                found = {keys[bit] for bit in range(len(keys)) if mask >> bit & 1}
+                if dimension == "programme":
+                    for measure in {(p, m) for p, measures in found for m in measures}:
+                        met[measure] += people
+                    found = {(p,) for p, _ in found}  # one person however many of the programme's keys
+                for key in found:
+                    per[dimension][key] += people
         self._total = total
         self._per.update({d: dict(counts) for d, counts in per.items()})
+        self._met.update(met)
 
-    def _histogram(self, masked: dict[str, list[tuple]]) -> list[tuple]:
+    def _on_session_measures(self) -> dict[str, list[str]]:
+        """The measures asked whose condition is on the session alone, by programme."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for programme_code, measure_code in self._measures:
+            if counting.on_session_alone(counting.measure_condition(programme_code, measure_code)):
+                found[programme_code].append(measure_code)
+        return found
+
+    def _programme_keys(self, asked: bool, on_session: dict[str, list[str]]
+                        ) -> tuple[list[tuple[str, frozenset]], dict[str, list[str]]]:
+        """Keys of the programme mask, (programme, measures met) for every subset of its measures on the
+        session, and those measures; without them when they do not fit (then counted apart)."""
+        present = sorted({g.grain.programme_code for g in self._present})
+        keys = [(p, subset) for p in present for subset in _subsets(on_session.get(p, ()))]
+        if on_session and len(keys) <= MASK_BITS:
+            return keys, on_session
+        return ([(p, frozenset()) for p in present] if asked else []), {}
+
+    def _histogram(self, masked: dict[str, list[tuple]], on_session: dict[str, list[str]]) -> list[tuple]:
+        """(masks…, people) rows: the sessions in scope with their bits first (one row per session, so
+        a key's condition runs once per session), then the 人次 grouped by trainee, OR-ing the bits."""
         postgres = db.session.get_bind().dialect.name == "postgresql"
-        columns = []
-        for dimension, keys in masked.items():
-            condition = DIMENSIONS[dimension].condition
-            bits = case(*[(condition(key, self.scope), literal(1 << bit, BigInteger))
-                          for bit, key in enumerate(keys)], else_=literal(0, BigInteger))
-            columns.append(func.bit_or(cast(bits, BigInteger)) if postgres else func.sum(distinct(bits)))
-        labelled = [column.label(f"c{i}") for i, column in enumerate(columns)]
-        inner = counting.participations(Enrollment.trainee_id, *labelled, scope=self.scope,
-                                        jurisdiction=self.jurisdiction)
+        bits = [(self._programme_bits(keys, on_session) if dimension == "programme" else self._bits(dimension, keys))
+                .label(f"b{i}") for i, (dimension, keys) in enumerate(masked.items())]
+        sessions = select(TrainingSession.id, *bits).where(*counting.session_conditions(self.scope, self.jurisdiction))
         if any(DIMENSIONS[d].needs_base for d in masked):
-            inner = inner.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
-        inner = inner.group_by(Enrollment.trainee_id).subquery()
-        # Plain names: the subquery's own column collection would copy every CASE (slow to build).
-        keys = [column(f"c{i}") for i in range(len(columns))]
+            sessions = sessions.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+        # Materialised: the per-session bits are computed once and the grouping's sort holds integers.
+        sessions = sessions.cte("counted_sessions").prefix_with("MATERIALIZED")
+        aggregate = func.bit_or if postgres else (lambda b: func.sum(distinct(b)))
+        inner = (
+            select(Enrollment.trainee_id, *[aggregate(sessions.c[f"b{i}"]).label(f"c{i}") for i in range(len(bits))])
+            .select_from(sessions)
+            .join(Enrollment, Enrollment.session_id == sessions.c.id)
+            .where(counting.NOT_WITHDRAWN)
+            .group_by(Enrollment.trainee_id)
+            .subquery()
+        )
+        keys = [inner.c[f"c{i}"] for i in range(len(bits))]
         return db.session.execute(select(*keys, func.count()).select_from(inner).group_by(*keys)).all()
+
+    def _bits(self, dimension: str, keys: list[tuple]) -> ColumnElement[int]:
+        condition = DIMENSIONS[dimension].condition
+        return case(*[(condition(key, self.scope), literal(1 << bit, BigInteger)) for bit, key in enumerate(keys)],
+                    else_=literal(0, BigInteger))
+
+    @staticmethod
+    def _programme_bits(keys: list[tuple[str, frozenset]], on_session: dict[str, list[str]]) -> ColumnElement[int]:
+        """A session's bit: its programme's first bit, times 2 to the power of the index of the subset
+        of measures it meets (measure j met multiplies by 2^(2^j))."""
+        first: dict[str, int] = {}
+        for bit, (programme_code, _) in enumerate(keys):
+            first.setdefault(programme_code, bit)
+        whens = {}
+        for programme_code, bit in first.items():
+            value = literal(1 << bit, BigInteger)
+            for j, measure_code in enumerate(on_session.get(programme_code, ())):
+                met = counting.measure_condition(programme_code, measure_code)
+                value = value * case((met, literal(1 << (1 << j), BigInteger)), else_=literal(1, BigInteger))
+            whens[programme_code] = value
+        return case(whens, value=TrainingSession.programme_code, else_=literal(0, BigInteger))
 
     def _count_apart(self, dimension: str) -> dict[tuple, int]:
         """COUNT(DISTINCT trainee) per key, for a dimension with too many keys for a mask."""
@@ -161,3 +244,9 @@ class People:
 def _plain(value):
     """Month numbers come back as Decimal or float from extract() on some engines."""
     return int(value) if isinstance(value, float) or type(value).__name__ == "Decimal" else value
+
+
+def _subsets(measures) -> list[frozenset]:
+    """Every subset of ``measures``: the i-th holds measure j when bit j of i is set."""
+    measures = list(measures)
+    return [frozenset(m for j, m in enumerate(measures) if i >> j & 1) for i in range(1 << len(measures))]

@@ -33,14 +33,18 @@ def high_skill_leaders() -> ColumnElement[bool]:
 
 def holds_senior_certificate() -> ColumnElement[bool]:
     """The participant held a 技师 or 高级技师 skill-level certificate (in the registry, from any
-    programme, not revoked) on the day the session began."""
-    return exists(select(Certificate.id).where(
-        Certificate.trainee_id == Enrollment.trainee_id,
-        Certificate.certificate_type == "skill_level",
-        Certificate.level.in_(SENIOR_LEVELS),
-        Certificate.issued_on <= TrainingSession.start_date,
-        Certificate.status != "revoked",
-    ))
+    programme, not revoked) on the day the session began.
+
+    The holders of such a certificate are looked up once (a semi-join read from the certificates'
+    (type, level, status, trainee) index, migration 0018); the date is checked only for them."""
+    senior = (Certificate.certificate_type == "skill_level", Certificate.level.in_(SENIOR_LEVELS),
+              Certificate.status != "revoked")
+    return and_(
+        Enrollment.trainee_id.in_(select(Certificate.trainee_id).where(*senior)),
+        exists(select(Certificate.id).where(
+            Certificate.trainee_id == Enrollment.trainee_id, *senior, Certificate.issued_on <= TrainingSession.start_date,
+        )),
+    )
 
 
 def top_talent() -> ColumnElement[bool]:
@@ -80,8 +84,9 @@ SERVICE_OCCUPATIONS = ("chinese_cook", "housekeeper", "elderly_carer", "ecommerc
 
 
 def _situation_in(*situations: str) -> ColumnElement[bool]:
-    return exists(select(JobChangeRecord.id).where(
-        JobChangeRecord.enrollment_id == Enrollment.id, JobChangeRecord.situation.in_(situations)))
+    """The participation's recorded situation is one of ``situations`` (a semi-join: the records are
+    read once per query, not once per participation)."""
+    return Enrollment.id.in_(select(JobChangeRecord.enrollment_id).where(JobChangeRecord.situation.in_(situations)))
 
 
 def laid_off() -> ColumnElement[bool]:
@@ -107,10 +112,8 @@ def low_income() -> ColumnElement[bool]:
     """The participant belongs to a 低保 household: flagged so in the real-name register, or tagged
     脱贫/低保家庭 on their trainee record (之六 一 精准掌握低保家庭劳动力及子女情况)."""
     return or_(
-        exists(select(RuralLabourer.id).where(RuralLabourer.trainee_id == Enrollment.trainee_id,
-                                              RuralLabourer.low_income_role.is_not(None))),
-        exists(select(TraineeTag.trainee_id).where(TraineeTag.trainee_id == Enrollment.trainee_id,
-                                                   TraineeTag.tag == "low_income")),
+        Enrollment.trainee_id.in_(select(RuralLabourer.trainee_id).where(RuralLabourer.low_income_role.is_not(None))),
+        Enrollment.trainee_id.in_(select(TraineeTag.trainee_id).where(TraineeTag.tag == "low_income")),
     )
 
 
