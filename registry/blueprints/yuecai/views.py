@@ -180,13 +180,22 @@ def rate():
 
 # --- studios (大师工作室、名厨工作室) -----------------------------------------------------------------
 
+def _programme_bases() -> list[TrainingBase]:
+    """The bases the user may see that were ever recognised for 粤菜师傅, by name."""
+    return list(db.session.scalars(
+        select(TrainingBase).join(BaseRecognition, BaseRecognition.base_id == TrainingBase.id)
+        .where(visible(TrainingBase), BaseRecognition.programme_code == CODE).distinct().order_by(TrainingBase.name)))
+
+
+def _offer_bases(form, bases: list[TrainingBase]) -> None:
+    """The form's base choices; a prompt first unless there is only one to pick."""
+    form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
+
+
 def _studio_bases() -> list[TrainingBase]:
     """Bases the user may record studios for that hold a 粤菜师傅 recognition today."""
     on = today()
-    return [b for b in db.session.scalars(
-        select(TrainingBase).join(BaseRecognition, BaseRecognition.base_id == TrainingBase.id)
-        .where(visible(TrainingBase), BaseRecognition.programme_code == CODE).distinct().order_by(TrainingBase.name))
-        if can_keep_studios(current_user, b) and studios.is_programme_base(b, on)]
+    return [b for b in _programme_bases() if can_keep_studios(current_user, b) and studios.is_programme_base(b, on)]
 
 
 @bp.route("/studios/", endpoint="studios")
@@ -223,7 +232,7 @@ def studio_new():
     require(can_keep_studios(current_user))
     form = forms.StudioForm()
     bases = _studio_bases()
-    form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
+    _offer_bases(form, bases)
     if form.validate_on_submit():
         base = next((b for b in bases if b.id == form.base_id.data), None)
         try:
@@ -279,9 +288,7 @@ def _result_bases() -> list[TrainingBase]:
     """Bases the user may enter results for: their own base, or the 粤菜师傅 bases in their jurisdiction."""
     if current_user.role == "base":
         return [current_user.base] if current_user.base else []
-    return list(db.session.scalars(
-        select(TrainingBase).join(BaseRecognition, BaseRecognition.base_id == TrainingBase.id)
-        .where(visible(TrainingBase), BaseRecognition.programme_code == CODE).distinct().order_by(TrainingBase.name)))
+    return _programme_bases()
 
 
 @bp.route("/competitions/", endpoint="competitions")
@@ -317,7 +324,7 @@ def competition_new():
     require(can_record_competition_results(current_user))
     form = forms.CompetitionForm()
     bases = _result_bases()
-    form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
+    _offer_bases(form, bases)
     if request.method == "GET":
         _prefill_person(form, _visible_trainee(request.args.get("trainee_id", type=int)))
     if form.validate_on_submit():
