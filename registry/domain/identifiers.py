@@ -48,7 +48,7 @@ def normalise_code(value: str | None) -> str:
     return re.sub(r"[\s\-_./·]", "", text).upper()
 
 
-@dataclass
+@dataclass(slots=True)
 class IdentityDocument:
     document_type: str
     number: str

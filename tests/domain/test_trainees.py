@@ -80,6 +80,15 @@ def test_groups_and_assisted_region():
     assert trainee.assisted_region == "梅州"
 
 
+
+def test_unknown_group_is_refused_and_name_spacing_is_folded():
+    with pytest.raises(DomainError) as error:
+        register_trainee(data(tags={"veteran", "astronaut"}))
+    assert error.value.field == "tags"
+    trainee = register_trainee(data(name="  Mary \t\u3000 Chen\n", document_type="passport",
+                                    document_number="E12345678", sex="F", birth_date=date(1990, 1, 2))).trainee
+    assert trainee.name == "Mary Chen"
+
 @pytest.mark.parametrize(
     "field,overrides",
     [("name", {"name": "1"}), ("hukou_type", {"hukou_type": ""}), ("phone", {"phone": "12345"})],

@@ -49,7 +49,7 @@ def find_trainee(document_type: str, document_number: str) -> Trainee | None:
 def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
     """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them."""
     document = check_document(data.document_type, data.document_number)
-    name = re.sub(r"\s+", " ", (data.name or "").strip())
+    name = " ".join((data.name or "").split())  # runs of whitespace as one space, as re's \s+ would
     if not _NAME.match(name):
         raise DomainError("姓名应为 2 到 60 个汉字或字母", "name")
     sex, birth_date = data.sex or None, data.birth_date
@@ -76,7 +76,7 @@ def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
         raise DomainError("联系电话应为 11 位手机号码或带区号的固定电话", "phone")
     if data.education and data.education not in EDUCATION_LEVELS:
         raise DomainError("文化程度无效", "education")
-    unknown = set(data.tags) - set(GROUP_TAGS)
+    unknown = [tag for tag in data.tags if tag not in GROUP_TAGS]
     if unknown:
         raise DomainError("人员类别无效", "tags")
     region = data.assisted_region or None
