@@ -138,9 +138,12 @@ def insert_new(connection: Connection, target: Table | Insert, columns: Sequence
 
 
 def _next_ids(connection: Connection, table: Table, count: int) -> list[int]:
-    """``count`` values of the ``id`` column's sequence, in one query (PostgreSQL)."""
+    """``count`` values of the ``id`` column's sequence, in one query (PostgreSQL). The sequence is
+    named once (a sub-select, evaluated once), not per value: pg_get_serial_sequence per row cost
+    3.5 µs of the 4 µs each id took."""
     ids = connection.exec_driver_sql(
-        "SELECT array_agg(nextval(pg_get_serial_sequence(%(table)s, 'id'))) FROM generate_series(1, %(count)s)",
+        "SELECT array_agg(nextval((SELECT pg_get_serial_sequence(%(table)s, 'id'))::regclass)) "
+        "FROM generate_series(1, %(count)s)",
         {"table": table.name, "count": count}).scalar()
     return sorted(ids)
 
