@@ -1,8 +1,9 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from registry.extensions import db
 from tests.conftest import drop_database, fresh_database_url, make_test_app
@@ -28,3 +29,14 @@ def test_downgrade_then_upgrade_round_trip(tmp_path):
             db.engine.dispose()
     finally:
         drop_database(url)
+
+
+def test_compressed_blobs_are_not_compressed_again_on_postgresql():
+    """Migration 0019: an uploaded file, an import's packed rows and a photo skip PostgreSQL's compressor."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    storage = dict(db.session.execute(text(
+        "SELECT attrelid::regclass::text || '.' || attname, attstorage FROM pg_attribute "
+        "WHERE (attrelid, attname) IN (('import_batches'::regclass, 'content'), "
+        "('import_batches'::regclass, 'checked_rows'), ('worker_photos'::regclass, 'jpeg'))")).all())
+    assert storage == {"import_batches.content": "e", "import_batches.checked_rows": "e", "worker_photos.jpeg": "e"}
