@@ -16,8 +16,8 @@ RSS just before the upload, per phase (VmHWM reset via /proc/self/clear_refs; ru
 is unavailable). Each measurement runs in a fresh process, so file generation and the other
 measurement do not pollute it.
 
-Database: a SQLite file in a temp dir; or, when REGISTRY_DATABASE_URL names a PostgreSQL database
-whose name contains 'bench', a new database "<name>_<random>" that is created, migrated
+Database (throwaway.py): a SQLite file in a temp dir; or, when REGISTRY_DATABASE_URL points at
+PostgreSQL, a new database "registry_import_bench_<random>" that is created, migrated
 (flask_migrate.upgrade) and dropped here. A recognised base and one session per file (capacity =
 rows) are created with the domain operations.
 
@@ -42,7 +42,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -51,68 +50,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from throwaway import create_database, drop_database, make_app  # noqa: E402
+
 KIND = "enrolment"
 FLOOR_TABLE = "bench_floor_enrolments"
 QUICK_ROWS = 2_000
 DEFAULT_ROWS = (10_000, 100_000)
 RATIO_GOAL = 0.5
 MEMORY_GOAL_MB = 500
-SECRET = "bench-secret-key-" + "x" * 40
 
 
-# --- database and app -----------------------------------------------------------------------------
-
-def postgres_url() -> str | None:
-    url = os.environ.get("REGISTRY_DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql")) else None
-
-
-def fresh_database_url(tmp_dir: Path) -> str:
-    """A SQLite file in ``tmp_dir``, or a new PostgreSQL database (same approach as tests/conftest.py)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = postgres_url()
-    if base is None:
-        return f"sqlite:///{tmp_dir / 'bench.db'}"
-    url = make_url(base.replace("postgres://", "postgresql://", 1))
-    if "bench" not in (url.database or ""):
-        raise SystemExit("REGISTRY_DATABASE_URL for the benchmark must name a database whose name contains 'bench'")
-    database = f"{url.database}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    return url.set(drivername="postgresql+psycopg", database=database).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return
-    assert "bench" in (parsed.database or "")
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def make_app(database_url: str):
-    """The app as tests/conftest.py make_test_app builds it (the real password hash is irrelevant here)."""
-    from registry import create_app
-
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": SECRET,
-        "WTF_CSRF_ENABLED": False,
-        "REGISTRY_ENV": "test",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+# --- database and app: throwaway.py ------------------------------------------------------------
 
 
 def prepare_database(database_url: str, row_counts: list[int]) -> dict[int, int]:
@@ -521,7 +469,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="import_bench_") as tmp:
         tmp_dir = Path(tmp)
-        database_url = fresh_database_url(tmp_dir)
+        database_url = create_database(tmp_dir, "import_bench")
         try:
             print(f"machine: {machine()}")
             print(f"engine: {engine_description(database_url)}")

@@ -51,12 +51,13 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from throwaway import create_database, drop_database  # noqa: E402
 
 RATIO_GOAL = 0.5
 HOST = "127.0.0.1"
@@ -97,46 +98,6 @@ end
 
 
 # --- the throwaway database ---------------------------------------------------------------------
-
-def postgres_admin_url() -> str | None:
-    url = os.environ.get("REGISTRY_DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql")) else None
-
-
-def create_database(workdir: Path) -> str:
-    """A SQLite file in ``workdir``, or a new PostgreSQL database whose name contains 'bench'."""
-    admin_url = postgres_admin_url()
-    if admin_url is None:
-        return f"sqlite:///{workdir / 'verify_bench.db'}"
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
-    database = f"registry_verify_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    finally:
-        admin.dispose()
-    return url.set(database=database).render_as_string(hide_password=False)
-
-
-def drop_database(database_url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(database_url)
-    if parsed.get_backend_name() != "postgresql" or "bench" not in (parsed.database or ""):
-        return
-    admin_url = make_url(postgres_admin_url().replace("postgres://", "postgresql://", 1))
-    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
 
 def server_environment(database_url: str, keys_dir: Path) -> dict[str, str]:
     """What the app's gunicorn workers read: the same database, secret and keys as the seeding."""
@@ -411,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     servers: list[Server] = []
     try:
         keys_dir = workdir / "keys"
-        database_url = create_database(workdir)
+        database_url = create_database(workdir, "verify_bench")
         engine = database_url.split(":", 1)[0].split("+", 1)[0]
         started = time.perf_counter()
         paths, summary = seed(database_url, keys_dir)
