@@ -20,6 +20,9 @@ from ..domain.trainees.models import ASSISTED_REGIONS, Trainee
 from ..domain.trainees.operations import TraineeData, register_trainee
 from ..domain.training import operations as training
 from ..domain.training.models import Enrollment, TrainingSession
+from ..domain.training.results import (
+    ResultData, allowed_assessment_types, minimum_pass_hours, record_employment, record_result,
+)
 from ..extensions import db
 from . import DEMO_PASSWORD
 from .data import (
@@ -244,13 +247,13 @@ class DemoBuilder(DemoRecords):
         so_far = int(session.planned_hours * elapsed)
         for enrollment in self.active(enrollments):
             hours = max(so_far - self.rng.choice((0, 0, 0, 4, 8)), 0)
-            training.record_result(enrollment, training.ResultData(attended_hours=Decimal(hours)), self.today)
+            record_result(enrollment, ResultData(attended_hours=Decimal(hours)), self.today)
 
     def record_results(self, session, enrollments, complete: bool) -> None:
         """Hours, results and follow-up; an unfinished session leaves a few results to enter."""
         assessed_on = min(session.end_date + timedelta(days=self.rng.randint(0, 10)), self.today)
-        assessment_type = training.allowed_assessment_types(session)[0]
-        minimum = training.minimum_pass_hours(session)
+        assessment_type = allowed_assessment_types(session)[0]
+        minimum = minimum_pass_hours(session)
         least = minimum[0] if minimum else 0
         for enrollment in self.active(enrollments):
             if not complete and self.rng.random() < 0.3:
@@ -261,13 +264,13 @@ class DemoBuilder(DemoRecords):
             score = None if result == "absent" else Decimal(
                 self.rng.randint(60, 98) if result == "passed" else self.rng.randint(30, 59)
             )
-            training.record_result(enrollment, training.ResultData(
+            record_result(enrollment, ResultData(
                 attended_hours=Decimal(hours), result=result, score=score, assessed_on=assessed_on,
                 assessment_type=None if result == "absent" else assessment_type,
             ), self.today)
             if result == "passed" and self.rng.random() < 0.65:
                 employed_on = min(session.end_date + timedelta(days=self.rng.randint(5, 60)), self.today)
-                training.record_employment(enrollment, True, employed_on, self.rng.choice(EMPLOYERS))
+                record_employment(enrollment, True, employed_on, self.rng.choice(EMPLOYERS))
 
     @staticmethod
     def active(enrollments: list[Enrollment]) -> list[Enrollment]:

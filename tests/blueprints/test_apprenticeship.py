@@ -15,7 +15,7 @@ from registry.domain.apprenticeships import apprentices, operations, policy
 from registry.domain.apprenticeships.models import Apprentice, ApprenticeshipFiling, SpecialSubsidyGrant
 from registry.domain.subsidies import standards
 from registry.domain.subsidies.models import SubsidyClaim
-from registry.domain.training import operations as training
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 from tests import factories
 
@@ -253,7 +253,7 @@ def test_advance_then_final_claim_with_money_owed_back(client, world):
     passer, failer = filing.apprentices
     for apprentice, result in ((passer, "passed"), (failer, "failed")):
         apprentice.enrollment.session.status = "completed"
-        training.record_result(apprentice.enrollment, training.ResultData(
+        record_result(apprentice.enrollment, ResultData(
             400, result, 80, date(2025, 12, 20), "skill_level"), on=date(2025, 12, 20))
     db.session.commit()
 
@@ -287,7 +287,7 @@ def test_the_final_claim_page_shows_the_enterprise_pays_back(client, world):
     _review_and_pay(client, filing, advance, date(2025, 4, 21))
     for apprentice in filing.apprentices:
         apprentice.enrollment.session.status = "completed"
-        training.record_result(apprentice.enrollment, training.ResultData(
+        record_result(apprentice.enrollment, ResultData(
             400, "passed" if apprentice.trainee.name == "甲学徒" else "failed", 80, date(2025, 12, 20),
             "skill_level"), on=date(2025, 12, 20))
     db.session.commit()
@@ -306,8 +306,8 @@ def test_reviewers_see_claimed_people_beyond_the_passes(client, world):
     first, second = filing.apprentices
     for apprentice in (first, second):
         apprentice.enrollment.session.status = "completed"
-        training.record_result(apprentice.enrollment, training.ResultData(400, "passed", 80, date(2025, 12, 20),
-                                                                          "skill_level"), on=date(2025, 12, 20))
+        record_result(apprentice.enrollment, ResultData(400, "passed", 80, date(2025, 12, 20), "skill_level"),
+                      on=date(2025, 12, 20))
     db.session.commit()
     with on(date(2026, 1, 5), client, "ent_a"):
         client.post(f"/apprenticeship/{filing.id}/claims/final")

@@ -20,8 +20,8 @@ from registry.domain.errors import DomainError
 from registry.domain.organisations import operations as org_ops
 from registry.domain.subsidies import claims as workflow
 from registry.domain.subsidies import parameters, standards
-from registry.domain.training import operations as training
 from registry.domain.training.models import Enrollment, TrainingSession
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 from tests import factories
 
@@ -81,7 +81,7 @@ def approved(world, people=("李学徒", "王学徒"), on=APPROVED_ON, **changes
 def assess(apprentice, result="passed", on=date(2026, 1, 5)):
     session = apprentice.enrollment.session
     session.status = "completed"
-    training.record_result(apprentice.enrollment, training.ResultData(
+    record_result(apprentice.enrollment, ResultData(
         Decimal("400") if result == "passed" else Decimal("100"), result, None if result == "absent" else Decimal("80"),
         on, "skill_level" if result != "absent" else None), on=on)
 

@@ -17,7 +17,7 @@ from registry.domain.service_cards.models import ServiceCard
 from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
-from registry.domain.training.operations import minimum_pass_hours
+from registry.domain.training.results import minimum_pass_hours
 from registry.domain.apprenticeships.models import ApprenticeshipFiling
 from registry.domain.subsidies.models import SubsidyClaim
 from registry.extensions import db

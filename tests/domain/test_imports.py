@@ -14,6 +14,7 @@ from registry.domain.imports.models import ImportBatch
 from registry.domain.trainees.models import Trainee
 from registry.domain.training import operations as ops
 from registry.domain.training.models import Enrollment
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 from tests import factories
 
@@ -277,7 +278,7 @@ def test_results_columns_missing_from_the_sheet_keep_what_is_recorded(session):
     enrollments = [factories.enrollment(session, person, result=None, hours=None) for person in people]
     assessed = today() - timedelta(days=3)
     for enrollment in enrollments:
-        ops.record_result(enrollment, ops.ResultData("80", "passed", "91", assessed, "skill_level"))
+        record_result(enrollment, ResultData("80", "passed", "91", assessed, "skill_level"))
     # only the document and the hours: results, scores and dates must survive
     rows = [[people[0].document_number, 78], [people[1].document_number, 80]]
     batch, preview = batches.upload("results", session, "学时.xlsx", xlsx(rows, ["证件号码", "实到学时"], title=None),
@@ -296,7 +297,7 @@ def test_results_blank_cells_in_present_columns_still_clear(session):
     running_session(session)
     person = factories.trainee("学员丙", document_number=factories.id_number(date(1989, 2, 1)))
     enrollment = factories.enrollment(session, person, result=None, hours=None)
-    ops.record_result(enrollment, ops.ResultData("80", "passed", "91", today() - timedelta(days=3), "skill_level"))
+    record_result(enrollment, ResultData("80", "passed", "91", today() - timedelta(days=3), "skill_level"))
     rows = [[person.document_number, 60, "", "", ""]]
     headers = ["证件号码", "实到学时", "考核结果", "成绩", "考核日期"]
     batch, preview = batches.upload("results", session, "学时.xlsx", xlsx(rows, headers, title=None), context(session))

@@ -11,6 +11,7 @@ from registry.domain.errors import DomainError
 from registry.domain.trainees.operations import TraineeData
 from registry.domain.training import operations as ops
 from registry.domain.training.models import TrainingSession
+from registry.domain.training.results import ResultData, record_employment, record_result
 from registry.extensions import db
 from tests import factories
 
@@ -89,8 +90,7 @@ def test_state_transitions_are_guarded_by_dates_and_results(base):
     with pytest.raises(DomainError) as error:
         ops.move_session(session, "closed", on=session.end_date)
     assert "1 名学员未录入考核结果" in error.value.message
-    ops.record_result(enrollment, ops.ResultData("80", "passed", "90", session.end_date, "skill_level"),
-                      on=session.end_date)
+    record_result(enrollment, ResultData("80", "passed", "90", session.end_date, "skill_level"), on=session.end_date)
     ops.move_session(session, "closed", on=session.end_date)
     assert session.status == "closed"
 
@@ -150,14 +150,14 @@ def running(base):
 
 
 def result(hours="80", outcome="passed", score="88", on=None, kind="skill_level"):
-    return ops.ResultData(hours, outcome, score, on or today() - timedelta(days=1), kind)
+    return ResultData(hours, outcome, score, on or today() - timedelta(days=1), kind)
 
 
 def test_results_are_refused_before_the_session_starts(base):
     session = ops.create_session(base, plan())
     enrollment, _, _ = ops.enrol_person(session, person_data())
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, result())
+        record_result(enrollment, result())
     assert "尚未开始" in error.value.message
 
 
@@ -168,8 +168,8 @@ def test_results_are_refused_before_the_session_starts(base):
         (result(score="101"), "score", "0 到 100"),
         (result(kind="special_ability"), "assessment_type", "职业技能等级认定"),
         (result(hours=None), "attended_hours", "合格须填写实到学时"),
-        (ops.ResultData("80", "passed", "88", None, "skill_level"), "assessed_on", "考核日期"),
-        (ops.ResultData("80", "maybe", None, None, None), "result", "合格、不合格 或 缺考"),
+        (ResultData("80", "passed", "88", None, "skill_level"), "assessed_on", "考核日期"),
+        (ResultData("80", "maybe", None, None, None), "result", "合格、不合格 或 缺考"),
         (result(on=today() + timedelta(days=1)), "assessed_on", "今天"),
         (result(hours="NaN"), "attended_hours", "实到学时"),
         (result(hours="nan"), "attended_hours", "实到学时"),
@@ -181,7 +181,7 @@ def test_results_are_refused_before_the_session_starts(base):
 def test_bad_results_name_the_field(running, data, field, fragment):
     enrollment, _, _ = ops.enrol_person(running, person_data())
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, data)
+        record_result(enrollment, data)
     assert error.value.field == field and fragment in error.value.message
 
 
@@ -192,27 +192,27 @@ def test_safety_pass_below_the_minimum_hours_names_the_rule(base):
     ops.move_session(session, "in_progress")
     enrollment, _, _ = ops.enrol_person(session, person_data())
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, result(hours="15", kind="training_qualified"))
+        record_result(enrollment, result(hours="15", kind="training_qualified"))
     assert "16学时" in error.value.message and "004" in error.value.message
-    ops.record_result(enrollment, result(hours="16", kind="training_qualified"))
+    record_result(enrollment, result(hours="16", kind="training_qualified"))
     assert enrollment.result == "passed"
     # a fail below the minimum is a fact, not a breach
     other, _, _ = ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
-    ops.record_result(other, result(hours="8", outcome="failed", kind="training_qualified"))
+    record_result(other, result(hours="8", outcome="failed", kind="training_qualified"))
 
 
 def test_closed_sessions_change_only_by_bureau_with_a_reason(running):
     enrollment, _, _ = ops.enrol_person(running, person_data())
-    ops.record_result(enrollment, result())
+    record_result(enrollment, result())
     ops.move_session(running, "completed")
     ops.move_session(running, "closed")
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, result(score="70"))
+        record_result(enrollment, result(score="70"))
     assert "只有人社部门" in error.value.message
     with pytest.raises(DomainError) as error:
-        ops.record_result(enrollment, result(score="70"), by_bureau=True)
+        record_result(enrollment, result(score="70"), by_bureau=True)
     assert error.value.field == "reason"
-    ops.record_result(enrollment, result(score="70"), by_bureau=True, reason="复核更正成绩")
+    record_result(enrollment, result(score="70"), by_bureau=True, reason="复核更正成绩")
     db.session.commit()
     row = db.session.scalars(
         select(AuditLog).where(AuditLog.entity_type == "enrollments", AuditLog.entity_id == str(enrollment.id))
@@ -224,17 +224,17 @@ def test_closed_sessions_change_only_by_bureau_with_a_reason(running):
 def test_employment_follow_up(running):
     enrollment, _, _ = ops.enrol_person(running, person_data())
     with pytest.raises(DomainError) as error:
-        ops.record_employment(enrollment, True, today(), "")
+        record_employment(enrollment, True, today(), "")
     assert error.value.field == "employer_name"
-    ops.record_employment(enrollment, True, today(), "广州某酒家")
+    record_employment(enrollment, True, today(), "广州某酒家")
     assert (enrollment.is_employed, enrollment.employer_name) == (True, "广州某酒家")
-    ops.record_employment(enrollment, False, None, None)
+    record_employment(enrollment, False, None, None)
     assert enrollment.employed_on is None and enrollment.employer_name is None
 
 
 def test_absent_clears_the_score(running):
     enrollment, _, _ = ops.enrol_person(running, person_data())
-    ops.record_result(enrollment, ops.ResultData("10", "absent", "50", today() - timedelta(days=1), None))
+    record_result(enrollment, ResultData("10", "absent", "50", today() - timedelta(days=1), None))
     assert enrollment.score is None and enrollment.attended_hours == Decimal("10.0")
 
 
@@ -310,7 +310,7 @@ def test_a_withdrawn_trainee_is_told_when_they_left_not_that_they_are_enrolled(b
 
 def test_planned_hours_cannot_drop_below_hours_already_recorded(running):
     enrollment, _, _ = ops.enrol_person(running, person_data())
-    ops.record_result(enrollment, ops.ResultData("72.5", None, None, None, None))
+    record_result(enrollment, ResultData("72.5", None, None, None, None))
     data = plan(start_date=running.start_date, end_date=running.end_date, capacity=10, planned_hours=72)
     with pytest.raises(DomainError) as error:
         ops.update_session(running, data)

@@ -33,6 +33,7 @@ from registry.domain.trainees.models import Trainee
 from registry.domain.trainees.operations import TraineeData, register_trainee
 from registry.domain.training import operations as training
 from registry.domain.training.models import Enrollment, TrainingSession
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 
 from .conftest import PHONE
@@ -174,7 +175,7 @@ def _build_session(base: TrainingBase) -> TrainingSession:
     training.move_session(session, "in_progress", on)
     training.move_session(session, "completed", on)
     for enrollment, (_, result, assessment) in zip(enrollments, people):
-        training.record_result(enrollment, training.ResultData(
+        record_result(enrollment, ResultData(
             attended_hours=Decimal(160), result=result, score=Decimal(85 if result == "passed" else 45),
             assessed_on=on - timedelta(days=5), assessment_type=assessment,
         ), on)

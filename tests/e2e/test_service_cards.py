@@ -38,6 +38,7 @@ from registry.domain.service_cards.public import card_verdict
 from registry.domain.trainees.models import Trainee
 from registry.domain.trainees.operations import TraineeData, register_trainee
 from registry.domain.training import operations as training
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 
 from .conftest import PHONE
@@ -120,7 +121,7 @@ def _build_holder(base: TrainingBase, keyring: KeyRing) -> Trainee:
     enrollment = training.enrol(session, trainee)
     for status in ("open", "in_progress", "completed"):
         training.move_session(session, status, on)
-    training.record_result(enrollment, training.ResultData(
+    record_result(enrollment, ResultData(
         attended_hours=Decimal(120), result="passed", score=Decimal(88), assessed_on=on - timedelta(days=5),
         assessment_type="training_qualified",
     ), on)

@@ -20,6 +20,7 @@ from registry.domain.subsidies.models import SubsidyClaim
 from registry.domain.trainees.models import Trainee
 from registry.domain.trainees.operations import TraineeData, register_trainee
 from registry.domain.training import operations as training
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 
 from .test_smoke import sign_in
@@ -61,7 +62,7 @@ def finished_session(live_app) -> int:
         for status in ("open", "in_progress", "completed"):
             training.move_session(session, status, on)
         for enrollment in enrollments:
-            training.record_result(enrollment, training.ResultData(
+            record_result(enrollment, ResultData(
                 attended_hours=Decimal(120), result="passed", score=Decimal(80 + len(enrollment.trainee.name)),
                 assessed_on=on - timedelta(days=9), assessment_type="training_qualified"), on)
         certificate_operations.issue_certificates(session, enrollments, KeyRing(live_app.config["REGISTRY_KEYS_DIR"]))

@@ -22,6 +22,7 @@ from registry.domain.errors import DomainError
 from registry.domain.reconciliation import figures as reconciliation
 from registry.domain.training import operations as training
 from registry.domain.training.models import Enrollment, TrainingSession
+from registry.domain.training.results import ResultData, record_result
 from registry.extensions import db
 from tests import factories
 
@@ -330,8 +331,8 @@ def test_leaving_needs_a_reason_and_withdraws_the_student_from_the_session(world
 
 def test_a_student_assessed_before_leaving_keeps_the_result(world):
     cohort, (student, *_rest) = cohort_with_students(world["school_a"])
-    training.record_result(student, training.ResultData(attended_hours=200, result="passed", assessed_on=date(2025, 6, 1),
-                                                        assessment_type="skill_level"), TODAY)
+    record_result(student, ResultData(attended_hours=200, result="passed", assessed_on=date(2025, 6, 1),
+                                      assessment_type="skill_level"), TODAY)
     cohort_ops.record_outcome(cohort, student, cohort_ops.OutcomeData("dropped", date(2025, 7, 1), "", "入伍"), TODAY)
     enrollment = db.session.get(Enrollment, student.id)
     assert (enrollment.status, enrollment.result) == ("enrolled", "passed")

@@ -31,6 +31,7 @@ from registry.domain.common import add_months
 from registry.domain.errors import DomainError
 from registry.domain.training import operations as training
 from registry.domain.training.models import Enrollment, TrainingSession
+from registry.domain.training.results import record_employment
 from registry.extensions import db
 
 from .majors import check_school
@@ -299,8 +300,8 @@ def record_destination(standing: Standing, data: DestinationData, today: date, b
     if data.kind == "not_employed":
         employer = ""
     employed = data.kind in EMPLOYED_DESTINATIONS
-    training.record_employment(enrollment, employed, data.since if employed else None, employer if employed else None,
-                               by_bureau=by_bureau, reason=reason)
+    record_employment(enrollment, employed, data.since if employed else None, employer if employed else None,
+                      by_bureau=by_bureau, reason=reason)
     destination = db.session.scalar(select(Destination).where(Destination.standing_id == standing.id))
     if destination is None:
         destination = Destination(standing=standing)

@@ -1,6 +1,6 @@
 """广东技工 pages: a school's majors, its cohorts (学制班) by intake year with each student's outcome and
-each graduate's destination, and the graduates behind 双证 and 留本市就业. The landing page
-(/programmes/jigong/) gets links to them and a panel of cohorts by intake year.
+each graduate's destination, and the graduates behind 双证 and 留本市就业. What the landing page
+(/programmes/jigong/) and a trainee's record show of them is in landing.py, registered from here.
 
 Views are thin: the access rules are in ``registry.auth.permissions`` (广东技工 section), the rules in
 majors.py and cohorts.py, the figures in figures.py.
@@ -13,13 +13,11 @@ from sqlalchemy import func, or_, select
 
 from registry.auth.permissions import (
     can_keep_school_records, can_record_destinations, cohorts_visible, get_visible_or_404, is_bureau,
-    majors_visible, reconciliation_district, require, roles_required, visible,
+    reconciliation_district, require, roles_required, visible,
 )
 from registry.blueprints.forms_common import (
     attach_error, district_choices, filter_args, flash_form_errors, perform, save_form,
 )
-from registry.blueprints.programmes.landing import Panel, RecordLink, TraineeSection, register_panel, \
-    register_records, register_trainee_section
 from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.organisations.models import District, TrainingBase
@@ -28,9 +26,9 @@ from registry.domain.training.models import Enrollment
 from registry.extensions import db
 
 from . import cohorts as cohort_ops
-from . import figures, forms, majors as major_ops
-from .models import DESTINATIONS, OUTCOMES, SCHOOL_KINDS, Cohort, Major, Standing
-from .rules import CODE, DUAL_CERTIFIED_RULE, PROGRAMME, RETAINED_LOCAL_RULE, SOURCE_MAJORS, SOURCE_RETENTION
+from . import figures, forms, landing, majors as major_ops
+from .models import DESTINATIONS, OUTCOMES, SCHOOL_KINDS, Cohort, Major
+from .rules import DUAL_CERTIFIED_RULE, PROGRAMME, RETAINED_LOCAL_RULE, SOURCE_MAJORS
 
 bp = Blueprint("jigong", __name__, url_prefix="/jigong")
 
@@ -356,47 +354,4 @@ def graduates_list(which: str | None):
 
 # --- the landing page and the trainee's record ---------------------------------------------------
 
-def _count(statement) -> int:
-    return db.session.scalar(statement) or 0
-
-
-def _landing_panel(user, year: int) -> dict:
-    jurisdiction = cohorts_visible(user)
-    flags = db.session.execute(select(
-        func.count(Major.id), func.count(Major.key_major_year), func.count(Major.featured_major_year),
-    ).where(majors_visible(user), Major.ended_on.is_(None))).one()
-    return {
-        "year": year, "by_intake": figures.per_intake_year(jurisdiction),
-        "graduates": figures.graduation_year(year, jurisdiction), "majors": flags[0], "key": flags[1],
-        "featured": flags[2], "sources": (SOURCE_MAJORS, SOURCE_RETENTION),
-    }
-
-
-def _trainee_section(user, trainee) -> dict | None:
-    rows = db.session.execute(
-        select(Cohort, Enrollment, Standing)
-        .join(Enrollment, Enrollment.session_id == Cohort.session_id)
-        .outerjoin(Standing, Standing.enrollment_id == Enrollment.id)
-        .where(Enrollment.trainee_id == trainee.id, cohorts_visible(user))
-        .order_by(Cohort.intake_year.desc())
-    ).all()
-    return {"rows": rows} if rows else None
-
-
-def _majors_count(user) -> int:
-    return _count(select(func.count(Major.id)).where(majors_visible(user), Major.ended_on.is_(None)))
-
-
-register_records(
-    CODE,
-    RecordLink("技工院校专业", "jigong.majors", "在办专业(含省级重点、特色专业标识),学制和对应职业(工种)",
-               count=_majors_count, roles=STAFF),
-    RecordLink("学制班", "jigong.cohorts", "按入学年度的学制班:在读、毕业、双证率、留本市就业率",
-               count=lambda user: _count(select(func.count(Cohort.id)).where(cohorts_visible(user))), roles=STAFF),
-    RecordLink("毕业生与毕业去向", "jigong.graduates", "毕业证书、职业技能等级证书和毕业去向",
-               count=lambda user: _count(select(func.count(Standing.id)).join(Cohort, Standing.cohort_id == Cohort.id)
-                                         .where(Standing.status == "graduated", cohorts_visible(user))),
-               roles=STAFF),
-)
-register_panel(CODE, Panel("技工院校学制班(按入学年度)", "jigong/_panel.html", _landing_panel, roles=STAFF))
-register_trainee_section(TraineeSection("技工院校学籍", "jigong/_trainee_section.html", _trainee_section, roles=STAFF))
+landing.register(roles=STAFF)

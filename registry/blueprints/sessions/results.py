@@ -12,9 +12,11 @@ from ...domain.audit import record_view
 from ...domain.catalogue import ASSESSMENT_TYPES
 from ...domain.errors import DomainError
 from ...domain.spreadsheets import XLSX_MIMETYPE
-from ...domain.training import operations
 from ...domain.training.exports import roster_workbook
 from ...domain.training.models import RESULTS, Enrollment, TrainingSession
+from ...domain.training.results import (
+    ResultData, allowed_assessment_types, minimum_pass_hours, record_employment, record_result,
+)
 from ...extensions import db
 from . import bp
 from .forms import GridForm
@@ -47,14 +49,14 @@ def _apply_row(enrollment: Enrollment, values: dict[str, str], reason: str | Non
         assessed_on = normalise.a_date(values["assessed_on"], "考核日期")
     except ValueError as error:
         raise DomainError(str(error), "assessed_on") from None
-    data = operations.ResultData(values["attended_hours"] or None, values["result"] or None, values["score"] or None,
-                                 assessed_on, values["assessment_type"] or None)
+    data = ResultData(values["attended_hours"] or None, values["result"] or None, values["score"] or None,
+                      assessed_on, values["assessment_type"] or None)
     by_bureau = is_bureau(current_user)
-    operations.record_result(enrollment, data, by_bureau=by_bureau, reason=reason)
+    record_result(enrollment, data, by_bureau=by_bureau, reason=reason)
     employed, employed_on, employer = _employment(values)
     if (employed, employed_on, employer or None) != (enrollment.is_employed, enrollment.employed_on,
                                                       enrollment.employer_name):
-        operations.record_employment(enrollment, employed, employed_on, employer, by_bureau, reason)
+        record_employment(enrollment, employed, employed_on, employer, by_bureau, reason)
 
 
 @bp.route("/<int:session_id>/results", methods=["GET", "POST"])
@@ -87,8 +89,8 @@ def results_grid(session_id: int):
             return redirect(url_for("sessions.detail", session_id=session.id))
     return render_template(
         "sessions/results.html", session=session, rows=rows, form=form, errors=errors, submitted=submitted,
-        results=RESULTS, assessment_types={k: ASSESSMENT_TYPES[k] for k in operations.allowed_assessment_types(session)},
-        minimum=operations.minimum_pass_hours(session), needs_reason=session.status == "closed",
+        results=RESULTS, assessment_types={k: ASSESSMENT_TYPES[k] for k in allowed_assessment_types(session)},
+        minimum=minimum_pass_hours(session), needs_reason=session.status == "closed",
     )
 
 

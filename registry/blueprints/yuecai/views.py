@@ -1,5 +1,6 @@
 """粤菜师傅's own pages: star-rated chefs with their history, master and famous-chef studios, competition
-results; and what the package adds to the programme's landing page and to a trainee's record.
+results. What the package adds to the programme's landing page and to a trainee's record is in
+landing.py, registered from here for the same staff.
 
 Views are thin: the access rules are in ``registry.auth.permissions`` (its 粤菜师傅 section), the
 programme's rules in this package's domain modules (chefs, studios, competitions, assisted).
@@ -10,24 +11,21 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import distinct, exists, func, or_, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ...auth.permissions import (
-    can_keep_studios, can_rate_chefs, can_record_competition_results, get_visible_or_404, is_bureau,
-    rating_district, reconciliation_district, registering_unit, require, roles_required, sessions_visible, visible,
+    can_keep_studios, can_rate_chefs, can_record_competition_results, get_visible_or_404, rating_district,
+    registering_unit, require, roles_required, visible,
 )
 from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.identifiers import normalise_code
-from ...domain.organisations.models import BaseRecognition, District, TrainingBase
+from ...domain.organisations.models import BaseRecognition, TrainingBase
 from ...domain.trainees.models import Trainee
-from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
 from ..forms_common import attach_error, district_choices, filter_args, save_form
-from ..programmes.landing import Panel, RecordLink, TraineeSection, register_panel, register_records, \
-    register_trainee_section
-from . import assisted, chefs, competitions, forms, people, studios
+from . import chefs, competitions, forms, landing, people, studios
 from .models import AWARDS, COMPETITION_LEVELS, STAR_LEVELS, STUDIO_KINDS, ChefRating, CompetitionResult, Studio
 from .rules import CODE
 
@@ -92,12 +90,6 @@ def _chef_in_reach(trainee_id: int | None) -> Trainee | None:
         return None
     rated = select(ChefRating.id).where(ChefRating.trainee_id == Trainee.id, visible(ChefRating))
     return db.session.scalar(select(Trainee).where(Trainee.id == trainee_id, or_(visible(Trainee), rated.exists())))
-
-
-def _trained_in_programme(trainee_id: int) -> bool:
-    return db.session.scalar(select(exists().where(
-        Enrollment.trainee_id == trainee_id, Enrollment.status != "withdrawn",
-        Enrollment.session_id == TrainingSession.id, TrainingSession.programme_code == CODE))) or False
 
 
 # --- star-rated chefs (星级粤菜师傅) --------------------------------------------------------------
@@ -358,56 +350,4 @@ def competition(result_id: int):
 
 # --- the landing page and the trainee's record ---------------------------------------------------
 
-def _count(model, user, *conditions) -> int:
-    return db.session.scalar(select(func.count(model.id)).where(visible(model, user), *conditions)) or 0
-
-
-def _studios_panel(user, year: int) -> dict:
-    on = today()
-    condition = visible(Studio, user)
-    return {"groups": studios.current_by_kind(condition), "kinds": STUDIO_KINDS, "on": on,
-            "recognised": db.session.scalar(select(func.count(Studio.id)).join(TrainingBase, Studio.base_id == TrainingBase.id)
-                                            .where(condition, Studio.recognised_on.between(*_year_bounds(year)))),
-            "year": year}
-
-
-def _assisted_panel(user, year: int) -> dict:
-    district_id = reconciliation_district(user, None) if is_bureau(user) else None
-    rows, total = assisted.by_region(year, district_id, sessions_visible(user))
-    district = db.session.get(District, district_id) if district_id else None
-    scope = district.name if district else ("全市" if user.role == "city" else "本单位")
-    return {"rows": rows, "total": total, "year": year, "scope": scope}
-
-
-def _ratings_section(user, trainee: Trainee) -> dict | None:
-    history = chefs.rating_history(trainee.id)
-    may_rate = can_rate_chefs(user)
-    if not history and not (may_rate and _trained_in_programme(trainee.id)):
-        return None
-    return {"history": history, "trainee": trainee, "can_rate": may_rate}
-
-
-def _results_section(user, trainee: Trainee) -> dict | None:
-    results = db.session.scalars(
-        select(CompetitionResult).where(CompetitionResult.trainee_id == trainee.id, visible(CompetitionResult, user))
-        .order_by(CompetitionResult.held_on.desc(), CompetitionResult.id.desc())).all()
-    may_record = can_record_competition_results(user) and _trained_in_programme(trainee.id) and (
-        user.role != "base" or competitions.trained_at(trainee.id, user.base_id))
-    if not results and not may_record:
-        return None
-    return {"results": results, "trainee": trainee, "can_record": may_record}
-
-
-register_records(
-    CODE,
-    RecordLink("星级粤菜师傅", "yuecai.chefs", "现行星级评定,每位师傅的评定历史(肇庆方案第14项:星级“粤菜师傅”评选)",
-               count=lambda user: _count(ChefRating, user, ChefRating.superseded_on.is_(None)), roles=STAFF),
-    RecordLink("大师工作室、名厨工作室", "yuecai.studios", "依托培训基地的工作室载体,含已终止的(湛江方案二(四)14)",
-               count=lambda user: _count(Studio, user, Studio.ended_on.is_(None)), roles=STAFF),
-    RecordLink("技能竞赛成绩", "yuecai.competitions", "学员在各级职业技能竞赛中的奖项和名次(穗人社函〔2020〕22号 之二 二(八))",
-               count=lambda user: _count(CompetitionResult, user), roles=STAFF),
-)
-register_panel(CODE, Panel("大师工作室、名厨工作室", "yuecai/_studios_panel.html", _studios_panel, roles=STAFF))
-register_panel(CODE, Panel("粤菜师傅+精准扶贫:帮扶地区学员", "yuecai/_assisted_panel.html", _assisted_panel, roles=STAFF))
-register_trainee_section(TraineeSection("星级粤菜师傅评定", "yuecai/_ratings_section.html", _ratings_section, roles=STAFF))
-register_trainee_section(TraineeSection("粤菜师傅技能竞赛成绩", "yuecai/_results_section.html", _results_section, roles=STAFF))
+landing.register(roles=STAFF)

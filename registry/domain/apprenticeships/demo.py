@@ -17,6 +17,7 @@ from ..subsidies import claims as workflow
 from ..subsidies import standards
 from ..trainees.operations import find_trainee
 from ..training import operations as training
+from ..training.results import ResultData, record_result
 from . import apprentices, claims, operations, policy
 
 SURNAMES = "陈林黄李张梁何吴郑谢罗冯邓曾彭萧蔡潘"
@@ -115,7 +116,7 @@ def load_demo(enterprises: Sequence[Enterprise], agency: TrainingBase, on: date,
     _run_sessions(done, on - timedelta(days=30))
     for index, apprentice in enumerate(staying):
         result = "failed" if index == len(staying) - 1 else "passed"
-        training.record_result(apprentice.enrollment, training.ResultData(
+        record_result(apprentice.enrollment, ResultData(
             Decimal(460), result, Decimal(85 if result == "passed" else 52), on - timedelta(days=35),
             "skill_level"), on=on - timedelta(days=30))
     final = claims.open_final_claim(done, on - timedelta(days=20), "企业经办人")

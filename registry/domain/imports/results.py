@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee
 from ..training.models import Enrollment, TrainingSession
-from ..training.operations import ResultData, check_can_change_records, check_result
+from ..training.results import ResultData, check_can_change_records, check_result
 from .tables import Column, Preview, Row, normalise_into, read_rows
 
 COLUMNS = [

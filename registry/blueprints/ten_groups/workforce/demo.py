@@ -16,6 +16,7 @@ from ....domain.organisations.models import District, TrainingBase
 from ....domain.trainees.operations import find_trainee
 from ....domain.training import operations as training
 from ....domain.training.models import TrainingSession
+from ....domain.training.results import ResultData, allowed_assessment_types, record_result
 from ....extensions import db
 from . import job_change, measures, people, rural, veterans
 from .models import SEPARATED
@@ -93,11 +94,11 @@ def _run_session(context, base, occupation: str, level: int | None, start: date,
     if session.end_date >= context.today:
         return session
     training.move_session(session, "completed", context.today)
-    assessment = training.allowed_assessment_types(session)[0]
+    assessment = allowed_assessment_types(session)[0]
     assessed_on = min(session.end_date + timedelta(days=3), context.today)
     for enrollment in enrollments:
         result = "passed" if context.rng.random() < 0.9 else "failed"
-        training.record_result(enrollment, training.ResultData(
+        record_result(enrollment, ResultData(
             attended_hours=Decimal(hours), result=result, score=Decimal(context.rng.randint(75, 96) if result == "passed" else 52),
             assessed_on=assessed_on, assessment_type=assessment), context.today)
     return session
