@@ -1,5 +1,8 @@
 """Configuration: SQLite and a generated secret key in instance/ when nothing is configured."""
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +40,20 @@ def test_environment_overrides_and_postgres_urls_use_psycopg(tmp_path, monkeypat
 def test_short_secret_key_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         settings.finish({"SECRET_KEY": "short"}, tmp_path)
+
+
+
+def test_every_mapper_is_configured_when_the_app_starts(tmp_path):
+    """No request pays for setting up the models' mappers (create_app's configure_mappers); checked in
+    a fresh interpreter, as mappers once configured stay so for the whole process."""
+    script = (
+        "from registry import create_app\n"
+        "from registry.extensions import db\n"
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path / 'm.db'}', 'SECRET_KEY': 'k' * 40}})\n"
+        "mappers = list(db.Model.registry.mappers)\n"
+        "print(len(mappers), all(mapper.configured for mapper in mappers))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    count, configured = result.stdout.split()
+    assert int(count) > 40 and configured == "True"
