@@ -24,6 +24,9 @@ checked against the page's rows. ``--profile`` then times
 every SQL statement of one reconcile call and prints the plans (EXPLAIN ANALYZE on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite) of the slowest ones.
 
+Before timing, the app's start-up objects are frozen out of the garbage collector's full collections
+(``registry.freeze_startup_objects``), as wsgi.py does in a server's workers.
+
 The data (not through the domain operations: SQLAlchemy Core executemany in chunks on SQLite, COPY
 through psycopg on PostgreSQL): the 11 districts seeded by migration 0001; ~300 training bases
 spread over them (each recognised for a few programmes); one session per ~25 enrollments over three
@@ -976,6 +979,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from flask_migrate import upgrade
 
+        from registry import freeze_startup_objects
         from registry.domain.common import today
         from registry.domain.reconciliation import figures
         from registry.domain.reconciliation.counting import Scope
@@ -1005,6 +1009,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"kept database (--reuse it; drop or delete it when done): {database_url}")
                 database_url = None
             sys.stdout.flush()
+            freeze_startup_objects()  # as wsgi.py does once the app exists
             floor_seconds, floor_rows = best_of(lambda: floor_query(year), args.runs)
             reconcile_seconds, reconciliation = best_of(
                 lambda: figures.reconcile(Scope(year), "programme", on, None), args.runs)
