@@ -90,8 +90,7 @@ def tuned_for_aggregates():
 
 
 def _set_locally(settings: dict[str, str]) -> None:
-    for name, value in settings.items():
-        db.session.execute(select(func.set_config(name, value, True)))
+    db.session.execute(select(*[func.set_config(name, value, True) for name, value in settings.items()]))
 
 
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
@@ -102,27 +101,24 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
     One statement gives them all: the common figures, 取证, the extras decided by the session alone,
     and those whose condition looks at each enrollment (_ExtraColumns)."""
     extra = _ExtraColumns(scope, extras)
-    on_session, slots = extra.on_session_columns(), extra.slot_columns()
     common = [
         func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
         func.count(case((counting.PASSED, 1))),
         func.count(case((counting.ASSESSED, 1))),
         func.count(case((counting.EMPLOYED, 1))),
         _certified(),
-        *on_session,
-        *slots,
+        *extra.on_session_columns(),
+        *extra.slot_columns(),
     ]
-    first_slot = len(common) - len(slots)
+    readers, width, none = extra.readers(), len(common), ()
     grains: list[GrainFigures] = []
     for row in _by_grain(common, counting.session_conditions(scope, jurisdiction), by_base):
-        key, values = row[:-len(common)], row[-len(common):]
+        key, values = row[:-width], row[-width:]
         programme_code, track_code, occupation_code, month, district_id = key[:5]
         grain = Grain(programme_code, track_code, occupation_code, key[5] if by_base else None, int(month))
         trainings, passed, assessed, employed, certified = values[:5]
         figures = Figures(trainings, 0, passed, assessed, certified, employed)
-        extras = extra.read_on_session(programme_code, values[5:first_slot])
-        if slots:
-            extras.update(extra.read_slots(programme_code, values[first_slot:]))
+        extras = {measure: values[5 + i] for i, measure in readers.get(programme_code, none)}
         grains.append(GrainFigures(grain, district_id, figures, extras))
     return grains
 
@@ -202,11 +198,15 @@ class _ExtraColumns:
             columns.append(func.count(case(whens, value=TrainingSession.programme_code)))
         return columns
 
-    def read_on_session(self, programme_code: str, values) -> dict[tuple[str, str], int]:
-        return {key: values[i] for i, key in enumerate(self.on_session) if key[0] == programme_code}
-
-    def read_slots(self, programme_code: str, values) -> dict[tuple[str, str], int]:
-        return {(programme_code, m): value for m, value in zip(self.by_programme.get(programme_code, ()), values)}
+    def readers(self) -> dict[str, list[tuple[int, tuple[str, str]]]]:
+        """Per programme, (index among the on-session columns then the slots, (programme, measure)) of
+        its own measures: what a row of that programme holds."""
+        found: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+        for i, key in enumerate(self.on_session):
+            found[key[0]].append((i, key))
+        for programme_code, measures in self.by_programme.items():
+            found[programme_code].extend((len(self.on_session) + j, (programme_code, m)) for j, m in enumerate(measures))
+        return found
 
 
 
