@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..trainees.models import TraineeTag
@@ -33,8 +33,8 @@ def first_in_programme(programme_code: str) -> Condition:
     """A person new to the programme: no earlier participation in it that ended before this session began.
 
     Looked up per 人次 only for the few people who could have one: those with more than one enrollment in
-    the programme, or a participation that ended before it began (read once per query, a semi-join like
-    the tags); anybody else's only enrollment in the programme is this one."""
+    the programme (read once per query, a semi-join like the tags). Anybody else's only enrollment in
+    the programme is this one, and no session ends before it begins (the sessions' dates_in_order check)."""
     def condition() -> ColumnElement[bool]:
         earlier_enrollment, earlier_session = aliased(Enrollment), aliased(TrainingSession)
         earlier = ~exists(
@@ -47,21 +47,20 @@ def first_in_programme(programme_code: str) -> Condition:
                 earlier_session.end_date < TrainingSession.start_date,
             )
         )
-        return or_(Enrollment.trainee_id.not_in(_may_have_been_earlier(programme_code)), earlier)
+        return or_(Enrollment.trainee_id.not_in(_enrolled_more_than_once(programme_code)), earlier)
     return condition
 
 
-def _may_have_been_earlier(programme_code: str) -> Select:
-    """Trainees with more than one enrollment in the programme, or one (not withdrawn) in a session that
-    ended before it began: the only people who can have a participation ending before another began."""
+def _enrolled_more_than_once(programme_code: str) -> Select:
+    """Trainees with more than one enrollment in the programme (withdrawn or not)."""
     enrollment, session = aliased(Enrollment), aliased(TrainingSession)
-    backwards = and_(enrollment.status != "withdrawn", session.end_date < session.start_date)
     return (
         select(enrollment.trainee_id)
-        .join(session, enrollment.session_id == session.id)
+        .select_from(session)
+        .join(enrollment, enrollment.session_id == session.id)
         .where(session.programme_code == programme_code)
         .group_by(enrollment.trainee_id)
-        .having(or_(func.count() > 1, func.max(case((backwards, 1), else_=0)) == 1))
+        .having(func.count() > 1)
     )
 
 
