@@ -173,7 +173,7 @@ class _ExtraColumns:
     such measure of every programme shares the k-th column, whose CASE on the programme code runs
     only the session's own programme's condition (other programmes' 人次 pay that CASE alone). They
     ride on the same walk as the common figures: a second statement over their programmes' sessions
-    walked those 人次 twice (on a million enrollments it cost 5-10 ms more on either engine)."""
+    walked those 人次 twice (on a million enrollments it cost 5-15 ms more on either engine)."""
 
     def __init__(self, scope: Scope, extras: Iterable[tuple[str, str]]) -> None:
         self.on_session: list[tuple[str, str]] = []
