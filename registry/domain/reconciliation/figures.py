@@ -103,9 +103,9 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
     extra = _ExtraColumns(scope, extras)
     common = [
         func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
-        func.count(case((counting.PASSED, 1))),
-        func.count(case((counting.ASSESSED, 1))),
-        func.count(case((counting.EMPLOYED, 1))),
+        func.count().filter(counting.PASSED),
+        func.count().filter(counting.ASSESSED),
+        func.count().filter(counting.EMPLOYED),
         _certified(),
         *extra.on_session_columns(),
         *extra.slot_columns(),
