@@ -16,10 +16,16 @@ and times, best of ``--runs`` (default 5) after one warm-up, each in a fresh tra
       GROUP BY s.programme_code
 
 It prints the data set, the generation time, both timings and ``ratio <floor / reconcile>`` on a
-line of its own (goal >= 0.5: reconcile within 2x of the floor), one ratio line per run. The
-floor's 人次 and 人数 per programme are checked against the page's rows. ``--profile`` then times
+line of its own (goal >= 0.5: reconcile within 2x of the floor), one ratio line per run; then the
+means of the runs (what a page view pays on average, a garbage collection included) and the least
+CPU time of each (this process's, and on PostgreSQL its server process's, read from /proc: steadier
+than wall time when other work shares the machine). The floor's 人次 and 人数 per programme are
+checked against the page's rows. ``--profile`` then times
 every SQL statement of one reconcile call and prints the plans (EXPLAIN ANALYZE on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite) of the slowest ones.
+
+Before timing, the app's start-up objects are frozen out of the garbage collector's full collections
+(``registry.freeze_startup_objects``), as wsgi.py does in a server's workers.
 
 The data (not through the domain operations: SQLAlchemy Core executemany in chunks on SQLite, COPY
 through psycopg on PostgreSQL): the 11 districts seeded by migration 0001; ~300 training bases
@@ -34,6 +40,11 @@ passes (a few suspended, revoked, or revoked as replaced with their replacement)
 programme 人次 / 合格 / 人数 / 取证 / 就业, 南粤家政's tracks, some district targets, every
 programme measure). Then ANALYZE (PostgreSQL: VACUUM ANALYZE, so index-only scans work).
 
+Filling takes a minute or two: ``--keep`` leaves the filled database in place (a SQLite file in the
+system's temporary directory, or the PostgreSQL database) and prints its URL, and ``--reuse URL``
+times it again (migrating it to the head first, never dropping it), e.g. in alternating runs of two
+checkouts. Delete the file or drop the database when done.
+
 Database: a SQLite file in a temporary directory, or, when REGISTRY_DATABASE_URL points at
 PostgreSQL, a new database ``registry_reconcile_bench_<random>`` created through that URL (used
 only as the admin connection), migrated with flask_migrate.upgrade and dropped at the end, also on
@@ -44,6 +55,8 @@ Run from the project root (not part of the test suite):
     .venv/bin/python benchmarks/reconcile_bench.py                  # SQLite, 1,000,000 enrollments
     .venv/bin/python benchmarks/reconcile_bench.py --quick          # 100,000 enrollments
     .venv/bin/python benchmarks/reconcile_bench.py --profile        # plus per-statement times and plans
+    .venv/bin/python benchmarks/reconcile_bench.py --keep           # keep the filled database, print its URL
+    .venv/bin/python benchmarks/reconcile_bench.py --reuse URL      # time a database kept before (not dropped)
     REGISTRY_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python benchmarks/reconcile_bench.py              # PostgreSQL
 """
@@ -120,11 +133,11 @@ def postgres_admin_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql")) else None
 
 
-def create_database(workdir: Path) -> str:
+def create_database(workdir: Path, file_name: str = "reconcile_bench.db") -> str:
     """A SQLite file in ``workdir``, or a new PostgreSQL database whose name contains 'bench'."""
     admin_url = postgres_admin_url()
     if admin_url is None:
-        return f"sqlite:///{workdir / 'reconcile_bench.db'}"
+        return f"sqlite:///{workdir / file_name}"
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -745,20 +758,51 @@ def floor_query(year: int):
 
 
 def best_of(function, runs: int) -> tuple[float, object]:
-    """Best wall time of ``runs`` calls after one warm-up, each in a fresh session and transaction."""
+    """Best wall time of ``runs`` calls after one warm-up, each in a fresh session and transaction.
+
+    Also kept, in ``MEANS`` and ``CPU`` (in the order of the calls): the mean wall time (a page view pays
+    what the best run hides, e.g. a full garbage collection) and the least CPU time, this process's and,
+    on PostgreSQL, its server process's (read from /proc where it can be): steadier than wall time
+    when other work shares the machine."""
+    from sqlalchemy import text
+
     from registry.extensions import db
 
-    times, result = [], None
+    times, cpu, result = [], [], None
     for attempt in range(runs + 1):
         db.session.remove()
-        started = time.perf_counter()
+        backend = None
+        if db.session.get_bind().dialect.name == "postgresql":
+            backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+        started, used = time.perf_counter(), cpu_seconds(backend)
         result = function()
-        elapsed = time.perf_counter() - started
+        elapsed, used = time.perf_counter() - started, cpu_seconds(backend) - used
         db.session.rollback()
         if attempt:
             times.append(elapsed)
+            cpu.append(used)
     db.session.remove()
+    MEANS.append(sum(times) / len(times))
+    CPU.append(min(cpu))
     return min(times), result
+
+
+#: Mean wall time and least CPU time of every best_of call, in order.
+MEANS: list[float] = []
+CPU: list[float] = []
+
+
+def cpu_seconds(backend_pid: int | None) -> float:
+    """CPU seconds used so far by this process and by the PostgreSQL backend ``backend_pid`` (when its
+    /proc/PID/schedstat is readable: a server on this machine; else this process's alone)."""
+    used = time.process_time()
+    if backend_pid is not None:
+        try:
+            with open(f"/proc/{backend_pid}/schedstat") as stat:
+                used += int(stat.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            pass
+    return used
 
 
 def check_against_floor(floor_rows, reconciliation) -> str:
@@ -804,6 +848,7 @@ def profile(year: int, on: date, district_id: int, postgres: bool, top: int) -> 
             db.session.rollback()
         timed = []
         with engine.connect() as connection:
+            tune(connection, postgres)
             for statement, parameters in captured:
                 best, rows = None, 0
                 for _ in range(2):
@@ -827,6 +872,15 @@ def profile(year: int, on: date, district_id: int, postgres: bool, top: int) -> 
     db.session.remove()
 
 
+def tune(connection, postgres: bool) -> None:
+    """The settings reconcile runs its statements with (figures.AGGREGATE_SETTINGS), for this transaction."""
+    from registry.domain.reconciliation.figures import AGGREGATE_SETTINGS
+
+    if postgres:
+        for name, value in AGGREGATE_SETTINGS.items():
+            connection.exec_driver_sql("SELECT set_config(%(name)s, %(value)s, true)", {"name": name, "value": value})
+
+
 def _summary(statement: str) -> str:
     flat = " ".join(statement.split())
     where = flat.find(" FROM ")
@@ -840,11 +894,58 @@ def explain(statement: str, parameters, postgres: bool) -> list[str]:
 
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
     with db.engine.connect() as connection:
+        tune(connection, postgres)
         rows = connection.exec_driver_sql(prefix + statement, parameters).all()
         connection.rollback()
     if postgres:
         return [row[0] for row in rows]
     return [f"{row[1]:>3} {row[0]:>3}  {row[-1]}" for row in rows]
+
+
+def fill(database_url: str, enrollments: int, year: int, on: date, seed: int, app, postgres: bool,
+         engine_name: str) -> int:
+    """Generate the data set into the migrated database; return the district with most bases."""
+    started = time.perf_counter()
+    loader = Loader(database_url)
+    try:
+        generator = Generator(loader, enrollments, year, on, seed)
+        counts = generator.run()
+    finally:
+        loader.close()
+    loaded = time.perf_counter() - started
+    analyze(app, postgres)
+    generated = time.perf_counter() - started
+    problems = None if postgres else foreign_key_problems(app)
+    print(f"engine: {engine_name}; year {year}, on {on.isoformat()}")
+    print("rows: " + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
+    print(f"enrollments counted in {year} (人次, finished sessions, not withdrawn): {generator.counted_in_year:,}")
+    print(f"generation: {generated:.1f} s (load {loaded:.1f} s, of which building {generator.index_count} "
+          f"deferred indexes {generator.index_seconds:.1f} s; "
+          f"{'VACUUM ANALYZE' if postgres else 'ANALYZE'} {generated - loaded:.1f} s)"
+          + ("" if problems is None else f"; foreign key problems: {problems}"))
+    return Counter(generator.base_district.values()).most_common(1)[0][0]
+
+
+def kept_database(year: int, postgres: bool) -> int:
+    """What ``fill`` prints, read back from a kept database; return the district with most bases."""
+    from sqlalchemy import text
+
+    from registry.extensions import db
+
+    if postgres:  # a migration may have added an index since: statistics and visibility map up to date
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    counted = db.session.scalar(text(
+        "SELECT count(*) FROM enrollments e JOIN training_sessions s ON e.session_id = s.id "
+        "WHERE e.status <> 'withdrawn' AND s.status IN ('completed', 'closed') "
+        "AND s.end_date BETWEEN :first AND :last"), {"first": date(year, 1, 1), "last": date(year, 12, 31)})
+    enrollments = db.session.scalar(text("SELECT count(*) FROM enrollments"))
+    district_id = db.session.scalar(text(
+        "SELECT district_id FROM training_bases GROUP BY district_id ORDER BY count(*) DESC, district_id LIMIT 1"))
+    db.session.remove()
+    print(f"engine: {db.engine.dialect.name} (a kept database); year {year}")
+    print(f"enrollments {enrollments:,}; counted in {year} (人次, finished sessions, not withdrawn): {counted:,}")
+    return district_id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -858,6 +959,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also time each SQL statement of one reconcile call and show the slowest plans")
     parser.add_argument("--top", type=int, default=3, help="plans shown with --profile (default 3)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the filled database (print its URL for --reuse) instead of dropping it")
+    parser.add_argument("--reuse", metavar="URL", default=None,
+                        help="time a database filled and kept by an earlier --keep run (migrated to the head "
+                             "when the code has newer migrations; not dropped)")
     args = parser.parse_args(argv)
     enrollments = QUICK_ENROLLMENTS if args.quick else args.enrollments
     if not 1_000 <= enrollments <= 20_000_000 or not 1 <= args.runs <= 50:
@@ -873,13 +979,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from flask_migrate import upgrade
 
+        from registry import freeze_startup_objects
         from registry.domain.common import today
         from registry.domain.reconciliation import figures
         from registry.domain.reconciliation.counting import Scope
         from registry.extensions import db
 
-        database_url = create_database(workdir)
-        app = make_app(database_url)
+        if args.reuse:
+            database_url = None  # never dropped
+            app = make_app(args.reuse)
+        elif args.keep:  # SQLite: beside, not inside, the temporary directory, which is removed
+            database_url = create_database(Path(tempfile.gettempdir()), f"reconcile_bench_{uuid.uuid4().hex[:8]}.db")
+            app = make_app(database_url)
+        else:
+            database_url = create_database(workdir)
+            app = make_app(database_url)
         on = today()
         year = args.year or on.year
         with app.app_context():
@@ -887,27 +1001,15 @@ def main(argv: list[str] | None = None) -> int:
             postgres = engine_name == "postgresql"
             upgrade()
             db.session.remove()
-            started = time.perf_counter()
-            loader = Loader(database_url)
-            try:
-                generator = Generator(loader, enrollments, year, on, args.seed)
-                counts = generator.run()
-            finally:
-                loader.close()
-            loaded = time.perf_counter() - started
-            analyze(app, postgres)
-            generated = time.perf_counter() - started
-            problems = None if postgres else foreign_key_problems(app)
-            print(f"engine: {engine_name}; year {year}, on {on.isoformat()}")
-            print("rows: " + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
-            print(f"enrollments counted in {year} (人次, finished sessions, not withdrawn): "
-                  f"{generator.counted_in_year:,}")
-            print(f"generation: {generated:.1f} s (load {loaded:.1f} s, of which building {generator.index_count} "
-                  f"deferred indexes {generator.index_seconds:.1f} s; "
-                  f"{'VACUUM ANALYZE' if postgres else 'ANALYZE'} {generated - loaded:.1f} s)"
-                  + ("" if problems is None else f"; foreign key problems: {problems}"))
-
-            district_id = Counter(generator.base_district.values()).most_common(1)[0][0]
+            if args.reuse:
+                district_id = kept_database(year, postgres)
+            else:
+                district_id = fill(database_url, enrollments, year, on, args.seed, app, postgres, engine_name)
+            if args.keep and database_url:
+                print(f"kept database (--reuse it; drop or delete it when done): {database_url}")
+                database_url = None
+            sys.stdout.flush()
+            freeze_startup_objects()  # as wsgi.py does once the app exists
             floor_seconds, floor_rows = best_of(lambda: floor_query(year), args.runs)
             reconcile_seconds, reconciliation = best_of(
                 lambda: figures.reconcile(Scope(year), "programme", on, None), args.runs)
@@ -929,6 +1031,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"check against the floor: {check_against_floor(floor_rows, reconciliation)}")
             ratio = floor_seconds / reconcile_seconds if reconcile_seconds else 0.0
             print(f"goal: ratio >= {RATIO_GOAL} ({'met' if ratio >= RATIO_GOAL else 'NOT met'})")
+            print(f"means of the {args.runs} runs: floor {MEANS[0]:.3f} s, reconcile by programme {MEANS[1]:.3f} s "
+                  f"(ratio of means {MEANS[0] / MEANS[1]:.3f}), by district {MEANS[2]:.3f} s, "
+                  f"district-scoped {MEANS[3]:.3f} s")
+            print(f"least CPU time ({'this process and its server process' if postgres else 'this process'}): "
+                  f"floor {CPU[0]:.3f} s, reconcile by programme {CPU[1]:.3f} s (CPU ratio {CPU[0] / CPU[1]:.3f}), "
+                  f"by district {CPU[2]:.3f} s, district-scoped {CPU[3]:.3f} s")
             print(f"ratio {ratio:.3f}")
             sys.stdout.flush()
             if args.profile:

@@ -290,7 +290,7 @@ DISABILITY = register(
         ),
         certificate_types=("skill_level", "special_ability", "training_qualified"),
         extra_measures=(
-            Measure("new_trainees", "新增残疾人培训人数", "人", counts=first_in_programme(),
+            Measure("new_trainees", "新增残疾人培训人数", "人", counts=first_in_programme("disability"),
                     rule="此前未参加过本项目培训(本班期开班前无已结束的本项目参训记录)的学员人数"),
             # 004 之十 六(一): "全面开展职业能力评估服务".
             Measure("capability_assessments", "职业能力评估人数", "人", tally=capability_assessments,

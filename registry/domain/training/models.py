@@ -101,8 +101,10 @@ class Enrollment(TimestampMixin, db.Model):
         UniqueConstraint("session_id", "trainee_id"),
         CheckConstraint("attended_hours IS NULL OR attended_hours >= 0", name="attended_hours_not_negative"),
         Index("ix_enrollments_trainee_result", "trainee_id", "result"),
-        # Covers the reconciliation's aggregate: the counts read the index, not the table.
-        Index("ix_enrollments_counting", "session_id", "status", "trainee_id", "result", "is_employed"),
+        # Covers the reconciliation's aggregate: the counts read the index, not the table (on PostgreSQL
+        # the id too, which some programmes' measures read; SQLite's indexes hold it as the rowid).
+        Index("ix_enrollments_counting", "session_id", "status", "trainee_id", "result", "is_employed",
+              postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
