@@ -46,8 +46,8 @@ times it again (migrating it to the head first, never dropping it), e.g. in alte
 checkouts. Delete the file or drop the database when done.
 
 Database: a SQLite file in a temporary directory, or, when REGISTRY_DATABASE_URL points at
-PostgreSQL, a new database ``registry_reconcile_bench_<random>`` created through that URL (used
-only as the admin connection), migrated with flask_migrate.upgrade and dropped at the end, also on
+PostgreSQL, a new database ``registry_reconcile_bench_<random>`` on that server (throwaway.py),
+migrated with flask_migrate.upgrade and dropped at the end, also on
 error or Ctrl-C.
 
 Run from the project root (not part of the test suite):
@@ -63,7 +63,6 @@ Run from the project root (not part of the test suite):
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import signal
@@ -79,10 +78,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from throwaway import create_database, drop_database, make_app  # noqa: E402
+
 RATIO_GOAL = 0.5
 DEFAULT_ENROLLMENTS = 1_000_000
 QUICK_ENROLLMENTS = 100_000
-SECRET = "reconcile-bench-secret-" + "x" * 40
 CHUNK = 20_000
 
 BASES = 300
@@ -124,61 +124,6 @@ EMPLOYERS = ("广州酒家集团", "广州市家政服务有限公司", "广州�
              "广州市第一人民医院", "唯品会", "广州港集团", "个体经营")
 KEY_ID = "bench0001"
 SIGNATURE = "b" * 86
-
-
-# --- the throwaway database ---------------------------------------------------------------------
-
-def postgres_admin_url() -> str | None:
-    url = os.environ.get("REGISTRY_DATABASE_URL", "")
-    return url if url.startswith(("postgres://", "postgresql")) else None
-
-
-def create_database(workdir: Path, file_name: str = "reconcile_bench.db") -> str:
-    """A SQLite file in ``workdir``, or a new PostgreSQL database whose name contains 'bench'."""
-    admin_url = postgres_admin_url()
-    if admin_url is None:
-        return f"sqlite:///{workdir / file_name}"
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
-    database = f"registry_reconcile_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
-    finally:
-        admin.dispose()
-    return url.set(database=database).render_as_string(hide_password=False)
-
-
-def drop_database(database_url: str) -> None:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(database_url)
-    if parsed.get_backend_name() != "postgresql" or "bench" not in (parsed.database or ""):
-        return
-    admin_url = make_url(postgres_admin_url().replace("postgres://", "postgresql://", 1))
-    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def make_app(database_url: str):
-    from registry import create_app
-
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": SECRET,
-        "WTF_CSRF_ENABLED": False,
-        "REGISTRY_ENV": "test",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
 
 
 # --- bulk loading ---------------------------------------------------------------------------------
@@ -989,10 +934,10 @@ def main(argv: list[str] | None = None) -> int:
             database_url = None  # never dropped
             app = make_app(args.reuse)
         elif args.keep:  # SQLite: beside, not inside, the temporary directory, which is removed
-            database_url = create_database(Path(tempfile.gettempdir()), f"reconcile_bench_{uuid.uuid4().hex[:8]}.db")
+            database_url = create_database(Path(tempfile.gettempdir()), f"reconcile_bench_{uuid.uuid4().hex[:8]}")
             app = make_app(database_url)
         else:
-            database_url = create_database(workdir)
+            database_url = create_database(workdir, "reconcile_bench")
             app = make_app(database_url)
         on = today()
         year = args.year or on.year
