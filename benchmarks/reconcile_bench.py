@@ -64,7 +64,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import signal
 import sys
 import tempfile
@@ -78,7 +77,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from throwaway import create_database, drop_database, make_app  # noqa: E402
+from throwaway import create_database, make_app, remove  # noqa: E402
 
 RATIO_GOAL = 0.5
 DEFAULT_ENROLLMENTS = 1_000_000
@@ -1002,12 +1001,7 @@ def main(argv: list[str] | None = None) -> int:
                     db.engine.dispose()
             except Exception as error:  # keep cleaning up
                 print(f"closing the app's connections failed: {error}", file=sys.stderr)
-        if database_url is not None:
-            try:
-                drop_database(database_url)
-            except Exception as error:
-                print(f"dropping the benchmark database failed: {error}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove(database_url, workdir)
 
 
 if __name__ == "__main__":

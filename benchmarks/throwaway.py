@@ -7,6 +7,8 @@ PostgreSQL, a new database ``registry_<name>_<random>`` created on that server (
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -59,6 +61,16 @@ def drop_database(database_url: str) -> None:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def remove(database_url: str | None, workdir: Path) -> None:
+    """At the end, also after an error: drop the database (if one was made) and delete the work directory."""
+    if database_url is not None:
+        try:
+            drop_database(database_url)
+        except Exception as error:  # keep cleaning up
+            print(f"dropping the benchmark database failed: {error}", file=sys.stderr)
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def make_app(database_url: str, **settings):

@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from throwaway import create_database, drop_database  # noqa: E402
+from throwaway import create_database, remove  # noqa: E402
 
 RATIO_GOAL = 0.5
 HOST = "127.0.0.1"
@@ -440,12 +440,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
             except Exception as error:  # keep cleaning up
                 print(f"stopping gunicorn ({server.name}) failed: {error}", file=sys.stderr)
-        if database_url is not None:
-            try:
-                drop_database(database_url)
-            except Exception as error:
-                print(f"dropping the benchmark database failed: {error}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove(database_url, workdir)
 
 
 if __name__ == "__main__":
