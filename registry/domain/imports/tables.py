@@ -232,7 +232,7 @@ def pack(preview: Preview) -> bytes:
     """
     plain = _PLAIN
     # Equal text cells as one object: marshal then writes the first and refers back to it, so a column
-    # of 城镇/农村 or 本科 comes back as one string, not one per row (unpacking 40% faster).
+    # of 城镇/农村 or 本科 comes back as one string, not one per row (marshal reads it 40% faster).
     same: dict[str, str] = {}
     rows = [(row.number, [same.setdefault(cell, cell) if cell.__class__ is str
                           else cell if cell.__class__ in plain else _stored_cell(cell) for cell in row.raw],
