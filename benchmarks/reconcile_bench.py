@@ -5,8 +5,10 @@ and times, best of ``--runs`` (default 5) after one warm-up, each in a fresh tra
 
 * reconcile: what the reconciliation page computes for the city, ``figures.reconcile(Scope(year),
   "programme", on, None)`` (``on`` = the registry's today, ``year`` = its year by default, as the
-  page's default view); also, for information, ``group_by="district"`` and a district-scoped call
-  (``Scope(year, district_id=<the district with most bases>)``);
+  page's default view), its independent statements read beside each other on two connections as the
+  served app does (registry/domain/beside.py); also, for information, ``group_by="district"``, a
+  district-scoped call (``Scope(year, district_id=<the district with most bases>)``) and the city by
+  programme with every statement in turn on one connection (``REGISTRY_READS_BESIDE`` off);
 * floor: the bare GROUP BY a hand-written report would run for the same year over the same tables:
 
       SELECT s.programme_code, count(*), count(DISTINCT e.trainee_id)
@@ -18,8 +20,9 @@ and times, best of ``--runs`` (default 5) after one warm-up, each in a fresh tra
 It prints the data set, the generation time, both timings and ``ratio <floor / reconcile>`` on a
 line of its own (goal >= 0.5: reconcile within 2x of the floor), one ratio line per run; then the
 means of the runs (what a page view pays on average, a garbage collection included) and the least
-CPU time of each (this process's, and on PostgreSQL its server process's, read from /proc: steadier
-than wall time when other work shares the machine). The floor's 人次 and 人数 per programme are
+CPU time of each (this process's, and on PostgreSQL its server processes', read from /proc: steadier
+than wall time when other work shares the machine, and the same whether the statements run beside
+each other or in turn). The floor's 人次 and 人数 per programme are
 checked against the page's rows. ``--profile`` then times
 every SQL statement of one reconcile call and prints the plans (EXPLAIN ANALYZE on PostgreSQL,
 EXPLAIN QUERY PLAN on SQLite) of the slowest ones.
@@ -708,19 +711,18 @@ def best_of(function, runs: int) -> tuple[float, object]:
     what the best run hides, e.g. a full garbage collection) and the least CPU time, this process's and,
     on PostgreSQL, its server process's (read from /proc where it can be): steadier than wall time
     when other work shares the machine."""
-    from sqlalchemy import text
-
     from registry.extensions import db
 
     times, cpu, result = [], [], None
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     for attempt in range(runs + 1):
         db.session.remove()
-        backend = None
-        if db.session.get_bind().dialect.name == "postgresql":
-            backend = db.session.scalar(text("SELECT pg_backend_pid()"))
-        started, used = time.perf_counter(), cpu_seconds(backend)
+        servers = server_cpu_seconds() if postgres else {}
+        started, used = time.perf_counter(), time.process_time()
         result = function()
-        elapsed, used = time.perf_counter() - started, cpu_seconds(backend) - used
+        elapsed, used = time.perf_counter() - started, time.process_time() - used
+        if postgres:  # every server process of this database: the page's connection and the one beside it
+            used += sum(seconds - servers.get(pid, 0.0) for pid, seconds in server_cpu_seconds().items())
         db.session.rollback()
         if attempt:
             times.append(elapsed)
@@ -736,14 +738,19 @@ MEANS: list[float] = []
 CPU: list[float] = []
 
 
-def cpu_seconds(backend_pid: int | None) -> float:
-    """CPU seconds used so far by this process and by the PostgreSQL backend ``backend_pid`` (when its
-    /proc/PID/schedstat is readable: a server on this machine; else this process's alone)."""
-    used = time.process_time()
-    if backend_pid is not None:
+def server_cpu_seconds() -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL server process connected to this database (this
+    app's connections: the page's own and the one its reads beside use), read from /proc/PID/schedstat
+    where it is readable (a server on this machine; elsewhere none: this process's time alone)."""
+    from sqlalchemy import text
+
+    from registry.extensions import db
+
+    used = {}
+    for pid in db.session.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")):
         try:
-            with open(f"/proc/{backend_pid}/schedstat") as stat:
-                used += int(stat.read().split()[0]) / 1e9
+            with open(f"/proc/{pid}/schedstat") as stat:
+                used[pid] = int(stat.read().split()[0]) / 1e9
         except (OSError, ValueError, IndexError):
             pass
     return used
@@ -961,6 +968,9 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: figures.reconcile(Scope(year), "district", on, None), args.runs)
             scoped_seconds, scoped = best_of(
                 lambda: figures.reconcile(Scope(year, district_id=district_id), "programme", on, None), args.runs)
+            app.config["REGISTRY_READS_BESIDE"] = False  # for comparison: every statement on one connection
+            in_turn_seconds, _ = best_of(lambda: figures.reconcile(Scope(year), "programme", on, None), args.runs)
+            app.config["REGISTRY_READS_BESIDE"] = True
 
             print(f"floor (bare GROUP BY, {len(floor_rows)} programmes, "
                   f"{sum(r[1] for r in floor_rows):,} 人次): best of {args.runs} {floor_seconds:.3f} s")
@@ -972,13 +982,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"reconcile district {district_id} by programme ({len(scoped.rows)} rows, {len(scoped.targets)} "
                   f"targets, {scoped.total.figures.trainings:,} 人次): best of {args.runs} {scoped_seconds:.3f} s "
                   f"(floor/this {floor_seconds / scoped_seconds:.3f})")
+            print(f"reconcile city by programme, its statements in turn on one connection (no reads beside): "
+                  f"best of {args.runs} {in_turn_seconds:.3f} s (floor/this {floor_seconds / in_turn_seconds:.3f}; "
+                  f"least CPU time {CPU[4]:.3f} s)")
             print(f"check against the floor: {check_against_floor(floor_rows, reconciliation)}")
             ratio = floor_seconds / reconcile_seconds if reconcile_seconds else 0.0
             print(f"goal: ratio >= {RATIO_GOAL} ({'met' if ratio >= RATIO_GOAL else 'NOT met'})")
             print(f"means of the {args.runs} runs: floor {MEANS[0]:.3f} s, reconcile by programme {MEANS[1]:.3f} s "
                   f"(ratio of means {MEANS[0] / MEANS[1]:.3f}), by district {MEANS[2]:.3f} s, "
                   f"district-scoped {MEANS[3]:.3f} s")
-            print(f"least CPU time ({'this process and its server process' if postgres else 'this process'}): "
+            print(f"least CPU time ({'this process and its server processes' if postgres else 'this process'}): "
                   f"floor {CPU[0]:.3f} s, reconcile by programme {CPU[1]:.3f} s (CPU ratio {CPU[0] / CPU[1]:.3f}), "
                   f"by district {CPU[2]:.3f} s, district-scoped {CPU[3]:.3f} s")
             print(f"ratio {ratio:.3f}")

@@ -58,6 +58,9 @@ class Defaults:
     VERIFY_EVENT_FLUSH_SECONDS = 1.0
     #: ... and at once when this many are waiting.
     VERIFY_EVENT_BATCH = 500
+    #: Heavy read-only statements that do not depend on each other (the reconciliation's) run at once
+    #: on a second connection (domain/beside.py); False runs them one after the other.
+    REGISTRY_READS_BESIDE = True
     #: 上门服务证: months a health check counts, and years a black-listing bars a card; None keeps
     #: the programme's defaults (12 and 3; registry/blueprints/jiazheng/rules.py).
     SERVICE_CARD_HEALTH_CHECK_MONTHS: int | None = None

@@ -136,7 +136,13 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.close()
 
 
+#: Key of a SQLite connection's ``info``: its ``total_changes`` when the transaction began (so
+#: domain.beside can tell whether the transaction has written).
+SQLITE_CHANGES_AT_BEGIN = "registry_changes_at_begin"
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+        connection.info[SQLITE_CHANGES_AT_BEGIN] = connection.connection.dbapi_connection.total_changes

@@ -145,6 +145,23 @@ def test_people_are_counted_once_at_every_grain_in_one_pass_or_apart(world, monk
     assert track_target.actual == 2
 
 
+def test_a_session_whose_enrollments_all_withdrew_adds_no_row_and_nobody(world):
+    """The masks' keys come from the year's sessions (people.People._read_keys), this one's too: its
+    district, month and programme get a bit that nobody has."""
+    def shown():
+        return {group_by: [(r.key, r.figures, r.target) for r in totals(group_by=group_by).rows]
+                for group_by in figures.GROUPINGS}
+
+    before = shown()
+    panyu = factories.base("番禺基地", "440113", programmes=("jiazheng",))
+    emptied = factories.session(panyu, "jiazheng", "housekeeper", track_code="household",
+                                start_date=date(YEAR, 8, 1), end_date=date(YEAR, 8, 20), code="S9")
+    factories.enrollment(emptied, person(12), status="withdrawn")
+    assert shown() == before
+    assert "番禺区" not in {r.label for r in totals(group_by="district").rows}
+    assert (8,) not in {r.key for r in totals(group_by="month").rows}
+
+
 def test_a_withdrawn_enrollment_never_holds_a_certificate_that_counts(world):
     """取证 is read from a session's certificates alone: withdrawal is refused while one counts."""
     from registry.domain.training import operations

@@ -20,6 +20,7 @@ from typing import Iterable
 from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, select
 
 from ...extensions import db
+from ..beside import beside
 from ..catalogue import catalogue
 from ..certificates.models import Certificate, counted_by_enrollment
 from ..organisations.models import TrainingBase
@@ -28,7 +29,7 @@ from . import counting
 from .counting import Scope
 from .grouping import group_rows
 from .models import Target
-from .people import People
+from .people import People, count_measures
 from .results import (  # noqa: F401  (GROUPINGS, Reconciliation and Row are read from here too)
     ADDITIVE, GROUPINGS, Figures, Grain, GrainFigures, Reconciliation, Row, TargetProgress, trainings_target,
     year_elapsed,
@@ -45,14 +46,20 @@ def reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement
 def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElement[bool] | None) -> Reconciliation:
     targets = targets_in(scope)
     counted = set(counted_extras())
-    grains = additive_figures(scope, jurisdiction,
-                              [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted],
-                              by_base=group_by == "base")
-    sums = slice_sums(grains)
-    people = People(scope, jurisdiction, grains)
+    extras = [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted]
+    by_base = group_by == "base"
+    people = People(scope, jurisdiction)  # where the 人次 are: read from the sessions, not the additive walk
     people.ask(group_by)
     for target in targets:
         ask_people(people, target)
+    # The two walks over the year's 人次 do not wait for each other: the additive figures (and the 人
+    # measures that look at each enrollment) on a second connection, the 人数 masks here (beside.py).
+    with beside(_additive_and_measures, scope, jurisdiction, extras, by_base,
+                people.per_enrollment_measures()) as additive:
+        people.count()
+        grains, met = additive()
+    people.counted(met)
+    sums = slice_sums(grains)
     elapsed = year_elapsed(scope.year, on)
     progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
     rows = group_rows(grains, scope, group_by, people, targets)
@@ -65,6 +72,15 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
     total = Row((), "合计", scope, total_figures, total_target)
     monthly, monthly_targets = monthly_lines(grains, scope, on, targets)
     return Reconciliation(scope, group_by, on, elapsed, progress, rows, total, monthly, monthly_targets)
+
+
+def _additive_and_measures(scope: Scope, jurisdiction: ColumnElement[bool] | None, extras: list[tuple[str, str]],
+                           by_base: bool, measures: list[tuple[str, str]]
+                           ) -> tuple[list[GrainFigures], dict[tuple[str, str], int]]:
+    """additive_figures and count_measures, on the connection they are run on (its own settings)."""
+    with tuned_for_aggregates():
+        return (additive_figures(scope, jurisdiction, extras, by_base=by_base),
+                count_measures(scope, jurisdiction, measures))
 
 
 #: PostgreSQL settings while the figures are read. JIT compilation gains nothing on these few large
@@ -304,7 +320,7 @@ def _programme_year(programme, scope: Scope, on: date, jurisdiction: ColumnEleme
     programme_code, year, district_id = programme.code, scope.year, scope.district_id
     grains = additive_figures(scope, jurisdiction, counted_extras(programme_code))
     sums = slice_sums(grains)
-    people = People(scope, jurisdiction, grains)
+    people = People(scope, jurisdiction, [(g.grain, g.district_id) for g in grains])
     elapsed = year_elapsed(year, on)
     targets = {t.measure_code: t for t in targets_in(scope) if t.track_code is None and t.occupation_code is None}
     probes = {

@@ -20,7 +20,7 @@ def group_rows(grains: list[GrainFigures], scope: Scope, group_by: str, people: 
     key_of = DIMENSIONS[group_by].key_of
     figures: dict[tuple, Figures] = defaultdict(Figures)
     for grain in grains:
-        figures[key_of(grain)].add(grain.figures)
+        figures[key_of(grain.grain, grain.district_id)].add(grain.figures)
     district_targets = _district_targets(scope) if group_by == "district" else []
     people = people.per(group_by)
     labels = _labels(group_by, figures.keys())

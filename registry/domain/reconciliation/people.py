@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from sqlalchemy import BigInteger, ColumnElement, and_, case, distinct, func, literal, select
 
@@ -27,7 +27,10 @@ from ..organisations.models import TrainingBase
 from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
-from .results import GrainFigures
+from .results import Grain
+
+#: Where a session's 人次 belong (its grain, and its base's district): what People's keys are read from.
+Present = tuple[Grain, int]
 
 MASK_BITS = 62
 
@@ -36,7 +39,7 @@ MASK_BITS = 62
 class Dimension:
     """A grain of 人数: the key of a session's figures, and the SQL condition of one key."""
 
-    key_of: Callable[[GrainFigures], tuple]
+    key_of: Callable[[Grain, int], tuple]
     condition: Callable[[tuple, Scope], ColumnElement[bool]]
     needs_base: bool = False
 
@@ -51,27 +54,44 @@ def _month(key: tuple, scope: Scope) -> ColumnElement[bool]:
 
 
 DIMENSIONS: dict[str, Dimension] = {
-    "programme": Dimension(lambda g: (g.grain.programme_code,),
+    "programme": Dimension(lambda g, d: (g.programme_code,),
                            lambda k, s: TrainingSession.programme_code == k[0]),
-    "track": Dimension(lambda g: (g.grain.programme_code, g.grain.track_code),
+    "track": Dimension(lambda g, d: (g.programme_code, g.track_code),
                        lambda k, s: and_(TrainingSession.programme_code == k[0], _equal(TrainingSession.track_code, k[1]))),
-    "occupation": Dimension(lambda g: (g.grain.programme_code, g.grain.occupation_code),
+    "occupation": Dimension(lambda g, d: (g.programme_code, g.occupation_code),
                             lambda k, s: and_(TrainingSession.programme_code == k[0],
                                               TrainingSession.occupation_code == k[1])),
-    "district": Dimension(lambda g: (g.district_id,), lambda k, s: TrainingBase.district_id == k[0], needs_base=True),
-    "base": Dimension(lambda g: (g.grain.base_id,), lambda k, s: TrainingSession.base_id == k[0]),
-    "month": Dimension(lambda g: (g.grain.month,), _month),
+    "district": Dimension(lambda g, d: (d,), lambda k, s: TrainingBase.district_id == k[0], needs_base=True),
+    "base": Dimension(lambda g, d: (g.base_id,), lambda k, s: TrainingSession.base_id == k[0]),
+    "month": Dimension(lambda g, d: (g.month,), _month),
+}
+
+
+#: The columns a dimension's key is made of.
+KEY_COLUMNS: dict[str, tuple[ColumnElement, ...]] = {
+    "programme": (TrainingSession.programme_code,),
+    "track": (TrainingSession.programme_code, TrainingSession.track_code),
+    "occupation": (TrainingSession.programme_code, TrainingSession.occupation_code),
+    "district": (TrainingBase.district_id,),
+    "base": (TrainingSession.base_id,),
+    "month": (counting.MONTH,),
 }
 
 
 class People:
     """Distinct people within ``scope``: ask for every dimension first, then read them; the first
-    read runs one query for all of them (a later, unforeseen ask runs its own)."""
+    read runs one query for all of them (a later, unforeseen ask runs its own).
 
-    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None, grains: list[GrainFigures]) -> None:
+    ``present`` says where the scope's 人次 are, hence the keys each dimension's mask has bits for: the
+    additive figures' grains, when they were read first; without it they are read from the scope's
+    sessions when counting (_read_keys), so the masks need not wait for the additive figures."""
+
+    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None,
+                 present: Iterable[Present] | None = None) -> None:
         self.scope, self.jurisdiction = scope, jurisdiction
-        self._present = grains
-        self._keys: dict[str, set[tuple]] = {}
+        self._present = None if present is None else list(present)
+        self._programmes = None if present is None else {grain.programme_code for grain, _ in self._present}
+        self._keys: dict[str, set[tuple] | None] = {}
         self._per: dict[str, dict[tuple, int]] = {}
         self._total: int | None = None
         self._measures: list[tuple[str, str]] = []
@@ -83,12 +103,17 @@ class People:
         """Count people per key of ``dimension`` (every key with 人次 in scope)."""
         if dimension not in self._keys:
             key_of = DIMENSIONS[dimension].key_of
-            self._keys[dimension] = {key_of(g) for g in self._present}
+            self._keys[dimension] = (None if self._present is None
+                                     else {key_of(grain, district_id) for grain, district_id in self._present})
 
     def ask_measure(self, programme_code: str, measure_code: str) -> None:
         """Count the people with a 人次 of the programme that meets the measure (a measure in 人)."""
         if (programme_code, measure_code) not in self._measures:
             self._measures.append((programme_code, measure_code))
+
+    def count(self) -> None:
+        """Run the masks' statement now (for what was asked), rather than at the first read."""
+        self._run()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -114,16 +139,19 @@ class People:
         self._run()
         if key not in self._met:
             self.ask_measure(*key)
-            self._met.update(self._count_measures([m for m in self._measures if m not in self._met]))
+            self._met.update(count_measures(self.scope, self.jurisdiction,
+                                            [m for m in self._measures if m not in self._met]))
         return self._met[key]
 
-    def _count_measures(self, measures: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """One COUNT(DISTINCT trainee) FILTER per measure, over the 人次 of the measures' programmes."""
-        columns = [func.count(distinct(Enrollment.trainee_id)).filter(counting.measure_condition(p, m))
-                   for p, m in measures]
-        statement = counting.participations(*columns, scope=self.scope, jurisdiction=self.jurisdiction).where(
-            TrainingSession.programme_code.in_(sorted({p for p, _ in measures})))
-        return dict(zip(measures, db.session.execute(statement).one()))
+    def per_enrollment_measures(self) -> list[tuple[str, str]]:
+        """The measures asked whose condition looks at each enrollment: count_measures counts them,
+        not the masks (so they can be counted beside the masks' statement)."""
+        return [m for m in self._measures
+                if not counting.on_session_alone(counting.measure_condition(*m))]
+
+    def counted(self, met: dict[tuple[str, str], int]) -> None:
+        """Measures counted elsewhere (count_measures): ``measure`` reads them from here."""
+        self._met.update(met)
 
     def meeting(self, programme_code: str, condition: ColumnElement[bool]) -> int:
         """People with a 人次 of the programme that meets ``condition``."""
@@ -138,6 +166,8 @@ class People:
     def _run(self) -> None:
         if self._total is not None:
             return
+        if self._programmes is None or None in self._keys.values():
+            self._read_keys()
         masked = {d: sorted(keys, key=repr) for d, keys in self._keys.items() if 0 < len(keys) <= MASK_BITS}
         programme_keys, on_session = self._programme_keys("programme" in masked, self._on_session_measures())
         masked.pop("programme", None)
@@ -162,6 +192,24 @@ class People:
         self._per.update({d: dict(counts) for d, counts in per.items()})
         self._met.update(met)
 
+    def _read_keys(self) -> None:
+        """The programmes and the keys of the dimensions asked, from the scope's sessions: one DISTINCT
+        over the key columns asked (about 11,500 sessions in a year of a million enrollments), not a walk
+        over their 人次. A session whose enrollments were all withdrawn adds a key nobody has: its bit
+        is never set and its count never read."""
+        columns: list[ColumnElement] = [TrainingSession.programme_code]
+        where: dict[str, list[int]] = {}
+        for dimension, keys in self._keys.items():
+            if keys is None:
+                where[dimension] = [_position(columns, column) for column in KEY_COLUMNS[dimension]]
+        statement = select(*columns).distinct().where(*counting.session_conditions(self.scope, self.jurisdiction))
+        if any(DIMENSIONS[d].needs_base for d in where):
+            statement = statement.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+        rows = db.session.execute(statement).all()
+        self._programmes = {row[0] for row in rows}
+        for dimension, positions in where.items():
+            self._keys[dimension] = {tuple(_plain(row[i]) for i in positions) for row in rows}
+
     def _on_session_measures(self) -> dict[str, list[str]]:
         """The measures asked whose condition is on the session alone, by programme."""
         found: dict[str, list[str]] = defaultdict(list)
@@ -174,7 +222,7 @@ class People:
                         ) -> tuple[list[tuple[str, frozenset]], dict[str, list[str]]]:
         """Keys of the programme mask, (programme, measures met) for every subset of its measures on the
         session, and those measures; without them when they do not fit (then counted apart)."""
-        present = sorted({g.grain.programme_code for g in self._present})
+        present = sorted(self._programmes)
         keys = [(p, subset) for p in present for subset in _subsets(on_session.get(p, ()))]
         if on_session and len(keys) <= MASK_BITS:
             return keys, on_session
@@ -226,19 +274,33 @@ class People:
 
     def _count_apart(self, dimension: str) -> dict[tuple, int]:
         """COUNT(DISTINCT trainee) per key, for a dimension with too many keys for a mask."""
-        columns = {
-            "programme": (TrainingSession.programme_code,),
-            "track": (TrainingSession.programme_code, TrainingSession.track_code),
-            "occupation": (TrainingSession.programme_code, TrainingSession.occupation_code),
-            "district": (TrainingBase.district_id,),
-            "base": (TrainingSession.base_id,),
-            "month": (counting.MONTH,),
-        }[dimension]
+        columns = KEY_COLUMNS[dimension]
         statement = counting.participations(*columns, func.count(distinct(Enrollment.trainee_id)), scope=self.scope,
                                             jurisdiction=self.jurisdiction).group_by(*columns)
         if DIMENSIONS[dimension].needs_base:
             statement = statement.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
         return {tuple(_plain(v) for v in row[:-1]): row[-1] for row in db.session.execute(statement)}
+
+
+def count_measures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
+                   measures: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """One COUNT(DISTINCT trainee) FILTER per measure, over the 人次 of the measures' programmes."""
+    if not measures:
+        return {}
+    columns = [func.count(distinct(Enrollment.trainee_id)).filter(counting.measure_condition(p, m))
+               for p, m in measures]
+    statement = counting.participations(*columns, scope=scope, jurisdiction=jurisdiction).where(
+        TrainingSession.programme_code.in_(sorted({p for p, _ in measures})))
+    return dict(zip(measures, db.session.execute(statement).one()))
+
+
+def _position(columns: list[ColumnElement], column: ColumnElement) -> int:
+    """Where ``column`` is in ``columns``, added at the end if it is not there yet."""
+    for index, existing in enumerate(columns):
+        if existing is column:
+            return index
+    columns.append(column)
+    return len(columns) - 1
 
 
 def _plain(value):

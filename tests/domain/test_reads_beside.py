@@ -1,0 +1,139 @@
+"""Reads beside (domain/beside.py): the reconciliation's statements on a second connection give the
+same figures as one after the other, and run beside only where a second connection sees what the
+request's transaction sees. On an app with its own committed database (the demo data set), as
+deployments have; the rest of the suite shares one connection and so always reads in turn."""
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from registry.demo import seed_demo
+from registry.domain.beside import beside, may_read_beside
+from registry.domain.common import today
+from registry.domain.errors import DomainError
+from registry.domain.organisations.models import TrainingBase
+from registry.domain.reconciliation import figures
+from registry.domain.reconciliation.counting import Scope
+from registry.domain.reconciliation.results import GROUPINGS
+from registry.domain.training.models import Enrollment, TrainingSession
+from registry.extensions import db
+from tests.conftest import drop_database, fresh_database_url, make_test_app
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    url = fresh_database_url(tmp_path_factory.mktemp("beside"), f"beside_{uuid.uuid4().hex[:6]}")
+    app = make_test_app(url)
+    try:
+        with app.app_context():
+            upgrade()
+            seed_demo("test")
+            db.session.commit()
+            db.session.remove()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(url)
+
+
+@pytest.fixture
+def threads_used(monkeypatch):
+    """The threads the additive figures were read on."""
+    used: list[threading.Thread] = []
+    read = figures._additive_and_measures
+
+    def spy(*args, **kwargs):
+        used.append(threading.current_thread())
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "_additive_and_measures", spy)
+    return used
+
+
+def shown(result) -> tuple:
+    """What the page shows of a reconciliation."""
+    return ([(row.key, row.label, row.figures, row.target) for row in result.rows], result.total.figures,
+            [(t.target.id, t.actual) for t in result.targets], result.monthly, result.monthly_targets)
+
+
+def reconciled(app, scope: Scope, group_by: str, beside_on: bool):
+    app.config["REGISTRY_READS_BESIDE"] = beside_on
+    try:
+        with app.app_context():
+            return shown(figures.reconcile(scope, group_by, today()))
+    finally:
+        app.config["REGISTRY_READS_BESIDE"] = True
+
+
+def test_same_figures_beside_and_in_turn(demo_app, threads_used):
+    year = today().year
+    with demo_app.app_context():
+        district_id, programme_code = db.session.execute(
+            select(TrainingBase.district_id, TrainingSession.programme_code)
+            .join(TrainingSession.base).limit(1)).one()
+    scopes = [Scope(year), Scope(year, district_id=district_id), Scope(year, programme_code)]
+    for scope in scopes:
+        for group_by in GROUPINGS:
+            threads_used.clear()
+            in_turn = reconciled(demo_app, scope, group_by, beside_on=False)
+            assert threads_used == [threading.current_thread()]
+            threads_used.clear()
+            read_beside = reconciled(demo_app, scope, group_by, beside_on=True)
+            assert threads_used and threads_used[0] is not threading.current_thread()
+            assert read_beside == in_turn, (scope, group_by)
+    assert in_turn[1].trainings > 0  # the demo year has 人次 to count
+
+
+def test_a_transaction_that_wrote_reads_in_turn_and_sees_its_write(demo_app, threads_used):
+    year = today().year
+    with demo_app.app_context():
+        assert may_read_beside()
+        before = figures.reconcile(Scope(year), "programme", today()).total.figures
+        enrollment = db.session.scalar(
+            select(Enrollment).join(Enrollment.session)
+            .where(TrainingSession.status.in_(("completed", "closed")),
+                   TrainingSession.end_date >= date(year, 1, 1), TrainingSession.end_date <= date(year, 12, 31),
+                   Enrollment.status != "withdrawn", Enrollment.result != "passed")
+            .limit(1))
+        enrollment.result = "passed"
+        db.session.flush()
+        assert not may_read_beside()
+        threads_used.clear()
+        after = figures.reconcile(Scope(year), "programme", today()).total.figures
+        assert threads_used == [threading.current_thread()]
+        assert after.passed == before.passed + 1
+        db.session.rollback()
+        assert may_read_beside()
+
+
+def test_shared_connection_reads_in_turn():
+    # The suite's outer transaction: every session of the app uses one connection.
+    assert not may_read_beside()
+
+
+def test_switched_off_reads_in_turn(demo_app):
+    demo_app.config["REGISTRY_READS_BESIDE"] = False
+    try:
+        with demo_app.app_context():
+            assert not may_read_beside()
+    finally:
+        demo_app.config["REGISTRY_READS_BESIDE"] = True
+
+
+def test_a_failure_beside_reaches_the_caller(demo_app):
+    def refuse():
+        raise DomainError("不可")
+
+    with demo_app.app_context():
+        with pytest.raises(DomainError, match="不可"):
+            with beside(refuse) as result:
+                result()
+        with beside(lambda: 42) as result:
+            assert result() == 42
