@@ -95,6 +95,18 @@ def test_wrong_rows_say_why_and_which_field(session):
     assert "户籍类型" in errors[11]
 
 
+def test_birth_dates_are_checked_against_the_day_of_the_upload_as_the_form_does(session):
+    # check() asks for today once per file and passes it to every row's check_trainee.
+    content = xlsx([
+        [1, "甲一", "身份证", factories.id_number(today()), "", "", "", "城镇", "", ""],
+        [2, "乙一", "身份证", factories.id_number(today() + timedelta(days=1)), "", "", "", "城镇", "", ""],
+        [3, "丙一", "身份证", factories.id_number(today() - timedelta(days=1)), "", "", "", "城镇", "", ""],
+    ])
+    _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert [row.errors for row in preview.rows] == [
+        ["「出生日期」出生日期应早于今天"], ["「证件号码」居民身份证号码中的出生日期晚于今天"], []]
+
+
 def test_confirm_imports_ready_rows_once_and_a_second_upload_creates_nothing(session):
     rows = [[i, f"学员{'甲乙丙'[i]}", "身份证", factories.id_number(date(1990, 1, i + 1)), "", "", "", "城镇", "", ""]
             for i in range(3)]

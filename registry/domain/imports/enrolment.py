@@ -21,7 +21,7 @@ from ...extensions import db
 from .. import normalise
 from ..audit import record_inserts
 from ..bulk import insert_new, insert_rows
-from ..common import utcnow
+from ..common import today, utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
@@ -78,6 +78,7 @@ def check(result: Preview) -> None:
     the reason a new person with this row could not be registered, or the fields check_trainee
     accepted: [sex, birth date (ISO text), phone, hukou, education, region, tags, warnings].
     """
+    on = today()  # once per file, not per row: the day the birth dates must be before
     position = {key: index for index, key in enumerate(KEYS)}
     steps = [(key, position[key], LABELS[key], _NORMALISERS[key], {} if key in _REPEATING else None)
              for key in _READ_ORDER]
@@ -106,10 +107,10 @@ def check(result: Preview) -> None:
         if problems:
             row.status, row.errors = "error", list(problems)
             continue
-        row.checked = [typed["document_type"], typed["document_number"], typed["name"], _registration(typed)]
+        row.checked = [typed["document_type"], typed["document_number"], typed["name"], _registration(typed, on)]
 
 
-def _registration(typed: dict) -> str | list:
+def _registration(typed: dict, on: date) -> str | list:
     """What registering this row as a new person would give: check_trainee's fields, or its refusal."""
     tags = set(typed["tags"])
     region = typed["assisted_region"]
@@ -121,7 +122,7 @@ def _registration(typed: dict) -> str | list:
         education=typed["education"], tags=tags, assisted_region=region,
     )
     try:
-        values, warnings = check_trainee(data)
+        values, warnings = check_trainee(data, on=on, normalised=True)
     except DomainError as error:
         return (f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
     kept = [values[key] for key in _NEW_FIELDS]
