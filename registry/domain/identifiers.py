@@ -43,7 +43,9 @@ _OTHER_DOCUMENT_PATTERNS = {
 def normalise_code(value: str | None) -> str:
     """What a clerk would consider the same code: full-width to half-width, no spaces or dashes, upper case."""
     if value and value.isascii() and value.isalnum():
-        return value.upper()  # nothing to fold or strip
+        # Nothing to fold or strip; digits alone come back as the same object (an import's stored
+        # rows then keep the cell and the value as one string).
+        return value if value.isdigit() else value.upper()
     text = unicodedata.normalize("NFKC", value or "")
     return re.sub(r"[\s\-_./·]", "", text).upper()
 

@@ -29,6 +29,13 @@ def test_document_numbers_as_typed(cell, expected):
     assert normalise.document_number(cell) == expected
 
 
+def test_a_number_already_as_it_should_be_is_the_cell_itself():
+    # An import's stored rows then keep the cell and the checked number as one string.
+    cell = "".join(["4401", ID[4:]])
+    assert normalise.document_number(cell) is cell
+    assert normalise.phone(phone := "".join(["138", "00138000"])) is phone
+
+
 @pytest.mark.parametrize("cell", [float(ID), 4.40106199001011e17, "4.40106E+17", "4.40106e17", " 4.40106199E+17 "])
 def test_document_numbers_stored_as_numbers_lost_their_last_digits(cell):
     with pytest.raises(ValueError) as error:
