@@ -62,21 +62,20 @@ _NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "birth_date": lambda value: normalise.a_date(value, "出生日期"),
     "phone": normalise.phone,
     "education": normalise.education,
-    "tags": lambda value: sorted(normalise.tags(value)),
+    "tags": lambda value: tuple(sorted(normalise.tags(value))),
     "assisted_region": lambda value: normalise.text(value) or None,
 }
 #: Columns with few distinct words in a file (城镇/农村, 高中 …): each word is read once per file.
 _REPEATING = frozenset({"document_type", "hukou_type", "sex", "education", "tags", "assisted_region", "birth_date"})
-#: What check() keeps of a row that a new person's registration would accept (order of the stored list).
-_NEW_FIELDS = ("sex", "birth_date", "phone", "hukou_type", "education", "assisted_region")
 
 
 def check(result: Preview) -> None:
     """The checks that need no records, made once per file; each row gets ``problems`` and ``checked``.
 
-    ``checked`` is [document type, number, typed name, registration], the registration being either
-    the reason a new person with this row could not be registered, or the fields check_trainee
-    accepted: [sex, birth date (ISO text), phone, hukou, education, region, tags, warnings].
+    ``checked`` is one flat tuple (what the batch stores of each row, so the fewer containers the
+    better): (document type, number, typed name) followed either by the reason a new person with
+    this row could not be registered, or by the fields check_trainee accepted: sex, birth date
+    (its ordinal), phone, hukou, education, region, tags (a sorted tuple) and warnings (a tuple).
     """
     on = today()  # once per file, not per row: the day the birth dates must be before
     position = {key: index for index, key in enumerate(KEYS)}
@@ -107,15 +106,17 @@ def check(result: Preview) -> None:
         if problems:
             row.status, row.errors = "error", list(problems)
             continue
-        row.checked = [typed["document_type"], typed["document_number"], typed["name"], _registration(typed, on)]
+        row.checked = _registration(typed, on)
 
 
-def _registration(typed: dict, on: date) -> str | list:
-    """What registering this row as a new person would give: check_trainee's fields, or its refusal."""
+def _registration(typed: dict, on: date) -> tuple:
+    """The row's document and name, and what registering it as a new person would give: check_trainee's
+    fields, or its refusal (``check``'s ``checked``)."""
     tags = set(typed["tags"])
     region = typed["assisted_region"]
     if region:
         tags.add("assisted_region")
+    known = (typed["document_type"], typed["document_number"], typed["name"])
     data = TraineeData(
         document_type=typed["document_type"], document_number=typed["document_number"], name=typed["name"],
         hukou_type=typed["hukou_type"], sex=typed["sex"], birth_date=typed["birth_date"], phone=typed["phone"],
@@ -124,10 +125,11 @@ def _registration(typed: dict, on: date) -> str | list:
     try:
         values, warnings = check_trainee(data, on=on, normalised=True)
     except DomainError as error:
-        return (f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
-    kept = [values[key] for key in _NEW_FIELDS]
-    kept[1] = kept[1].isoformat()  # birth date: the stored rows are plain JSON
-    return kept + [sorted(tags), warnings]
+        return (*known, f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
+    # The typed tags (one tuple per distinct cell, which the stored form then writes once) unless the region added one.
+    return (*known, values["sex"], values["birth_date"].toordinal(), values["phone"], values["hukou_type"],
+            values["education"], values["assisted_region"], tuple(sorted(tags)) if region else typed["tags"],
+            tuple(warnings))
 
 
 def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
@@ -183,23 +185,24 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
     for row in result.rows:
         if row.problems:
             continue
-        document_type, number, name, registration = row.checked
+        checked = row.checked
+        document_type, number, name = checked[0], checked[1], checked[2]
         key = (document_type, number)
         trainee = known.get(key)
         if trainee is not None:
             if not _known_person(row, name, trainee):
                 continue
-        elif isinstance(registration, str):
-            row.fail(registration)
+        elif len(checked) == 4:  # a new person this row could not register: why
+            row.fail(checked[3])
             continue
         if key in seen:
             row.fail(f"「证件号码」与第 {seen[key]} 行重复")
             continue
         seen[key] = row.number
         if trainee is None:
-            sex, birth_date, phone, hukou_type, education, region, tags, warnings = registration
+            _, _, _, sex, birth_date, phone, hukou_type, education, region, tags, warnings = checked
             row.values = {"document_type": document_type, "document_number": number, "name": name, "sex": sex,
-                          "birth_date": date.fromisoformat(birth_date), "phone": phone, "hukou_type": hukou_type,
+                          "birth_date": date.fromordinal(birth_date), "phone": phone, "hukou_type": hukou_type,
                           "education": education, "assisted_region": region, "tags": tags}
             row.notes.extend(warnings)
             continue
