@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import islice
 from datetime import date
 from typing import Any, Callable
 
@@ -69,6 +70,47 @@ _NORMALISERS: dict[str, Callable[[Any], Any]] = {
 _REPEATING = frozenset({"document_type", "hukou_type", "sex", "education", "tags", "assisted_region", "birth_date"})
 
 
+class _Refusal:
+    """A normaliser's refusal of a cell, kept with the cell's outcome in _read_column."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _read_column(key: str, cells: tuple) -> tuple[list, dict[int, str]]:
+    """One column's cells as the clerk means them: the values (None where refused) and the refusals by
+    row index. A column of few distinct words reads each once; the others are mapped cell by cell with
+    no Python step of their own (``map``), resumed after a refused cell."""
+    function, label = _NORMALISERS[key], LABELS[key]
+    refusals: dict[int, str] = {}
+    if key in _REPEATING:
+        # By the value and its type (1, 1.0 and True are equal keys); text, the usual cell, by itself.
+        tokens = cells if set(map(type, cells)) == {str} else [
+            cell if cell.__class__ is str else (cell.__class__, cell) for cell in cells]
+        outcomes = {}
+        for token, cell in dict(zip(tokens, cells)).items():
+            try:
+                outcomes[token] = function(cell)
+            except ValueError as error:
+                outcomes[token] = _Refusal(f"「{label}」{error}")
+        values = list(map(outcomes.__getitem__, tokens))
+        if any(outcome.__class__ is _Refusal for outcome in outcomes.values()):
+            for index, value in enumerate(values):
+                if value.__class__ is _Refusal:
+                    refusals[index], values[index] = value.message, None
+        return values, refusals
+    values: list = []
+    while len(values) < len(cells):
+        try:
+            values.extend(map(function, islice(cells, len(values), None)))
+        except ValueError as error:  # values holds the cells before the refused one
+            refusals[len(values)] = f"「{label}」{error}"
+            values.append(None)
+    return values, refusals
+
+
 def check(result: Preview) -> None:
     """The checks that need no records, made once per file; each row gets ``problems`` and ``checked``.
 
@@ -76,51 +118,35 @@ def check(result: Preview) -> None:
     better): (document type, number, typed name) followed either by the reason a new person with
     this row could not be registered, or by the fields check_trainee accepted: sex, birth date
     (its ordinal), phone, hukou, education, region, tags (a sorted tuple) and warnings (a tuple).
+
+    The cells are read column by column (_read_column), a row's reasons in _READ_ORDER (as the form's fields).
     """
+    rows = result.rows
+    if not rows:
+        return
     on = today()  # once per file, not per row: the day the birth dates must be before
-    position = {key: index for index, key in enumerate(KEYS)}
-    steps = [(key, position[key], LABELS[key], _NORMALISERS[key], {} if key in _REPEATING else None)
-             for key in _READ_ORDER]
-    for row in result.rows:
-        raw, problems, typed = row.raw, row.problems, {}
-        for key, index, label, function, cache in steps:
-            value = raw[index]
-            if cache is not None:
-                token = (value.__class__, value)
-                outcome = cache.get(token)
-                if outcome is None:
-                    try:
-                        outcome = (True, function(value))
-                    except ValueError as error:
-                        outcome = (False, f"「{label}」{error}")
-                    cache[token] = outcome
-                if outcome[0]:
-                    typed[key] = outcome[1]
-                else:
-                    problems.append(outcome[1])
-                continue
-            try:
-                typed[key] = function(value)
-            except ValueError as error:
-                problems.append(f"「{label}」{error}")
-        if problems:
-            row.status, row.errors = "error", list(problems)
-            continue
-        row.checked = _registration(typed, on)
+    cells = dict(zip(KEYS, zip(*[row.raw for row in rows])))
+    read = [_read_column(key, cells[key]) for key in _READ_ORDER]
+    for index in sorted(set().union(*[refusals for _, refusals in read])):
+        row = rows[index]
+        row.problems.extend(refusals[index] for _, refusals in read if index in refusals)
+        row.status, row.errors = "error", list(row.problems)
+    for row, typed in zip(rows, zip(*[values for values, _ in read])):
+        if not row.problems:
+            row.checked = _registration(typed, on)
 
 
-def _registration(typed: dict, on: date) -> tuple:
+def _registration(typed: tuple, on: date) -> tuple:
     """The row's document and name, and what registering it as a new person would give: check_trainee's
-    fields, or its refusal (``check``'s ``checked``)."""
-    tags = set(typed["tags"])
-    region = typed["assisted_region"]
+    fields, or its refusal (``check``'s ``checked``). ``typed``: the row's values in _READ_ORDER."""
+    document_type, number, name, hukou_type, sex, birth_date, phone, education, typed_tags, region = typed
+    tags = set(typed_tags)
     if region:
         tags.add("assisted_region")
-    known = (typed["document_type"], typed["document_number"], typed["name"])
+    known = (document_type, number, name)
     data = TraineeData(
-        document_type=typed["document_type"], document_number=typed["document_number"], name=typed["name"],
-        hukou_type=typed["hukou_type"], sex=typed["sex"], birth_date=typed["birth_date"], phone=typed["phone"],
-        education=typed["education"], tags=tags, assisted_region=region,
+        document_type=document_type, document_number=number, name=name, hukou_type=hukou_type, sex=sex,
+        birth_date=birth_date, phone=phone, education=education, tags=tags, assisted_region=region,
     )
     try:
         values, warnings = check_trainee(data, on=on, normalised=True)
@@ -128,7 +154,7 @@ def _registration(typed: dict, on: date) -> tuple:
         return (*known, f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
     # The typed tags (one tuple per distinct cell, which the stored form then writes once) unless the region added one.
     return (*known, values["sex"], values["birth_date"].toordinal(), values["phone"], values["hukou_type"],
-            values["education"], values["assisted_region"], tuple(sorted(tags)) if region else typed["tags"],
+            values["education"], values["assisted_region"], tuple(sorted(tags)) if region else typed_tags,
             tuple(warnings))
 
 
