@@ -640,3 +640,17 @@ def test_the_stored_form_gives_back_every_cell_problem_and_check_as_it_was():
     assert [row.checked for row in back.rows] == [row.checked for row in preview.rows]
     assert (back.ignored_headers, back.absent) == (["序号"], {"d"})
     assert tables.unpack(columns, tables.pack(preview).replace(b"registry-rows 3", b"registry-rows 2", 1)) is None
+
+
+def test_read_rows_picks_the_columns_of_full_short_and_blank_rows():
+    # Rows as wide as the header go through itemgetter, shorter ones (CSV) cell by cell; rows of
+    # only empty or blank cells are skipped, a 0 is a value.
+    from registry.domain.imports import tables
+
+    columns = [tables.Column("a", "甲", required=True), tables.Column("b", "乙"), tables.Column("c", "丙")]
+    content = "丙,甲,乙,备注\n3,1,2,x\n, ,\u3000\n0\n,,,注\n\n6,4\n".encode()
+    preview = tables.read_rows(columns, "a.csv", content)
+    assert [(row.number, row.raw) for row in preview.rows] == [
+        (2, ("1", "2", "3")), (4, (None, None, "0")), (7, ("4", None, "6"))]
+    missing = tables.read_rows(columns, "b.csv", "甲,丙\n1,3\n".encode())
+    assert [row.raw for row in missing.rows] == [("1", None, "3")] and missing.absent == {"b"}

@@ -14,6 +14,7 @@ import unicodedata
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -163,11 +164,20 @@ def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
     where = {column.key: position for position, column in mapping.items()}
     # Each import column's position in the sheet, or None: a missing column reads as an empty cell.
     positions = [where.get(key) for key in keys]
+    # The usual sheet has every column and rows as wide as its header: itemgetter picks the cells in C.
+    pick = itemgetter(*positions) if len(positions) > 1 and None not in positions else None
+    top = max((p for p in positions if p is not None), default=-1)
     rows = []
     for number, line in enumerate(table[index + 1:], start=index + 2):
         width = len(line)
-        raw = tuple(line[p] if p is not None and p < width else None for p in positions)
-        if all(value is None or (value.__class__ is str and not value.strip()) for value in raw):
+        if pick is not None and width > top:
+            raw = pick(line)
+        else:
+            raw = tuple(line[p] if p is not None and p < width else None for p in positions)
+        for value in raw:  # skip a row whose cells are all empty or blank text
+            if value is not None and (value.__class__ is not str or value.strip()):
+                break
+        else:
             continue
         rows.append(Row(number, raw, keys))
     del table
