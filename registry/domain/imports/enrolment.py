@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from datetime import date
 from typing import Any, Callable
 
@@ -312,6 +313,7 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
     statements and audit rows of a big file never sit in memory at once.
     """
     connection = db.session.connection()
+    trainee_values = itemgetter(*TRAINEE_FIELDS)  # a row's values as the insert's tuple
     rows = result.ready
     trainee_ids: list[int] = []
     new_rows = [row for row in rows if "trainee_id" not in row.values]
@@ -319,7 +321,7 @@ def confirm(session: TrainingSession, result: Preview, registered_base_id: int |
         chunk = new_rows[start:start + INSERT_CHUNK]
         now = utcnow()
         shared = {"registered_base_id": registered_base_id, "created_at": now, "updated_at": now}
-        values = [tuple([row.values[key] for key in TRAINEE_FIELDS]) for row in chunk]
+        values = [trainee_values(row.values) for row in chunk]
         ids = insert_new(connection, insert(Trainee), TRAINEE_FIELDS, values, shared)
         for row, trainee_id in zip(chunk, ids):
             row.values["trainee_id"] = trainee_id
