@@ -209,5 +209,7 @@ def number(value: Any, label: str) -> Decimal | None:
 
 
 def phone(value: Any) -> str:
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return value  # the usual cell, as text() and normalise_code() would give it back
     typed = text(value)
     return normalise_code(typed) if typed else ""

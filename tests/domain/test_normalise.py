@@ -125,3 +125,12 @@ def test_person_names_lose_typing_noise(cell, expected):
                                            ("020-8765 4321", "02087654321"), ("", "")])
 def test_phones(cell, expected):
     assert normalise.phone(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["13800138000", "１３８００１３８０００", "138 0013 8000", "020-87654321", "0", "", None,
+                                  13800138000, 13800138000.0, "٣٣٣", "²³"])
+def test_phone_numbers_of_digits_alone_come_back_as_typed_and_the_rest_folded(cell):
+    from registry.domain.identifiers import normalise_code
+
+    typed = normalise.text(cell)
+    assert normalise.phone(cell) == (normalise_code(typed) if typed else "")

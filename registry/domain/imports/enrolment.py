@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice
 from operator import itemgetter
-from datetime import date
 from typing import Any, Callable
 
 from sqlalchemy import ARRAY, String, any_, func, insert, literal, select
