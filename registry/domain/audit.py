@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ from sqlalchemy import JSON, ColumnElement, DateTime, Integer, String, Text, and
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from ..extensions import db
-from .bulk import insert_rows, json_text
+from .bulk import insert_rows
 from .common import utcnow
 
 ACTIONS = {"insert": "新增", "update": "修改", "delete": "删除", "view": "查看完整信息"}
@@ -201,14 +202,22 @@ def _shown(values: dict, redact: frozenset) -> dict:
 
 def _json_default(value: Any) -> Any:
     """json.dumps' hook for what _json_value turns into JSON (dates, decimals, sets, enums)."""
+    if value.__class__ is date:  # the usual one (an imported person's birth date), straight away
+        return value.isoformat()
     converted = _json_value(value)
     if converted is value:
         raise TypeError(f"{type(value).__name__} is not JSON serialisable")
     return converted
 
 
+#: The entries' JSON text: json.dumps' (same separators, ASCII only) with the hook above, made once,
+#: and without json.dumps' check for cycles at every list and dict (a thousand rows an entry; the
+#: changes are plain values, never cyclic).
+_ENCODER = json.JSONEncoder(default=_json_default, check_circular=False)
+
+
 def _changes_text(changes: dict) -> str:
-    return json_text(changes, default=_json_default)
+    return _ENCODER.encode(changes)
 
 
 #: Inserted rows listed in one audit entry by record_inserts (bounded entry size for big imports).

@@ -20,9 +20,12 @@ JSON columns take their text already serialised (``json_text``).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping, Sequence
+from datetime import date
+from itertools import repeat
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import JSON, Insert, Table
+from sqlalchemy.dialects.sqlite import DATE as SQLITE_DATE
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InvalidRequestError
 
@@ -39,6 +42,24 @@ def _processor(column, dialect):
     if isinstance(column.type, JSON):
         return None  # the caller gives JSON text (json_text)
     return column.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+#: SQLite's DATE text unless a column asks for another (what date.isoformat() writes, years 1-9999).
+_SQLITE_ISO_DATE = "%(year)04d-%(month)02d-%(day)02d"
+
+
+def _converter(column, dialect) -> Callable[[Sequence[Any]], list] | None:
+    """What makes one column's values driver-ready, a whole column at a time (None: nothing to do)."""
+    process = _processor(column, dialect)
+    if process is None:
+        return None
+    impl = column.type.dialect_impl(dialect)
+    if isinstance(impl, SQLITE_DATE) and getattr(impl, "_storage_format", None) == _SQLITE_ISO_DATE:
+        # The text SQLAlchemy's processor formats from year, month and day, without a call per date
+        # (a birth date per imported person); anything but a plain date still goes through it.
+        return lambda values: [value.isoformat() if value.__class__ is date else None if value is None
+                               else process(value) for value in values]
+    return lambda values: [None if value is None else process(value) for value in values]
 
 
 def _table(target: Table | Insert) -> Table:
@@ -70,18 +91,18 @@ def _parameters(table: Table, dialect, columns: Sequence[str], rows: Iterable[Se
         process = _processor(column, dialect)
         tail.append(process(value) if process is not None and value is not None else value)
     tail = tuple(tail)
-    processors = [(index, process) for index, name in enumerate(columns)
-                  if (process := _processor(table.c[name], dialect)) is not None]
-    if not processors:
+    converters = [(index, convert) for index, name in enumerate(columns)
+                  if (convert := _converter(table.c[name], dialect)) is not None]
+    if not converters:
         return [(*row, *tail) for row in rows]
-
-    def prepare(row):
-        row = list(row)
-        for index, process in processors:
-            if row[index] is not None:
-                row[index] = process(row[index])
-        return (*row, *tail)
-    return [prepare(row) for row in rows]
+    # Column by column: transposed, the columns that need it converted, transposed back with the shared values.
+    values = list(zip(*rows))
+    if not values:
+        return []
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    count = len(values[0])
+    return list(zip(*values, *[repeat(value, count) for value in tail]))
 
 
 def _uses_copy(connection: Connection) -> bool:

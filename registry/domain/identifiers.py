@@ -43,7 +43,9 @@ _OTHER_DOCUMENT_PATTERNS = {
 def normalise_code(value: str | None) -> str:
     """What a clerk would consider the same code: full-width to half-width, no spaces or dashes, upper case."""
     if value and value.isascii() and value.isalnum():
-        return value.upper()  # nothing to fold or strip
+        # Nothing to fold or strip; digits alone come back as the same object (an import's stored
+        # rows then keep the cell and the value as one string).
+        return value if value.isdigit() else value.upper()
     text = unicodedata.normalize("NFKC", value or "")
     return re.sub(r"[\s\-_./·]", "", text).upper()
 
@@ -58,23 +60,29 @@ class IdentityDocument:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_document(document_type: str, raw_number: str, field_name: str = "document_number") -> IdentityDocument:
-    """Validate a trainee's document; raise DomainError naming the field when it is wrong."""
+def check_document(document_type: str, raw_number: str, field_name: str = "document_number", *,
+                   on: date | None = None, normalised: bool = False) -> IdentityDocument:
+    """Validate a trainee's document; raise DomainError naming the field when it is wrong.
+
+    ``on`` is the day a birth date may not be after (today, unless a caller checking many numbers
+    gives it once); ``normalised`` says ``raw_number`` is already normalise_code's result (an
+    import's cell), which is then not folded again (it is the same for ASCII, which is all a valid number is).
+    """
     if document_type not in DOCUMENT_TYPES:
         raise DomainError("证件类型无效", "document_type")
     label = DOCUMENT_TYPES[document_type]
-    number = normalise_code(raw_number)
+    number = raw_number if normalised and raw_number.isascii() else normalise_code(raw_number)
     if not number:
         raise DomainError(f"请填写{label}号码", field_name)
     if document_type in GB11643_DOCUMENTS:
-        return _check_gb11643(document_type, number, label, field_name)
+        return _check_gb11643(document_type, number, label, field_name, today() if on is None else on)
     pattern, hint = _OTHER_DOCUMENT_PATTERNS[document_type]
     if not pattern.match(number):
         raise DomainError(f"{label}号码格式不正确:{hint}", field_name)
     return IdentityDocument(document_type, number)
 
 
-def _check_gb11643(document_type: str, number: str, label: str, field_name: str) -> IdentityDocument:
+def _check_gb11643(document_type: str, number: str, label: str, field_name: str, on: date) -> IdentityDocument:
     """GB 11643 layout: 6-digit area, 8-digit birth date, 3-digit sequence (odd = male), check character."""
     if len(number) != 18:
         raise DomainError(f"{label}号码应为 18 位,现为 {len(number)} 位", field_name)
@@ -87,7 +95,7 @@ def _check_gb11643(document_type: str, number: str, label: str, field_name: str)
         birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise DomainError(f"{label}号码中的出生日期无效", field_name) from None
-    if birth_date > today():
+    if birth_date > on:
         raise DomainError(f"{label}号码中的出生日期晚于今天", field_name)
     if document_type == "hmt_residence" and not number.startswith(HMT_PREFIXES):
         raise DomainError(f"{label}号码应以 810000、820000 或 830000 开头", field_name)

@@ -54,8 +54,9 @@ def document_number(value: Any) -> str:
     trailing .0 (dropped).
     """
     if value.__class__ is str and value.isascii() and value.isalnum() and value[:-1].isdigit():
-        # The usual cell: digits and perhaps a check letter; nothing below would change it but the case.
-        return value.upper()
+        # The usual cell: digits and perhaps a check letter; nothing below would change it but the case
+        # (the cell itself when there is none to change: the stored rows then keep one string).
+        return value.upper() if value[-1].islower() else value
     if isinstance(value, bool):
         value = str(value)
     if isinstance(value, float):
@@ -208,5 +209,7 @@ def number(value: Any, label: str) -> Decimal | None:
 
 
 def phone(value: Any) -> str:
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return value  # the usual cell, as text() and normalise_code() would give it back
     typed = text(value)
     return normalise_code(typed) if typed else ""

@@ -35,3 +35,23 @@ def test_insert_rows_writes_dates_and_shared_values():
     assert (trainee.birth_date, trainee.phone, trainee.created_at is not None) == (date(1990, 3, 1), "13800138000", True)
     assert sorted(trainee.tag_codes) == ["unemployed", "veteran"]
     assert insert_new(db.session.connection(), insert(Trainee), FIELDS, []) == []
+
+
+def test_dates_are_written_as_sqlalchemy_writes_them():
+    # bulk converts a column at a time; on SQLite a plain date skips the type's processor (its
+    # default text is date.isoformat()'s): the same text either way, a datetime and None included.
+    from datetime import datetime
+
+    from registry.domain.bulk import _converter
+
+    dialect = db.session.get_bind().dialect
+    column = Trainee.__table__.c.birth_date
+    days = [date(1, 1, 1), date(999, 12, 31), date(2024, 2, 29), None, datetime(2024, 1, 2, 3, 4)]
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    convert = _converter(column, dialect)
+    expected = [None if day is None else process(day) for day in days] if process else days
+    assert (convert(days) if convert else days) == expected
+    rows = [("resident_id", f"D{index}", "日期", "M", day, "urban") for index, day in enumerate(days) if day]
+    ids = insert_new(db.session.connection(), insert(Trainee), FIELDS, rows)
+    stored = db.session.execute(select(Trainee.birth_date).where(Trainee.id.in_(ids)).order_by(Trainee.id)).scalars()
+    assert list(stored) == [date(1, 1, 1), date(999, 12, 31), date(2024, 2, 29), date(2024, 1, 2)]

@@ -65,6 +65,25 @@ def test_future_birth_date_is_refused():
     assert "晚于今天" in error.value.message
 
 
+def test_the_day_a_caller_gives_is_the_one_birth_dates_may_not_be_after():
+    # An import checks every row against one day, given once; the rule and message are today's.
+    born = date(2024, 5, 6)
+    number = with_check(f"440106{born:%Y%m%d}123")
+    assert check_document("resident_id", number, on=born).birth_date == born
+    with pytest.raises(DomainError) as error:
+        check_document("resident_id", number, on=born - timedelta(days=1))
+    assert (error.value.field, error.value.message) == ("document_number", "居民身份证号码中的出生日期晚于今天")
+
+
+def test_an_already_normalised_number_gives_what_the_raw_one_gives():
+    number = with_check("44010619900307123")
+    assert check_document("resident_id", number, normalised=True) == check_document("resident_id", number)
+    assert check_document("passport", "E1234567", normalised=True).number == "E1234567"
+    # Anything but ASCII is folded all the same (normalise_code's result is final only for ASCII).
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert check_document("resident_id", full_width, normalised=True).number == number
+
+
 def test_unknown_area_code_is_accepted_with_a_warning():
     # 449999 is not an area python-stdnum knows; the checksum and birth date are fine.
     document = check_document("resident_id", with_check("44999919900307123"))

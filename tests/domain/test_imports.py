@@ -65,7 +65,7 @@ def test_messy_rows_are_read_as_a_clerk_means_them(session):
     first = preview.rows[0].values
     assert (first["name"], first["document_number"], first["hukou_type"], first["phone"]) == (
         "张三", number, "rural", "13800138000")
-    assert first["tags"] == ["unemployed", "veteran"]
+    assert first["tags"] == ("unemployed", "veteran")  # sorted; a tuple shared by the rows of one cell
     assert preview.ignored_headers == ["序号"]
     assert count(Trainee) == 0 and batch.status == "preview"  # nothing changes before confirmation
 
@@ -93,6 +93,18 @@ def test_wrong_rows_say_why_and_which_field(session):
     assert "户籍类型「半城镇」无法识别" in errors[9]
     assert "证件类型「驾驶证」无法识别" in errors[10]
     assert "户籍类型" in errors[11]
+
+
+def test_birth_dates_are_checked_against_the_day_of_the_upload_as_the_form_does(session):
+    # check() asks for today once per file and passes it to every row's check_trainee.
+    content = xlsx([
+        [1, "甲一", "身份证", factories.id_number(today()), "", "", "", "城镇", "", ""],
+        [2, "乙一", "身份证", factories.id_number(today() + timedelta(days=1)), "", "", "", "城镇", "", ""],
+        [3, "丙一", "身份证", factories.id_number(today() - timedelta(days=1)), "", "", "", "城镇", "", ""],
+    ])
+    _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert [row.errors for row in preview.rows] == [
+        ["「出生日期」出生日期应早于今天"], ["「证件号码」居民身份证号码中的出生日期晚于今天"], []]
 
 
 def test_confirm_imports_ready_rows_once_and_a_second_upload_creates_nothing(session):
@@ -529,7 +541,7 @@ def test_the_file_is_read_once_and_its_checked_rows_kept_with_the_batch(session,
     batch = db.session.get(ImportBatch, batch.id)
     preview = batches.recheck(batch, context(session))
     assert [row.status for row in preview.rows] == ["ready", "error"]
-    assert preview.rows[0].values["tags"] == ["veteran"] and preview.rows[0].values["birth_date"] == date(1993, 1, 1)
+    assert preview.rows[0].values["tags"] == ("veteran",) and preview.rows[0].values["birth_date"] == date(1993, 1, 1)
     assert "户籍类型「半城镇」无法识别" in preview.rows[1].errors[0]
     # the wrong row goes back as typed: its date cell is still a date
     sheet = load_workbook(io.BytesIO(batches.error_workbook(preview))).active
@@ -599,3 +611,46 @@ def test_store_keeps_the_checked_rows_and_the_preview_resolves_them(session):
     preview = batches.recheck(batch, context(session))
     assert [row.status for row in preview.rows] == ["error", "error"]
     assert "不一致" in preview.rows[0].errors[0]
+
+
+def test_the_stored_form_gives_back_every_cell_problem_and_check_as_it_was():
+    # Stored column by column: text columns as they are, a column with dates (or values marshal
+    # cannot write) cell by cell; a row holding a date is read back only when its cells are asked for.
+    from datetime import time
+
+    from registry.domain.imports import tables
+
+    columns = [tables.Column(key, key.upper()) for key in ("a", "b", "c", "d")]
+    keys = tuple(column.key for column in columns)
+    cells = [("城镇", 1, datetime(2024, 1, 2, 3, 4), None), ("农村", 1.5, date(2024, 1, 2), "x"),
+             ("城镇", True, "", None), (None, "7", time(8, 30), "")]
+    preview = tables.Preview(columns, [tables.Row(number, raw, keys) for number, raw in enumerate(cells, start=2)],
+                             ignored_headers=["序号"], absent={"d"})
+    preview.rows[1].problems.append("「B」不对")
+    for index, row in enumerate(preview.rows):
+        row.checked = ("resident_id", str(index), (), index * 2)
+    back = tables.unpack(columns, tables.pack(preview))
+    assert [row.number for row in back.rows] == [2, 3, 4, 5]
+    assert [row.raw for row in back.rows] == [cells[0], cells[1], cells[2], (None, "7", "08:30:00", "")]
+    assert [type(cell) for cell in back.rows[0].raw] == [str, int, datetime, type(None)]
+    assert type(back.rows[1].raw[2]) is date and back.rows[2].raw[1] is True
+    assert back.rows[0].raw[0] is back.rows[2].raw[0]  # equal text kept once
+    assert [(row.status, row.errors, row.problems) for row in back.rows] == [
+        ("ready", [], []), ("error", ["「B」不对"], ["「B」不对"]), ("ready", [], []), ("ready", [], [])]
+    assert [row.checked for row in back.rows] == [row.checked for row in preview.rows]
+    assert (back.ignored_headers, back.absent) == (["序号"], {"d"})
+    assert tables.unpack(columns, tables.pack(preview).replace(b"registry-rows 3", b"registry-rows 2", 1)) is None
+
+
+def test_read_rows_picks_the_columns_of_full_short_and_blank_rows():
+    # Rows as wide as the header go through itemgetter, shorter ones (CSV) cell by cell; rows of
+    # only empty or blank cells are skipped, a 0 is a value.
+    from registry.domain.imports import tables
+
+    columns = [tables.Column("a", "甲", required=True), tables.Column("b", "乙"), tables.Column("c", "丙")]
+    content = "丙,甲,乙,备注\n3,1,2,x\n, ,\u3000\n0\n,,,注\n\n6,4\n".encode()
+    preview = tables.read_rows(columns, "a.csv", content)
+    assert [(row.number, row.raw) for row in preview.rows] == [
+        (2, ("1", "2", "3")), (4, (None, None, "0")), (7, ("4", None, "6"))]
+    missing = tables.read_rows(columns, "b.csv", "甲,丙\n1,3\n".encode())
+    assert [row.raw for row in missing.rows] == [("1", None, "3")] and missing.absent == {"b"}

@@ -29,6 +29,13 @@ def test_document_numbers_as_typed(cell, expected):
     assert normalise.document_number(cell) == expected
 
 
+def test_a_number_already_as_it_should_be_is_the_cell_itself():
+    # An import's stored rows then keep the cell and the checked number as one string.
+    cell = "".join(["4401", ID[4:]])
+    assert normalise.document_number(cell) is cell
+    assert normalise.phone(phone := "".join(["138", "00138000"])) is phone
+
+
 @pytest.mark.parametrize("cell", [float(ID), 4.40106199001011e17, "4.40106E+17", "4.40106e17", " 4.40106199E+17 "])
 def test_document_numbers_stored_as_numbers_lost_their_last_digits(cell):
     with pytest.raises(ValueError) as error:
@@ -118,3 +125,12 @@ def test_person_names_lose_typing_noise(cell, expected):
                                            ("020-8765 4321", "02087654321"), ("", "")])
 def test_phones(cell, expected):
     assert normalise.phone(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["13800138000", "１３８００１３８０００", "138 0013 8000", "020-87654321", "0", "", None,
+                                  13800138000, 13800138000.0, "٣٣٣", "²³"])
+def test_phone_numbers_of_digits_alone_come_back_as_typed_and_the_rest_folded(cell):
+    from registry.domain.identifiers import normalise_code
+
+    typed = normalise.text(cell)
+    assert normalise.phone(cell) == (normalise_code(typed) if typed else "")

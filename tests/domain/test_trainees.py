@@ -1,12 +1,18 @@
 """Registering trainees: one per document, derived fields cross-checked, nothing saved on error."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from registry.domain.errors import DomainError
 from registry.domain.trainees.models import Trainee
-from registry.domain.trainees.operations import TraineeData, find_trainee, register_trainee, update_trainee
+from registry.domain.trainees.operations import (
+    TraineeData,
+    check_trainee,
+    find_trainee,
+    register_trainee,
+    update_trainee,
+)
 from registry.extensions import db
 from tests import factories
 
@@ -97,6 +103,32 @@ def test_bad_fields_name_themselves(field, overrides):
     with pytest.raises(DomainError) as error:
         register_trainee(data(**overrides))
     assert error.value.field == field
+
+
+def test_birth_date_after_the_day_given_is_refused_as_after_today():
+    # An import gives the day once for every row; the form's rule and message stand.
+    born = date(2024, 5, 6)
+    passport = data(document_type="passport", document_number="E12345678", sex="F", birth_date=born)
+    assert check_trainee(passport, on=born + timedelta(days=1))[0]["birth_date"] == born
+    with pytest.raises(DomainError) as error:
+        check_trainee(passport, on=born)
+    assert (error.value.field, error.value.message) == ("birth_date", "出生日期应早于今天")
+    from_number = data(document_number=factories.id_number(born))
+    with pytest.raises(DomainError) as error:
+        check_trainee(from_number, on=born)
+    assert (error.value.field, error.value.message) == ("birth_date", "出生日期应早于今天")
+    with pytest.raises(DomainError) as error:
+        check_trainee(from_number, on=born - timedelta(days=1))
+    assert error.value.field == "document_number" and "晚于今天" in error.value.message
+
+
+def test_normalised_fields_are_checked_as_the_raw_ones():
+    typed = data(document_number=" " + factories.id_number(date(1988, 5, 20)).lower(), phone="020-8765 4321")
+    clean = data(document_number=typed.document_number.strip().upper(), phone="02087654321")
+    assert check_trainee(clean, normalised=True) == check_trainee(typed)
+    with pytest.raises(DomainError) as error:
+        check_trainee(data(phone="12345"), normalised=True)
+    assert error.value.field == "phone"
 
 
 def test_update_cannot_take_another_trainees_document():

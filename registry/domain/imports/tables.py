@@ -14,6 +14,7 @@ import unicodedata
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import date, datetime
 from typing import Any, Callable
 
@@ -23,7 +24,7 @@ from ..spreadsheets import read_table
 #: How many rows above the header a clerk's sheet may carry (titles, notes).
 HEADER_SEARCH_ROWS = 10
 #: Version of the stored form of checked rows (``pack``); another version is read again from the file.
-PACK_VERSION = 2
+PACK_VERSION = 3
 
 
 @contextmanager
@@ -163,11 +164,20 @@ def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
     where = {column.key: position for position, column in mapping.items()}
     # Each import column's position in the sheet, or None: a missing column reads as an empty cell.
     positions = [where.get(key) for key in keys]
+    # The usual sheet has every column and rows as wide as its header: itemgetter picks the cells in C.
+    pick = itemgetter(*positions) if len(positions) > 1 and None not in positions else None
+    top = max((p for p in positions if p is not None), default=-1)
     rows = []
     for number, line in enumerate(table[index + 1:], start=index + 2):
         width = len(line)
-        raw = tuple(line[p] if p is not None and p < width else None for p in positions)
-        if all(value is None or (value.__class__ is str and not value.strip()) for value in raw):
+        if pick is not None and width > top:
+            raw = pick(line)
+        else:
+            raw = tuple(line[p] if p is not None and p < width else None for p in positions)
+        for value in raw:  # skip a row whose cells are all empty or blank text
+            if value is not None and (value.__class__ is not str or value.strip()):
+                break
+        else:
             continue
         rows.append(Row(number, raw, keys))
     del table
@@ -197,6 +207,7 @@ def error_rows(preview: Preview) -> tuple[list[str], list[list[Any]]]:
 
 #: Cell types the stored form keeps as they are; dates become tagged pairs, anything else text.
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_TEXT = frozenset({str, type(None)})
 
 
 def _stored_cell(value: Any) -> Any:
@@ -228,16 +239,32 @@ def pack(preview: Preview) -> bytes:
     ``marshal`` (about twice as fast as JSON both ways, cells included) over plain values only: strings,
     numbers, None, lists and tuples, with dates tagged. It is read back only from the batch this
     server wrote, never from anything a user sent; ``checked`` must hold plain values
-    (the kinds keep dates in it as ISO text).
+    (enrolment keeps a flat tuple per row, its birth date as an ordinal).
+
+    The cells go column by column (``zip`` of the rows' tuples, and back): a column of text, most of
+    them, is kept without a Python step per cell; only a column holding dates (or types marshal cannot
+    write) goes cell by cell, and the rows with a tagged date are listed. Then each row's number,
+    problems and checks, a list each. 10,000 rows: pack 46 → 30 ms, unpack 22 → 16 ms, 597 → 438 KB
+    (with the flat ``checked`` and the normalisers giving back a clean cell itself).
     """
-    plain = _PLAIN
+    rows = preview.rows
     # Equal text cells as one object: marshal then writes the first and refers back to it, so a column
     # of 城镇/农村 or 本科 comes back as one string, not one per row (marshal reads it 40% faster).
     same: dict[str, str] = {}
-    rows = [(row.number, [same.setdefault(cell, cell) if cell.__class__ is str
-                          else cell if cell.__class__ in plain else _stored_cell(cell) for cell in row.raw],
-             row.problems, row.checked) for row in preview.rows]
-    document = (preview.ignored_headers, sorted(preview.absent), rows)
+    columns = []
+    tagged: set[int] = set()  # the rows with a tagged cell
+    for column in zip(*[row.raw for row in rows]):
+        types = set(map(type, column))
+        if types <= _TEXT:
+            column = list(map(same.setdefault, column, column))
+        elif not types <= _PLAIN or str in types:
+            column = [same.setdefault(cell, cell) if cell.__class__ is str
+                      else cell if cell.__class__ in _PLAIN else _stored_cell(cell) for cell in column]
+            if not types <= _PLAIN:
+                tagged.update(index for index, cell in enumerate(column) if cell.__class__ is tuple)
+        columns.append(column)
+    document = (preview.ignored_headers, sorted(preview.absent), [row.number for row in rows], columns,
+                sorted(tagged), [row.problems for row in rows], [row.checked for row in rows])
     return _format() + zlib.compress(marshal.dumps(document), 1)
 
 
@@ -246,12 +273,16 @@ def unpack(columns: list[Column], packed: bytes) -> Preview | None:
     header = _format()
     if not packed.startswith(header):
         return None
-    ignored, absent, stored = marshal.loads(zlib.decompress(packed[len(header):]))
+    ignored, absent, numbers, cells, tagged, problems, checked = marshal.loads(zlib.decompress(packed[len(header):]))
     keys = tuple(column.key for column in columns)
-    rows = [Row(number, cells, keys, problems=problems, checked=checked)
-            for number, cells, problems, checked in stored]
+    stored = list(zip(*cells)) or [()] * len(numbers)
+    for index in tagged:  # a row with a tagged date keeps a list, read back when its cells are asked for
+        stored[index] = list(stored[index])
+    rows = [Row(number, row_cells, keys, problems=row_problems, checked=row_checked)
+            for number, row_cells, row_problems, row_checked in zip(numbers, stored, problems, checked)]
     for row in rows:
-        row.reset()
+        if row.problems:  # a new Row is otherwise as reset() leaves it
+            row.reset()
     return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=set(absent))
 
 

@@ -46,9 +46,14 @@ def find_trainee(document_type: str, document_number: str) -> Trainee | None:
     )
 
 
-def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
-    """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them."""
-    document = check_document(data.document_type, data.document_number)
+def check_trainee(data: TraineeData, *, on: date | None = None, normalised: bool = False) -> tuple[dict, list[str]]:
+    """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them.
+
+    An import checking many rows gives ``on`` (today, once) and ``normalised`` (its document number
+    and phone are already normalise_code's result); the rules and messages are the form's.
+    """
+    on = today() if on is None else on
+    document = check_document(data.document_type, data.document_number, on=on, normalised=normalised)
     name = " ".join((data.name or "").split())  # runs of whitespace as one space, as re's \s+ would
     if not _NAME.match(name):
         raise DomainError("姓名应为 2 到 60 个汉字或字母", "name")
@@ -67,11 +72,13 @@ def check_trainee(data: TraineeData) -> tuple[dict, list[str]]:
         raise DomainError("请选择性别", "sex")
     if birth_date is None:
         raise DomainError("请填写出生日期", "birth_date")
-    if birth_date >= today():
+    if birth_date >= on:
         raise DomainError("出生日期应早于今天", "birth_date")
     if data.hukou_type not in HUKOU_TYPES:
         raise DomainError("请选择户籍类型(城镇/农村)", "hukou_type")
-    phone = normalise_code(data.phone) if data.phone else ""
+    phone = data.phone or ""
+    if phone and not (normalised and phone.isascii()):
+        phone = normalise_code(phone)
     if phone and not _PHONE.match(phone):
         raise DomainError("联系电话应为 11 位手机号码或带区号的固定电话", "phone")
     if data.education and data.education not in EDUCATION_LEVELS:
