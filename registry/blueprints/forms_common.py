@@ -1,6 +1,9 @@
 """Form pieces shared by several blueprints."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -48,20 +51,46 @@ def filter_args() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key != "page"}
 
 
+class Saving:
+    """What ``saving`` tells the view once its block has run: ``ok`` when the block was committed."""
+
+    ok = False
+
+
+@contextmanager
+def saving(form: RegistryForm) -> Iterator[Saving]:
+    """Run the domain operations a form submits in the ``with`` block: commit them; or, on a domain
+    error, roll back and put the error beside its field, so that nothing is saved. For views that
+    need what the block made (to name it in the message and redirect to it); else save_form."""
+    outcome = Saving()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+    else:
+        db.session.commit()
+        outcome.ok = True
+
+
 def save_form(form: RegistryForm, action, success: str) -> bool:
     """Run the domain operation a form submits: commit and say so; or roll back and put the error
     beside its field, so that nothing is saved."""
     from flask import flash
 
-    try:
+    with saving(form) as saved:
         action()
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+    if saved.ok:
+        flash(success, "success")
+    return saved.ok
+
+
+def flash_warnings(warnings: Iterable[str]) -> None:
+    """What an operation let through but the clerk should check (an ID number's unknown area code …)."""
+    from flask import flash
+
+    for warning in warnings:
+        flash(warning, "warning")
 
 
 def perform(action, success: str) -> bool:
