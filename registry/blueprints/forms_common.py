@@ -44,6 +44,13 @@ class OrganisationForm(RegistryForm):
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
 
+def named_or_coded(model, text: str):
+    """The organisation lists' search box: a name containing the text, or a credit code (kept in capitals)."""
+    from sqlalchemy import or_
+
+    return or_(model.name.contains(text), model.credit_code.contains(text.upper()))
+
+
 def filter_args() -> dict[str, str]:
     """The list page's filters, without the page number (the pager adds its own)."""
     from flask import request
@@ -123,4 +130,17 @@ def organisation_data(form: "OrganisationForm"):
     return OrganisationData(
         form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
         form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
+    )
+
+
+def trainee_data(form: RegistryForm):
+    """A trainee's fields as the operations take them: the same on the trainee form and on a
+    session's enrol-one-person form."""
+    from ..domain.trainees.operations import TraineeData
+
+    return TraineeData(
+        document_type=form.document_type.data, document_number=form.document_number.data, name=form.name.data,
+        hukou_type=form.hukou_type.data, sex=form.sex.data or None, birth_date=form.birth_date.data,
+        phone=form.phone.data or "", education=form.education.data or None, tags=set(form.tags.data or []),
+        assisted_region=form.assisted_region.data or None,
     )
