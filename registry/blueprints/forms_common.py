@@ -1,6 +1,9 @@
 """Form pieces shared by several blueprints."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -41,6 +44,13 @@ class OrganisationForm(RegistryForm):
     contact_name = StringField("联系人", validators=[Optional(), Length(max=40)])
     contact_phone = StringField("联系电话", validators=[Optional(), Length(max=20)])
 
+def named_or_coded(model, text: str):
+    """The organisation lists' search box: a name containing the text, or a credit code (kept in capitals)."""
+    from sqlalchemy import or_
+
+    return or_(model.name.contains(text), model.credit_code.contains(text.upper()))
+
+
 def filter_args() -> dict[str, str]:
     """The list page's filters, without the page number (the pager adds its own)."""
     from flask import request
@@ -48,20 +58,46 @@ def filter_args() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key != "page"}
 
 
+class Saving:
+    """What ``saving`` tells the view once its block has run: ``ok`` when the block was committed."""
+
+    ok = False
+
+
+@contextmanager
+def saving(form: RegistryForm) -> Iterator[Saving]:
+    """Run the domain operations a form submits in the ``with`` block: commit them; or, on a domain
+    error, roll back and put the error beside its field, so that nothing is saved. For views that
+    need what the block made (to name it in the message and redirect to it); else save_form."""
+    outcome = Saving()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+    else:
+        db.session.commit()
+        outcome.ok = True
+
+
 def save_form(form: RegistryForm, action, success: str) -> bool:
     """Run the domain operation a form submits: commit and say so; or roll back and put the error
     beside its field, so that nothing is saved."""
     from flask import flash
 
-    try:
+    with saving(form) as saved:
         action()
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+    if saved.ok:
+        flash(success, "success")
+    return saved.ok
+
+
+def flash_warnings(warnings: Iterable[str]) -> None:
+    """What an operation let through but the clerk should check (an ID number's unknown area code …)."""
+    from flask import flash
+
+    for warning in warnings:
+        flash(warning, "warning")
 
 
 def perform(action, success: str) -> bool:
@@ -94,4 +130,17 @@ def organisation_data(form: "OrganisationForm"):
     return OrganisationData(
         form.name.data, form.credit_code.data, form.kind.data, form.district_id.data,
         form.address.data or "", form.contact_name.data or "", form.contact_phone.data or "",
+    )
+
+
+def trainee_data(form: RegistryForm):
+    """A trainee's fields as the operations take them: the same on the trainee form and on a
+    session's enrol-one-person form."""
+    from ..domain.trainees.operations import TraineeData
+
+    return TraineeData(
+        document_type=form.document_type.data, document_number=form.document_number.data, name=form.name.data,
+        hukou_type=form.hukou_type.data, sex=form.sex.data or None, birth_date=form.birth_date.data,
+        phone=form.phone.data or "", education=form.education.data or None, tags=set(form.tags.data or []),
+        assisted_region=form.assisted_region.data or None,
     )

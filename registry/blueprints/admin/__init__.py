@@ -10,11 +10,10 @@ from ...auth.permissions import get_visible_or_404, roles_required
 from ...domain.accounts import operations
 from ...domain.accounts.models import ROLES, User
 from ...domain.audit import ACTIONS, AuditLog, naming
-from ...domain.errors import DomainError
 from ...domain.organisations.models import Enterprise, TrainingBase
 from ...extensions import db
 from ...forms import RegistryForm
-from ..forms_common import attach_error, district_choices, filter_args
+from ..forms_common import district_choices, filter_args, saving
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,13 +61,9 @@ def new_user():
             form.username.data, form.role.data, form.display_name.data or "",
             form.district_id.data or None, form.base_id.data or None, form.enterprise_id.data or None,
         )
-        try:
+        with saving(form) as saved:
             user = operations.create_account(data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已创建账号 {user.username}。", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form)

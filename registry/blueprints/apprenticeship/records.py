@@ -20,7 +20,7 @@ from ...domain.identifiers import normalise_code
 from ...domain.organisations.models import District, Enterprise
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, flash_form_errors, perform
+from ..forms_common import district_choices, flash_form_errors, perform, saving
 from . import forms
 from .views import BUREAU, bp
 
@@ -39,16 +39,12 @@ def special_grants():
     if form.validate_on_submit():
         enterprise = db.session.scalar(select(Enterprise).where(
             Enterprise.credit_code == normalise_code(form.credit_code.data), visible(Enterprise)))
-        try:
+        with saving(form) as saved:
             if enterprise is None:
                 raise DomainError("未找到该统一社会信用代码的企业(或不在您的管辖范围内)", "credit_code")
             require(can_record_special_grants(current_user, enterprise))
             grant = operations.record_special_grant(enterprise, form.year.data, form.note.data or "", today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记「{enterprise.name}」{grant.year} 年一次性特别培训补助:当年度不得再报新型学徒培训项目。", "success")
             return redirect(url_for("apprenticeship.special_grants"))
     return render_template("apprenticeship/special_grants.html", form=form, grants=_grants(),

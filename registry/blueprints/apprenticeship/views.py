@@ -29,7 +29,7 @@ from ...domain.subsidies.models import SubsidyClaim
 from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..subsidies import ClaimKind, register_claim_kind
-from ..forms_common import attach_error, filter_args, flash_form_errors, perform, save_form
+from ..forms_common import filter_args, flash_form_errors, perform, save_form, saving
 from ..programmes.landing import RecordLink, register_records
 from . import forms
 from .rules import PROGRAMME
@@ -112,13 +112,9 @@ def new():
     form = forms.FilingForm()
     _filing_choices(form, None)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             filing = operations.create_filing(current_user.enterprise, _filing_data(form), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已建立备案草稿 {filing.number},请添加学徒后提交。", "success")
             return _to_filing(filing)
     return render_template("apprenticeship/form.html", form=form, filing=None), 400 if form.errors else 200
@@ -230,18 +226,14 @@ def _apprentice_form(filing: ApprenticeshipFiling, apprentice: Apprentice | None
     form = forms.TermsForm(obj=apprentice) if apprentice else forms.ApprenticeForm()
     _terms_choices(form, filing)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             if apprentice is None:
                 person = apprentices.PersonData(form.document_type.data, form.document_number.data, form.name.data,
                                                form.hukou_type.data or "", form.phone.data or "")
                 apprentices.add_apprentice(filing, person, _terms(form), today())
             else:
                 apprentices.update_apprentice(apprentice, _terms(form), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash("已保存学徒。", "success")
             return _to_filing(filing, "apprentices")
     return render_template("apprenticeship/apprentice_form.html", form=form, filing=filing, apprentice=apprentice), \
@@ -286,13 +278,9 @@ def leaving(filing_id: int, apprentice_id: int):
     apprentice = _apprentice(filing, apprentice_id)
     form = forms.LeavingForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             apprentices.report_leaving(apprentice, form.left_on.data, form.reason.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flag = apprentices.leaving_report_flag(apprentice)
             flash(f"已报告 {apprentice.trainee.name} 离职。" + (f"注意:{flag}" if flag else ""),
                   "warning" if flag else "success")

@@ -1,19 +1,19 @@
 """Training bases: the city bureau accredits them; each role sees the bases in its jurisdiction."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ...auth.permissions import can_manage_bases, get_visible_or_404, require, roles_required, visible
 from ...domain.catalogue import catalogue
 from ...domain.common import today
-from ...domain.errors import DomainError
 from ...domain.organisations import operations
 from ...domain.organisations.models import BASE_KINDS, EVALUATION_KINDS, BaseRecognition, TrainingBase
 from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..forms_common import (
-    attach_error, district_choices, filter_args, flash_form_errors, organisation_data, perform, save_form,
+    district_choices, filter_args, flash_form_errors, named_or_coded, organisation_data, perform, save_form, saving,
 )
+from ..sessions import latest_sessions
 from .forms import BaseForm, EndRecognitionForm, EvaluationSiteForm, RecognitionForm
 
 bp = Blueprint("bases", __name__, url_prefix="/bases")
@@ -26,7 +26,7 @@ def index():
     query = select(TrainingBase).where(visible(TrainingBase)).order_by(TrainingBase.district_id, TrainingBase.name)
     text = request.args.get("q", "").strip()
     if text:
-        query = query.where(or_(TrainingBase.name.contains(text), TrainingBase.credit_code.contains(text.upper())))
+        query = query.where(named_or_coded(TrainingBase, text))
     kind = request.args.get("kind", "")
     if kind in BASE_KINDS:
         query = query.where(TrainingBase.kind == kind)
@@ -44,12 +44,7 @@ def index():
 def detail(base_id: int):
     """One base: its details, recognitions and recent sessions."""
     base = get_visible_or_404(TrainingBase, base_id)
-    sessions = db.session.scalars(
-        select(TrainingSession)
-        .where(TrainingSession.base_id == base.id, visible(TrainingSession))
-        .order_by(TrainingSession.start_date.desc())
-        .limit(20)
-    ).all()
+    sessions = latest_sessions(TrainingSession.base_id == base.id, limit=20)
     form = RecognitionForm()
     form.programme_code.choices = catalogue.choices()
     return render_template(
@@ -67,12 +62,9 @@ def new():
     del form.status  # a new base starts active
     form.district_id.choices = district_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             base = operations.create_base(organisation_data(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记培训基地「{base.name}」。", "success")
             return redirect(url_for("bases.detail", base_id=base.id))
     return render_template("bases/form.html", form=form, base=None)

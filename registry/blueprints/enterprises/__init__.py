@@ -1,15 +1,15 @@
 """Enterprises: apprenticeship filers and home-service employers, registered by bureau staff."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ...auth.permissions import can_register_enterprise, get_visible_or_404, require, roles_required, visible
-from ...domain.errors import DomainError
 from ...domain.organisations import operations
 from ...domain.organisations.models import ENTERPRISE_KINDS, Enterprise
 from ...domain.training.models import TrainingSession
 from ...extensions import db
-from ..forms_common import OrganisationForm, attach_error, district_choices, filter_args, organisation_data
+from ..forms_common import OrganisationForm, district_choices, filter_args, named_or_coded, organisation_data, saving
+from ..sessions import latest_sessions
 
 bp = Blueprint("enterprises", __name__, url_prefix="/enterprises")
 
@@ -30,7 +30,7 @@ def index():
     query = select(Enterprise).where(visible(Enterprise)).order_by(Enterprise.name)
     text = request.args.get("q", "").strip()
     if text:
-        query = query.where(or_(Enterprise.name.contains(text), Enterprise.credit_code.contains(text.upper())))
+        query = query.where(named_or_coded(Enterprise, text))
     page = db.paginate(query, per_page=30)
     return render_template("enterprises/index.html", page=page, args=filter_args())
 
@@ -40,11 +40,7 @@ def index():
 def detail(enterprise_id: int):
     """One enterprise and the apprenticeship sessions it sends people to."""
     enterprise = get_visible_or_404(Enterprise, enterprise_id)
-    sessions = db.session.scalars(
-        select(TrainingSession)
-        .where(TrainingSession.enterprise_id == enterprise.id, visible(TrainingSession))
-        .order_by(TrainingSession.start_date.desc())
-    ).all()
+    sessions = latest_sessions(TrainingSession.enterprise_id == enterprise.id)
     return render_template(
         "enterprises/detail.html", enterprise=enterprise, sessions=sessions,
         can_edit=can_register_enterprise(current_user, enterprise.district_id),
@@ -52,18 +48,16 @@ def detail(enterprise_id: int):
 
 
 def _save(form: EnterpriseForm, enterprise: Enterprise | None):
-    try:
-        if not can_register_enterprise(current_user, form.district_id.data):
-            abort(403)
+    """Register or correct from the form: only in a district the user may register in (403 else)."""
+    if not can_register_enterprise(current_user, form.district_id.data):
+        abort(403)
+    with saving(form) as saved:
         if enterprise is None:
             enterprise = operations.create_enterprise(organisation_data(form))
         else:
             operations.update_enterprise(enterprise, organisation_data(form))
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
+    if not saved.ok:
         return None
-    db.session.commit()
     flash(f"已保存企业「{enterprise.name}」。", "success")
     return redirect(url_for("enterprises.detail", enterprise_id=enterprise.id))
 

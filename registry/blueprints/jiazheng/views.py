@@ -22,7 +22,7 @@ from ...domain.organisations.models import District, Enterprise, TrainingBase
 from ...domain.service_cards import reminders
 from ...domain.service_cards.models import ServiceCard
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args, save_form
+from ..forms_common import district_choices, filter_args, save_form, saving
 from ..programmes.landing import Panel, RecordLink, register_panel, register_records
 from . import demonstration, stations
 from .card_figures import card_figures, retraining_due
@@ -142,17 +142,13 @@ def designate():
     if form.validate_on_submit():
         base = db.session.scalar(select(TrainingBase).where(TrainingBase.id == form.base_id.data,
                                                             visible(TrainingBase))) if form.base_id.data else None
-        try:
+        with saving(form) as saved:
             if base is not None and not can_designate_jiazheng_base(current_user, base, form.level.data):
                 raise DomainError("您不能认定该基地为此级别的示范基地", "level")
             designation = demonstration.designate(demonstration.DesignationData(
                 base.id if base else None, form.level.data, form.designated_on.data, form.designated_by.data,
                 form.document_number.data or "", form.valid_until.data))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已认定「{designation.base.name}」为{designation.level_name}。", "success")
             return redirect(url_for("jiazheng.demonstration_bases", level=designation.level))
     return render_template("jiazheng/designation_form.html", form=form), 400 if form.errors or form.form_errors else 200
@@ -240,19 +236,14 @@ def _station_data(form: StationForm) -> stations.StationData:
 def _save_station(form: StationForm, station: ServiceStation | None):
     """Open or correct a station; None when the form goes back with the errors beside their fields."""
     data = _station_data(form)
-    try:
+    with saving(form) as saved:
         if not can_keep_jiazheng_stations(current_user, data.district_id):
             raise DomainError("只能登记本区的服务站", "district_id")
         if station is None:
             station = stations.open_station(data)
         else:
             stations.update_station(station, data)
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return None
-    db.session.commit()
-    return station
+    return station if saved.ok else None
 
 
 @bp.route("/stations/new", methods=["GET", "POST"])

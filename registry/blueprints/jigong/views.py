@@ -16,7 +16,7 @@ from registry.auth.permissions import (
     reconciliation_district, require, roles_required, visible,
 )
 from registry.blueprints.forms_common import (
-    attach_error, district_choices, filter_args, flash_form_errors, perform, save_form,
+    district_choices, filter_args, flash_form_errors, perform, save_form, saving,
 )
 from registry.domain.common import today
 from registry.domain.errors import DomainError
@@ -108,13 +108,9 @@ def new_major():
     form = forms.MajorForm()
     _major_form(form)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             major = major_ops.add_major(current_user.base, _major_data(form), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记专业「{major.label}」。", "success")
             return redirect(url_for("jigong.major", major_id=major.id))
     return _rerender("jigong/major_form.html", form, major=None)
@@ -208,15 +204,11 @@ def new_cohort():
         form.intake_year.data = today().year
     if form.validate_on_submit():
         major = next((m for m in running if m.id == form.major_id.data), None)
-        try:
+        with saving(form) as saved:
             if major is None:
                 raise DomainError("请选择本校在办的专业", "major_id")
             cohort = cohort_ops.plan_cohort(major, form.intake_year.data, form.capacity.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已建立「{cohort.label}」,学制班班期 {cohort.session.code} 已列入计划;请在班期页面录取(报名)学生。",
                   "success")
             return redirect(url_for("jigong.cohort", cohort_id=cohort.id))
@@ -291,14 +283,10 @@ def destination(cohort_id: int, enrollment_id: int):
         form.kind.data, form.since.data, form.employer.data = current.kind, current.since, current.employer
     if form.validate_on_submit():
         data = cohort_ops.DestinationData(form.kind.data, form.since.data, form.employer.data or "")
-        try:
+        with saving(form) as saved:
             cohort_ops.record_destination(standing, data, today(), by_bureau=is_bureau(current_user),
                                           reason=form.reason.data or None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记 {enrollment.trainee.name} 的毕业去向:{DESTINATIONS[data.kind]}。", "success")
             return redirect(url_for("jigong.cohort", cohort_id=record.id) + f"#student-{enrollment.id}")
     return _rerender("jigong/destination_form.html", form, cohort=record, enrollment=enrollment, standing=standing,

@@ -33,7 +33,7 @@ from ...domain.trainees.models import Trainee
 from ...extensions import db
 from ...forms import RegistryForm
 from ..certificates import flush_events, keyring
-from ..forms_common import attach_error, district_choices, filter_args, flash_form_errors, perform
+from ..forms_common import district_choices, filter_args, flash_form_errors, perform, saving
 from . import forms
 
 bp = Blueprint("service_cards", __name__, url_prefix="/service-cards")
@@ -173,13 +173,9 @@ def _record(trainee_id: int, form_class, form_name: str, action, done: str, allo
     if form_name == "issue_form":
         _issue_choices(form)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             result = action(trainee, form)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(done, "success")
             if isinstance(result, ServiceCard):
                 return redirect(url_for("service_cards.detail", card_id=result.id))

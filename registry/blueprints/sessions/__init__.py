@@ -45,6 +45,14 @@ def enrolled_counts(session_ids) -> dict[int, int]:
     return {session_id: count for session_id, count in rows}
 
 
+def latest_sessions(*where, limit: int | None = None) -> list[TrainingSession]:
+    """The sessions meeting ``where`` that the user may see, latest first (a base's or an enterprise's page)."""
+    return db.session.scalars(
+        select(TrainingSession).where(*where, visible(TrainingSession))
+        .order_by(TrainingSession.start_date.desc()).limit(limit)
+    ).all()
+
+
 @bp.route("/")
 @roles_required("city", "district", "base", "enterprise")
 def index():

@@ -11,11 +11,10 @@ from ...domain.imports import batches
 from ...domain.imports.models import IMPORT_KINDS, ImportBatch
 from ...domain.imports.tables import page_of
 from ...domain.spreadsheets import XLSX_MIMETYPE
-from ...domain.trainees.operations import TraineeData
 from ...domain.training import operations
 from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, perform
+from ..forms_common import attach_error, flash_warnings, perform, saving, trainee_data
 from . import bp, render_detail
 from .forms import ConfirmForm, EnrolForm, UploadForm, WithdrawForm
 
@@ -33,21 +32,11 @@ def enrol(session_id: int):
     session = _roster_session(session_id)
     form = EnrolForm()
     if form.validate_on_submit():
-        data = TraineeData(
-            document_type=form.document_type.data, document_number=form.document_number.data, name=form.name.data,
-            hukou_type=form.hukou_type.data, sex=form.sex.data or None, birth_date=form.birth_date.data,
-            phone=form.phone.data or "", education=form.education.data or None, tags=set(form.tags.data or []),
-            assisted_region=form.assisted_region.data or None,
-        )
-        try:
-            enrollment, created, warnings = operations.enrol_person(session, data, registered_base_id=session.base_id)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            for warning in warnings:
-                flash(warning, "warning")
+        with saving(form) as saved:
+            enrollment, created, warnings = operations.enrol_person(session, trainee_data(form),
+                                                                    registered_base_id=session.base_id)
+        if saved.ok:
+            flash_warnings(warnings)
             how = "新登记并报名" if created else "已找到已登记学员并报名"
             flash(f"{enrollment.trainee.name}:{how}。", "success")
             return redirect(url_for("sessions.detail", session_id=session.id) + "#enrol")

@@ -26,7 +26,7 @@ from ...domain.subsidies.standards import parse_yuan, yuan
 from ...domain.subsidies.workdays import working_days_between
 from ...domain.training.models import TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, filter_args, flash_form_errors, perform
+from ..forms_common import filter_args, flash_form_errors, perform, saving
 from . import forms
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
@@ -217,13 +217,10 @@ def decide(claim_id: int):
     require(can_review_claim(current_user, claim))
     form = forms.DecisionForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             claims.decide(claim, today(), _actor(), form.note.data or "", reject=form.outcome.data == "reject")
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
+        if not saved.ok:
             return _render(_load(claim_id), decision_form=form), 422
-        db.session.commit()
         flash(f"审核结论:{claim.status_name}。", "success")
         return _back(claim)
     flash_form_errors(form)
@@ -245,13 +242,10 @@ def objection(claim_id: int):
     form.line_id.choices = [(0, "")] + [(line.id, line.trainee.name) for line in claim.lines]
     if form.validate_on_submit():
         line = next((l for l in claim.lines if l.id == form.line_id.data), None)
-        try:
+        with saving(form) as saved:
             claims.record_objection(claim, form.received_on.data, form.raised_by.data, form.content.data, line)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
+        if not saved.ok:
             return _render(_load(claim_id), objection_form=form), 422
-        db.session.commit()
         flash("已登记公示异议。", "success")
         return _back(claim)
     return _render(claim, objection_form=form), 422
@@ -289,13 +283,10 @@ def pay(claim_id: int):
     require(can_review_claim(current_user, claim))
     form = forms.PaymentForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             claims.pay(claim, form.paid_on.data, form.reference.data, _actor())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
+        if not saved.ok:
             return _render(_load(claim_id), payment_form=form), 422
-        db.session.commit()
         flash("已登记拨付。", "success")
         return _back(claim)
     return _render(claim, payment_form=form), 422
@@ -311,18 +302,15 @@ def correct(claim_id: int):
     if form.validate_on_submit():
         entry = db.session.scalar(select(LedgerEntry).where(LedgerEntry.id == form.entry_id.data,
                                                             LedgerEntry.claim_id == claim.id))
-        try:
+        with saving(form) as saved:
             if entry is None:
                 raise DomainError("请选择要更正的台账记录", "entry_id")
             text = (form.amount.data or "").strip()
             sign = -1 if text.startswith("-") else 1
             amount = sign * parse_yuan(text.lstrip("+-"), "amount")
             claims.correct(entry, amount, form.reason.data, today(), _actor(), form.reference.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
+        if not saved.ok:
             return _render(_load(claim_id), correction_form=form), 422
-        db.session.commit()
         flash("已记入更正记录。", "success")
         return _back(claim)
     return _render(claim, correction_form=form), 422

@@ -19,7 +19,7 @@ from ...domain.errors import DomainError
 from ...domain.subsidies import parameters, standards
 from ...domain.subsidies.models import OCCUPATION_LISTS, OccupationListing, RuleParameter, SubsidyStandard
 from ...extensions import db
-from ..forms_common import attach_error, save_form
+from ..forms_common import attach_error, save_form, saving
 from .forms import EndListingForm, ListingForm, LookupForm, ParameterForm, PresetForm, StandardForm
 
 bp = Blueprint("subsidy_settings", __name__, url_prefix="/subsidies/settings")
@@ -201,15 +201,11 @@ def standard_new():
     form = StandardForm()
     form.fill_scope_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             programme_code, occupation_code, level = form.scope()
             row = standards.add_standard(programme_code, occupation_code, level, form.amount_fen, form.effective_from.data,
                                          form.basis.data, _actor())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已记录补贴标准:{row.programme_name} {occupation_name(row.occupation_code)} {row.level_name} "
                   f"{standards.yuan(row.amount_fen)} 元/人,{row.effective_from:%Y-%m-%d} 起", "success")
             return redirect(url_for(".standards_page", programme=programme_code))
@@ -223,13 +219,9 @@ def presets():
     _maintainer_only()
     form = PresetForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             added = standards.load_presets(form.effective_from.data, _actor())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已载入 {added} 项政策预置标准({form.effective_from.data:%Y-%m-%d} 起;"
                   "同一范围在该日已有的标准保持不变)", "success")
             return redirect(url_for(".standards_page"))
@@ -269,14 +261,10 @@ def listing_new():
     form = ListingForm()
     form.fill_choices()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             row = standards.add_listing(form.list_kind.data, form.occupation_code.data, form.effective_from.data,
                                         form.effective_until.data, form.basis.data, _actor())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已将「{occupation_name(row.occupation_code)}」列入{row.list_name},{row.effective_from:%Y-%m-%d} 起", "success")
             return redirect(url_for(".lists"))
     return _lists_page(form=form, status=400)
@@ -290,13 +278,9 @@ def listing_end(listing_id: int):
     listing = db.session.get(OccupationListing, listing_id) or abort(404)
     form = EndListingForm(effective_until=today()) if request.method == "GET" else EndListingForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             standards.end_listing(listing, form.effective_until.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"「{occupation_name(listing.occupation_code)}」在{listing.list_name}中的条目"
                   f"{listing.effective_until:%Y-%m-%d} 后失效", "success")
             return redirect(url_for(".lists"))

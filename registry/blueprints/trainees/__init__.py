@@ -12,32 +12,16 @@ from ...auth.permissions import (
     visible,
 )
 from ...domain.audit import record_view
-from ...domain.errors import DomainError
 from ...domain.identifiers import mask_name, normalise_code
 from ...domain.trainees import operations
 from ...domain.trainees.models import GROUP_TAGS, Trainee, TraineeTag
 from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
-from ..forms_common import attach_error, filter_args
+from ..forms_common import filter_args, flash_warnings, saving, trainee_data
 from ..programmes.landing import trainee_sections
 from .forms import TraineeForm
 
 bp = Blueprint("trainees", __name__, url_prefix="/trainees")
-
-
-def _data(form: TraineeForm) -> operations.TraineeData:
-    return operations.TraineeData(
-        document_type=form.document_type.data,
-        document_number=form.document_number.data,
-        name=form.name.data,
-        hukou_type=form.hukou_type.data,
-        sex=form.sex.data or None,
-        birth_date=form.birth_date.data,
-        phone=form.phone.data or "",
-        education=form.education.data or None,
-        tags=set(form.tags.data or []),
-        assisted_region=form.assisted_region.data or None,
-    )
 
 
 @bp.route("/")
@@ -83,15 +67,10 @@ def new():
         known = operations.find_trainee(form.document_type.data, form.document_number.data)
         if known is not None:
             return _already_registered(form, known)
-        try:
-            registration = operations.register_trainee(_data(form), **registering_unit(current_user))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            for warning in registration.warnings:
-                flash(warning, "warning")
+        with saving(form) as saved:
+            registration = operations.register_trainee(trainee_data(form), **registering_unit(current_user))
+        if saved.ok:
+            flash_warnings(registration.warnings)
             flash(f"已登记学员 {registration.trainee.name}。", "success")
             return redirect(url_for("trainees.detail", trainee_id=registration.trainee.id))
     return render_template("trainees/form.html", form=form, trainee=None)
@@ -121,15 +100,10 @@ def edit(trainee_id: int):
         form.assisted_region.data = trainee.assisted_region or ""
         form.education.data = trainee.education or ""
     if form.validate_on_submit():
-        try:
-            registration = operations.update_trainee(trainee, _data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            for warning in registration.warnings:
-                flash(warning, "warning")
+        with saving(form) as saved:
+            registration = operations.update_trainee(trainee, trainee_data(form))
+        if saved.ok:
+            flash_warnings(registration.warnings)
             flash("已保存。", "success")
             return redirect(url_for("trainees.detail", trainee_id=trainee.id))
     return render_template("trainees/form.html", form=form, trainee=trainee)

@@ -24,7 +24,7 @@ from ...domain.identifiers import normalise_code
 from ...domain.organisations.models import BaseRecognition, TrainingBase
 from ...domain.trainees.models import Trainee
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args, save_form
+from ..forms_common import district_choices, filter_args, flash_warnings, save_form, saving
 from . import chefs, competitions, forms, landing, people, studios
 from .models import AWARDS, COMPETITION_LEVELS, STAR_LEVELS, STUDIO_KINDS, ChefRating, CompetitionResult, Studio
 from .rules import CODE
@@ -47,6 +47,23 @@ def _int_arg(args: dict, name: str) -> int | None:
 
 def _year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
+
+
+def _year_and_district(query, args: dict, dated, district_id):
+    """The filters the three lists share: the records of a year (as the measures count them, ended
+    ones too) and of a district. Returns the query and the year asked for."""
+    year = _year_arg(args)
+    if year is not None:
+        query = query.where(dated.between(*_year_bounds(year)))
+    if (district := _int_arg(args, "district")) is not None:
+        query = query.where(district_id == district)
+    return query, year
+
+
+def _person_named(text: str, *also):
+    """The search box: a person's name or document number, or any of ``also`` containing the text."""
+    return or_(Trainee.name.contains(text), Trainee.document_number == normalise_code(text),
+               *(column.contains(text) for column in also))
 
 
 def _years(year: int | None) -> list[int]:
@@ -102,19 +119,13 @@ def chefs_index():
     query = (select(ChefRating).join(Trainee, ChefRating.trainee_id == Trainee.id)
              .options(joinedload(ChefRating.trainee), joinedload(ChefRating.district))
              .where(visible(ChefRating)))
-    year = _year_arg(args)
-    if year is not None:  # the ratings of a year, as the measure counts them (superseded ones too)
-        first, last = _year_bounds(year)
-        query = query.where(ChefRating.rated_on.between(first, last))
-    elif args.get("history") != "1":
+    query, year = _year_and_district(query, args, ChefRating.rated_on, ChefRating.district_id)
+    if year is None and args.get("history") != "1":  # a year's ratings count superseded ones too
         query = query.where(ChefRating.superseded_on.is_(None))
     if (stars := _int_arg(args, "stars")) in STAR_LEVELS:
         query = query.where(ChefRating.stars == stars)
-    if (district := _int_arg(args, "district")) is not None:
-        query = query.where(ChefRating.district_id == district)
     if text := args.get("q", "").strip():
-        query = query.where(or_(Trainee.name.contains(text), Trainee.document_number == normalise_code(text),
-                                ChefRating.workplace.contains(text)))
+        query = query.where(_person_named(text, ChefRating.workplace))
     chefs_count = db.session.scalar(select(func.count(distinct(query.subquery().c.trainee_id))))
     page = db.paginate(query.order_by(ChefRating.stars.desc(), ChefRating.rated_on.desc(), ChefRating.id.desc()),
                        per_page=30)
@@ -148,7 +159,7 @@ def rate():
         form.district_id.data = rating_district(current_user)
         _prefill_person(form, _chef_in_reach(request.args.get("trainee_id", type=int)))
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             if not can_rate_chefs(current_user, form.district_id.data):
                 raise DomainError("只能登记本区的星级评定", "district_id")
             trainee, created, warnings = people.find_or_register(_person(form), **registering_unit(current_user))
@@ -156,13 +167,8 @@ def rate():
                 stars=form.stars.data, rating_body=form.rating_body.data, rated_on=form.rated_on.data,
                 district_id=form.district_id.data, reference=form.reference.data or "",
                 workplace=form.workplace.data or "", note=form.note.data or ""), today(), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            for warning in warnings:
-                flash(warning, "warning")
+        if saved.ok:
+            flash_warnings(warnings)
             registered = "(已同时登记为学员)" if created else ""
             superseded = ",原评定已转为历史记录" if rating.supersedes_id else ""
             flash(f"已登记 {trainee.name} 为{rating.stars_name}粤菜师傅{registered}{superseded}。", "success")
@@ -184,6 +190,11 @@ def _offer_bases(form, bases: list[TrainingBase]) -> None:
     form.base_id.choices = [(None, "请选择")] * (len(bases) != 1) + [(b.id, b.name) for b in bases]
 
 
+def _chosen_base(form, bases: list[TrainingBase]) -> TrainingBase | None:
+    """The base picked, if it is one of those offered (a forged id is none)."""
+    return next((b for b in bases if b.id == form.base_id.data), None)
+
+
 def _studio_bases() -> list[TrainingBase]:
     """Bases the user may record studios for that hold a 粤菜师傅 recognition today."""
     on = today()
@@ -198,18 +209,14 @@ def studios_index():
     query = (select(Studio).join(TrainingBase, Studio.base_id == TrainingBase.id).join(Trainee, Studio.lead_chef_id == Trainee.id)
              .options(joinedload(Studio.base).joinedload(TrainingBase.district), joinedload(Studio.lead_chef))
              .where(visible(Studio)))
-    year = _year_arg(args)
+    query, year = _year_and_district(query, args, Studio.recognised_on, TrainingBase.district_id)
     status = args.get("status", "" if year else "current")
-    if year is not None:  # the studios of a year, as the measure counts them (ended ones too)
-        query = query.where(Studio.recognised_on.between(*_year_bounds(year)))
     if status == "current":
         query = query.where(Studio.ended_on.is_(None))
     elif status == "ended":
         query = query.where(Studio.ended_on.is_not(None))
     if args.get("kind") in STUDIO_KINDS:
         query = query.where(Studio.kind == args["kind"])
-    if (district := _int_arg(args, "district")) is not None:
-        query = query.where(TrainingBase.district_id == district)
     if text := args.get("q", "").strip():
         query = query.where(or_(Studio.name.contains(text), TrainingBase.name.contains(text), Trainee.name.contains(text)))
     page = db.paginate(query.order_by(Studio.recognised_on.desc(), Studio.id.desc()), per_page=30)
@@ -226,8 +233,8 @@ def studio_new():
     bases = _studio_bases()
     _offer_bases(form, bases)
     if form.validate_on_submit():
-        base = next((b for b in bases if b.id == form.base_id.data), None)
-        try:
+        base = _chosen_base(form, bases)
+        with saving(form) as saved:
             if base is None:
                 raise DomainError("请选择现获粤菜师傅培训(实训)基地认定、且在您管辖范围内的培训基地", "base_id")
             lead, created, warnings = people.find_or_register(
@@ -235,13 +242,8 @@ def studio_new():
             studio = studios.create_studio(base, lead, studios.StudioData(
                 kind=form.kind.data, name=form.name.data, level=form.level.data,
                 recognised_by=form.recognised_by.data, recognised_on=form.recognised_on.data), today())
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            for warning in warnings:
-                flash(warning, "warning")
+        if saved.ok:
+            flash_warnings(warnings)
             flash(f"已登记{studio.kind_name}「{studio.name}」" + ("(领衔师傅已同时登记为学员)" if created else "") + "。",
                   "success")
             return redirect(url_for("yuecai.studio", studio_id=studio.id))
@@ -292,18 +294,13 @@ def competitions_index():
              .join(TrainingBase, CompetitionResult.base_id == TrainingBase.id)
              .options(joinedload(CompetitionResult.trainee), joinedload(CompetitionResult.base))
              .where(visible(CompetitionResult)))
-    year = _year_arg(args)
-    if year is not None:
-        query = query.where(CompetitionResult.held_on.between(*_year_bounds(year)))
+    query, year = _year_and_district(query, args, CompetitionResult.held_on, TrainingBase.district_id)
     if args.get("level") in COMPETITION_LEVELS:
         query = query.where(CompetitionResult.level == args["level"])
     if args.get("award") in AWARDS:
         query = query.where(CompetitionResult.award == args["award"])
-    if (district := _int_arg(args, "district")) is not None:
-        query = query.where(TrainingBase.district_id == district)
     if text := args.get("q", "").strip():
-        query = query.where(or_(Trainee.name.contains(text), Trainee.document_number == normalise_code(text),
-                                CompetitionResult.event_name.contains(text)))
+        query = query.where(_person_named(text, CompetitionResult.event_name))
     page = db.paginate(query.order_by(CompetitionResult.held_on.desc(), CompetitionResult.id.desc()), per_page=30)
     return render_template("yuecai/competitions.html", page=page, args=args, levels=COMPETITION_LEVELS, awards=AWARDS,
                            districts=_districts(), years=_years(year), can_add=can_record_competition_results(current_user))
@@ -320,8 +317,8 @@ def competition_new():
     if request.method == "GET":
         _prefill_person(form, _visible_trainee(request.args.get("trainee_id", type=int)))
     if form.validate_on_submit():
-        base = next((b for b in bases if b.id == form.base_id.data), None)
-        try:
+        base = _chosen_base(form, bases)
+        with saving(form) as saved:
             if base is None or not can_record_competition_results(current_user, base):
                 raise DomainError("请选择培训该学员、且在您管辖范围内的培训基地", "base_id")
             trainee = people.find_person(_person(form))
@@ -330,11 +327,7 @@ def competition_new():
                 organiser=form.organiser.data, occupation_code=form.occupation_code.data,
                 award=form.award.data or None, placing_rank=form.placing_rank.data, note=form.note.data or ""),
                 today(), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记 {trainee.name} 在「{result.event_name}」获{result.placing}。", "success")
             return redirect(url_for("yuecai.competition", result_id=result.id))
     return render_template("yuecai/competition_form.html", form=form), 400 if form.errors else 200

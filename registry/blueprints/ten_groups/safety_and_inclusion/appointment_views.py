@@ -11,12 +11,11 @@ from registry.auth.permissions import (
     can_record_appointments, get_visible_or_404, require, roles_required, visible,
 )
 from registry.domain.common import today
-from registry.domain.errors import DomainError
 from registry.domain.organisations.models import Enterprise
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, filter_args, flash_form_errors, save_form
+from ...forms_common import filter_args, flash_form_errors, perform, save_form, saving
 from . import appointments
 from .forms import AppointmentForm, AppointmentTermsForm, EndAppointmentForm
 from .models import HIGH_RISK_INDUSTRIES, SAFETY_POSTS, SafetyAppointment
@@ -89,13 +88,9 @@ def new():
         person = PersonData(form.document_type.data, form.document_number.data, form.name.data,
                             form.hukou_type.data or "", phone=form.phone.data or "",
                             education=form.education.data or None)
-        try:
+        with saving(form) as saved:
             appointment = appointments.add_appointment(person, _terms(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记 {appointment.trainee.name} 的任职,须于 {appointment.assessment_due_on:%Y-%m-%d} 前考核合格。",
                   "success")
             return redirect(url_for(".detail", appointment_id=appointment.id))
@@ -138,14 +133,7 @@ def end(appointment_id: int):
     require(can_record_appointments(current_user, appointment.enterprise))
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
-            appointments.end_appointment(appointment, form.left_post_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash("已登记离任。", "success")
+        perform(lambda: appointments.end_appointment(appointment, form.left_post_on.data), "已登记离任。")
     else:
         flash_form_errors(form)
     return redirect(url_for(".detail", appointment_id=appointment.id))

@@ -12,12 +12,11 @@ from registry.auth.permissions import (
     roles_required, visible,
 )
 from registry.domain.common import today
-from registry.domain.errors import DomainError
 from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, district_choices, filter_args, save_form
+from ...forms_common import district_choices, filter_args, save_form, saving
 from ..rules import DISABILITY
 from . import assessments
 from .forms import AssessmentForm, AssessmentTermsForm
@@ -112,13 +111,9 @@ def new():
                             form.hukou_type.data or "", phone=form.phone.data or "",
                             education=form.education.data or None)
         base_id = current_user.base_id if current_user.role == "base" else None
-        try:
+        with saving(form) as saved:
             assessment = assessments.add_assessment(person, _terms(form), base_id=base_id)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已登记 {assessment.trainee.name} 的职业能力评估。", "success")
             return redirect(url_for(".detail", assessment_id=assessment.id))
     return _rendered(form, None)

@@ -10,12 +10,11 @@ from sqlalchemy import or_, select
 from registry.auth.permissions import (
     can_keep_school_leaver_ledger, get_visible_or_404, require, roles_required, visible,
 )
-from registry.domain.errors import DomainError
 from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import attach_error, district_choices, filter_args, save_form
+from ...forms_common import district_choices, filter_args, save_form, saving
 from . import ledger
 from .forms import LeaverForm
 from .models import SCHOOL_STAGES, TRAINING_STATUSES, SchoolLeaver
@@ -81,13 +80,9 @@ def new():
     require(can_keep_school_leaver_ledger(current_user))
     form = _form(None)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             leaver = ledger.add_leaver(_data(form))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"已将 {leaver.name} 登记入两后生台账。", "success")
             return redirect(url_for(".detail", leaver_id=leaver.id))
     return render_template(TEMPLATES + "ledger_form.html", form=form, leaver=None), 400 if form.errors or form.form_errors else 200

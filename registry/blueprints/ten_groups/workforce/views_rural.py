@@ -8,14 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ....auth.permissions import (
-    can_edit_person_row, can_keep_person_registers, get_visible_or_404, person_row_district, require,
-    roles_required, visible,
+    can_edit_person_row, can_keep_person_registers, get_visible_or_404, person_row_district, registering_unit,
+    require, roles_required, visible,
 )
 from ....domain.common import today
-from ....domain.errors import DomainError
 from ....extensions import db
-from ...forms_common import attach_error, district_choices, filter_args, save_form
-from . import people, rural
+from ...forms_common import district_choices, filter_args, save_form, saving
+from . import people, registers, rural
 from .forms import CloseForm, LabourerFields, NewLabourerForm
 from .models import RuralLabourer
 
@@ -54,16 +53,9 @@ def index():
     )
 
 
-def _district_choices(form) -> None:
-    """District staff register people of their own district; others choose."""
-    own = person_row_district(current_user)
-    form.district_id.choices = district_choices(own) if own else [(0, "请选择")] + district_choices()
-
-
 def _data(form: LabourerFields) -> rural.LabourerData:
-    district_id = person_row_district(current_user) or form.district_id.data or None
     return rural.LabourerData(
-        district_id=district_id, town=form.town.data or "", village=form.village.data or "",
+        district_id=registers.row_district(form), town=form.town.data or "", village=form.village.data or "",
         training_need=form.training_need.data or "", registered_on=form.registered_on.data,
         low_income_role=form.low_income_role.data or None, is_weak_village=form.is_weak_village.data,
         wants_training=form.wants_training.data, wish=form.wish.data or "",
@@ -76,20 +68,14 @@ def new():
     """Enter a rural labourer in the register (004 之六 二); a known trainee is linked by document."""
     require(can_keep_person_registers(current_user))
     form = NewLabourerForm()
-    _district_choices(form)
+    registers.offer_districts(form)
     if request.method == "GET":
         form.registered_on.data = today()
     if form.validate_on_submit():
-        person = people.PersonData(form.document_type.data, form.document_number.data, form.name.data,
-                                   phone=form.phone.data or "")
-        try:
-            labourer = rural.register_labourer(person, _data(form), today(),
-                                               current_user.base_id if current_user.role == "base" else None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with saving(form) as saved:
+            labourer = rural.register_labourer(registers.new_person(form), _data(form), today(),
+                                               registering_unit(current_user)["registered_base_id"])
+        if saved.ok:
             flash(f"已将 {labourer.trainee.name} 登记入农村劳动力实名登记台账。", "success")
             return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
     return render_template("ten_groups/workforce/rural_form.html", form=form, labourer=None), 400 if form.errors else 200
@@ -102,12 +88,9 @@ def edit(labourer_id: int):
     labourer = get_visible_or_404(RuralLabourer, labourer_id)
     can_edit = can_edit_person_row(current_user, labourer) and labourer.closed_on is None
     form = LabourerFields(obj=labourer)
-    _district_choices(form)
-    if request.method == "POST":
-        require(can_edit)
-        if form.validate_on_submit():
-            if save_form(form, lambda: rural.update_labourer(labourer, _data(form), today()), "已保存。"):
-                return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
+    registers.offer_districts(form)
+    if registers.corrected(form, can_edit, lambda: rural.update_labourer(labourer, _data(form), today())):
+        return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
     found = people.participations([labourer.trainee_id]).get(labourer.trainee_id, [])
     return render_template(
         "ten_groups/workforce/rural_form.html", form=form, labourer=labourer, can_edit=can_edit, found=found,
@@ -127,7 +110,7 @@ def close(labourer_id: int):
                      "已注销该登记。"):
             return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
     edit_form = LabourerFields(formdata=None, obj=labourer)
-    _district_choices(edit_form)
+    registers.offer_districts(edit_form)
     found = people.participations([labourer.trainee_id]).get(labourer.trainee_id, [])
     return render_template(
         "ten_groups/workforce/rural_form.html", form=edit_form, labourer=labourer,

@@ -8,14 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ....auth.permissions import (
-    can_edit_person_row, can_keep_person_registers, get_visible_or_404, person_row_district, require,
-    roles_required, visible,
+    can_edit_person_row, can_keep_person_registers, get_visible_or_404, registering_unit, require, roles_required,
+    visible,
 )
 from ....domain.common import today
-from ....domain.errors import DomainError
 from ....extensions import db
-from ...forms_common import attach_error, district_choices, filter_args, save_form
-from . import people, veterans
+from ...forms_common import filter_args, saving
+from . import people, registers, veterans
 from .forms import IntakeFields, NewIntakeForm
 from .models import VeteranIntake
 
@@ -55,15 +54,9 @@ def year(year: int):
     )
 
 
-def _district_choices(form) -> None:
-    """District staff register people of their own district; others choose."""
-    own = person_row_district(current_user)
-    form.district_id.choices = district_choices(own) if own else [(0, "请选择")] + district_choices()
-
-
 def _data(form: IntakeFields) -> veterans.IntakeData:
     return veterans.IntakeData(
-        discharge_year=form.discharge_year.data, district_id=person_row_district(current_user) or form.district_id.data or None,
+        discharge_year=form.discharge_year.data, district_id=registers.row_district(form),
         placement=form.placement.data or "", registered_on=form.registered_on.data, can_attend=form.can_attend.data,
         exemption_reason=form.exemption_reason.data or "",
     )
@@ -75,21 +68,15 @@ def new():
     """Enter a veteran in the intake of their discharge year; a known trainee is linked by document."""
     require(can_keep_person_registers(current_user))
     form = NewIntakeForm()
-    _district_choices(form)
+    registers.offer_districts(form)
     if request.method == "GET":
         form.registered_on.data = today()
         form.discharge_year.data = today().year
     if form.validate_on_submit():
-        person = people.PersonData(form.document_type.data, form.document_number.data, form.name.data,
-                                   form.hukou_type.data or "", phone=form.phone.data or "")
-        try:
-            intake = veterans.register_intake(person, _data(form), today(),
-                                              current_user.base_id if current_user.role == "base" else None)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        with saving(form) as saved:
+            intake = veterans.register_intake(registers.new_person(form), _data(form), today(),
+                                              registering_unit(current_user)["registered_base_id"])
+        if saved.ok:
             flash(f"已将 {intake.trainee.name} 登记入 {intake.discharge_year} 年度退役军人安置名单。", "success")
             return redirect(url_for("veterans.year", year=intake.discharge_year, status="all"))
     return render_template("ten_groups/workforce/veterans_form.html", form=form, intake=None), 400 if form.errors else 200
@@ -102,12 +89,9 @@ def edit(intake_id: int):
     intake = get_visible_or_404(VeteranIntake, intake_id)
     can_edit = can_edit_person_row(current_user, intake)
     form = IntakeFields(obj=intake)
-    _district_choices(form)
-    if request.method == "POST":
-        require(can_edit)
-        if form.validate_on_submit():
-            if save_form(form, lambda: veterans.update_intake(intake, _data(form), today()), "已保存。"):
-                return redirect(url_for("veterans.edit", intake_id=intake.id))
+    registers.offer_districts(form)
+    if registers.corrected(form, can_edit, lambda: veterans.update_intake(intake, _data(form), today())):
+        return redirect(url_for("veterans.edit", intake_id=intake.id))
     found = people.participations([intake.trainee_id], *veterans.adaptive_sessions(intake.discharge_year))
     found = found.get(intake.trainee_id, [])
     return render_template(
