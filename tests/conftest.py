@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,28 @@ def make_test_app(database_url: str, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def app_with_demo_data(tmp_dir: Path, name: str, **overrides):
+    """An app on a fresh database of its own holding the demo data set, committed, as a deployment
+    has it (not the suite's shared connection and rolled-back transaction)."""
+    from registry.demo import seed_demo
+
+    url = fresh_database_url(tmp_dir, name)
+    application = make_test_app(url, **overrides)
+    try:
+        with application.app_context():
+            upgrade()
+            seed_demo("test")
+            db.session.commit()
+            db.session.remove()
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")

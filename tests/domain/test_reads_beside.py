@@ -9,10 +9,8 @@ import uuid
 from datetime import date
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from registry.demo import seed_demo
 from registry.domain.beside import beside, may_read_beside
 from registry.domain.common import today
 from registry.domain.errors import DomainError
@@ -22,25 +20,13 @@ from registry.domain.reconciliation.counting import Scope
 from registry.domain.reconciliation.results import GROUPINGS
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
-from tests.conftest import drop_database, fresh_database_url, make_test_app
+from tests.conftest import app_with_demo_data
 
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
-    url = fresh_database_url(tmp_path_factory.mktemp("beside"), f"beside_{uuid.uuid4().hex[:6]}")
-    app = make_test_app(url)
-    try:
-        with app.app_context():
-            upgrade()
-            seed_demo("test")
-            db.session.commit()
-            db.session.remove()
+    with app_with_demo_data(tmp_path_factory.mktemp("beside"), f"beside_{uuid.uuid4().hex[:6]}") as app:
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture

@@ -11,11 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from registry.extensions import db
-from tests.conftest import drop_database, fresh_database_url, make_test_app
+from tests.conftest import app_with_demo_data
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,22 +46,8 @@ def _rollback():
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """A separate app (CSRF on, as in production) on a fresh database holding the demo data set."""
-    from registry.demo import seed_demo
-
-    url = fresh_database_url(tmp_path_factory.mktemp("e2e"), "e2e")
-    application = make_test_app(url, WTF_CSRF_ENABLED=True)
-    try:
-        with application.app_context():
-            upgrade()
-            seed_demo("test")
-            db.session.commit()
-            db.session.remove()
+    with app_with_demo_data(tmp_path_factory.mktemp("e2e"), "e2e", WTF_CSRF_ENABLED=True) as application:
         yield application
-    finally:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture(scope="session")
