@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.domain.beside import beside, may_read_beside
+from registry.domain.catalogue import catalogue
 from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.organisations.models import TrainingBase
@@ -75,6 +76,28 @@ def test_same_figures_beside_and_in_turn(demo_app, threads_used):
             assert threads_used and threads_used[0] is not threading.current_thread()
             assert read_beside == in_turn, (scope, group_by)
     assert in_turn[1].trainings > 0  # the demo year has 人次 to count
+
+
+def test_same_programme_pages_beside_and_in_turn(demo_app, threads_used):
+    """Each programme's landing page: its measures of the year, read beside and in turn."""
+    def measures(code: str, beside_on: bool):
+        demo_app.config["REGISTRY_READS_BESIDE"] = beside_on
+        try:
+            with demo_app.app_context():
+                return [(m.code, m.actual, m.target.target.id if m.target else None)
+                        for m in figures.programme_year(code, today().year, None, today(), None)]
+        finally:
+            demo_app.config["REGISTRY_READS_BESIDE"] = True
+
+    counted = 0
+    for programme in catalogue.all():
+        threads_used.clear()
+        in_turn = measures(programme.code, beside_on=False)
+        read_beside = measures(programme.code, beside_on=True)
+        assert threads_used[0] is threading.current_thread() and threads_used[1] is not threading.current_thread()
+        assert read_beside == in_turn, programme.code
+        counted += sum(actual or 0 for _, actual, _ in in_turn)
+    assert counted > 0
 
 
 def test_a_transaction_that_wrote_reads_in_turn_and_sees_its_write(demo_app, threads_used):

@@ -48,17 +48,11 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
     counted = set(counted_extras())
     extras = [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted]
     by_base = group_by == "base"
-    people = People(scope, jurisdiction)  # where the 人次 are: read from the sessions, not the additive walk
+    people = People(scope, jurisdiction)
     people.ask(group_by)
     for target in targets:
         ask_people(people, target)
-    # The two walks over the year's 人次 do not wait for each other: the additive figures (and the 人
-    # measures that look at each enrollment) on a second connection, the 人数 masks here (beside.py).
-    with beside(_additive_and_measures, scope, jurisdiction, extras, by_base,
-                people.per_enrollment_measures()) as additive:
-        people.count()
-        grains, met = additive()
-    people.counted(met)
+    grains = read_at_once(scope, jurisdiction, extras, people, by_base)
     sums = slice_sums(grains)
     elapsed = year_elapsed(scope.year, on)
     progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
@@ -72,6 +66,19 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
     total = Row((), "合计", scope, total_figures, total_target)
     monthly, monthly_targets = monthly_lines(grains, scope, on, targets)
     return Reconciliation(scope, group_by, on, elapsed, progress, rows, total, monthly, monthly_targets)
+
+
+def read_at_once(scope: Scope, jurisdiction: ColumnElement[bool] | None, extras: list[tuple[str, str]],
+                 people: People, by_base: bool = False) -> list[GrainFigures]:
+    """The additive figures (with ``extras``), and what ``people`` was asked, counted: the two walks over
+    the year's 人次 do not wait for each other, so the additive figures (and the 人 measures that look at
+    each enrollment) are read on a second connection while the 人数 masks are read here (beside.py)."""
+    with beside(_additive_and_measures, scope, jurisdiction, extras, by_base,
+                people.per_enrollment_measures()) as additive:
+        people.count()
+        grains, met = additive()
+    people.counted(met)
+    return grains
 
 
 def _additive_and_measures(scope: Scope, jurisdiction: ColumnElement[bool] | None, extras: list[tuple[str, str]],
@@ -318,9 +325,7 @@ def programme_year(programme_code: str, year: int, district_id: int | None, on: 
 def _programme_year(programme, scope: Scope, on: date, jurisdiction: ColumnElement[bool] | None,
                     with_tallies: bool) -> list[MeasureYear]:
     programme_code, year, district_id = programme.code, scope.year, scope.district_id
-    grains = additive_figures(scope, jurisdiction, counted_extras(programme_code))
-    sums = slice_sums(grains)
-    people = People(scope, jurisdiction, [(g.grain, g.district_id) for g in grains])
+    people = People(scope, jurisdiction)
     elapsed = year_elapsed(year, on)
     targets = {t.measure_code: t for t in targets_in(scope) if t.track_code is None and t.occupation_code is None}
     probes = {
@@ -331,6 +336,7 @@ def _programme_year(programme, scope: Scope, on: date, jurisdiction: ColumnEleme
     }
     for probe in probes.values():
         ask_people(people, probe)
+    sums = slice_sums(read_at_once(scope, jurisdiction, counted_extras(programme_code), people))
     rows = []
     for code, probe in probes.items():
         name = programme.measures[code]

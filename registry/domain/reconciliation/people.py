@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from sqlalchemy import BigInteger, ColumnElement, and_, case, distinct, func, literal, select
 
@@ -28,9 +28,6 @@ from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
 from .results import Grain
-
-#: Where a session's 人次 belong (its grain, and its base's district): what People's keys are read from.
-Present = tuple[Grain, int]
 
 MASK_BITS = 62
 
@@ -82,15 +79,12 @@ class People:
     """Distinct people within ``scope``: ask for every dimension first, then read them; the first
     read runs one query for all of them (a later, unforeseen ask runs its own).
 
-    ``present`` says where the scope's 人次 are, hence the keys each dimension's mask has bits for: the
-    additive figures' grains, when they were read first; without it they are read from the scope's
-    sessions when counting (_read_keys), so the masks need not wait for the additive figures."""
+    The keys each dimension's mask has bits for are read from the scope's sessions when counting
+    (_read_keys), not from the additive figures' grains, so the masks need not wait for those."""
 
-    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                 present: Iterable[Present] | None = None) -> None:
+    def __init__(self, scope: Scope, jurisdiction: ColumnElement[bool] | None) -> None:
         self.scope, self.jurisdiction = scope, jurisdiction
-        self._present = None if present is None else list(present)
-        self._programmes = None if present is None else {grain.programme_code for grain, _ in self._present}
+        self._programmes: set[str] | None = None
         self._keys: dict[str, set[tuple] | None] = {}
         self._per: dict[str, dict[tuple, int]] = {}
         self._total: int | None = None
@@ -101,10 +95,7 @@ class People:
 
     def ask(self, dimension: str) -> None:
         """Count people per key of ``dimension`` (every key with 人次 in scope)."""
-        if dimension not in self._keys:
-            key_of = DIMENSIONS[dimension].key_of
-            self._keys[dimension] = (None if self._present is None
-                                     else {key_of(grain, district_id) for grain, district_id in self._present})
+        self._keys.setdefault(dimension, None)  # read with the others when counting
 
     def ask_measure(self, programme_code: str, measure_code: str) -> None:
         """Count the people with a 人次 of the programme that meets the measure (a measure in 人)."""
