@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from registry.domain.beside import beside, may_read_beside
 from registry.domain.catalogue import catalogue
@@ -19,6 +19,7 @@ from registry.domain.organisations.models import TrainingBase
 from registry.domain.reconciliation import figures
 from registry.domain.reconciliation.counting import Scope
 from registry.domain.reconciliation.results import GROUPINGS
+from registry.domain.training import statistics
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
 from tests.conftest import app_with_demo_data
@@ -98,6 +99,32 @@ def test_same_programme_pages_beside_and_in_turn(demo_app, threads_used):
         assert read_beside == in_turn, programme.code
         counted += sum(actual or 0 for _, actual, _ in in_turn)
     assert counted > 0
+
+
+def test_same_home_page_figures_beside_and_in_turn(demo_app, monkeypatch):
+    """The home page's figures: the year's people counted beside its figures by programme."""
+    threads: list[threading.Thread] = []
+    count = statistics._persons
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return count(*args)
+
+    monkeypatch.setattr(statistics, "_persons", spy)
+    shown = {}
+    for beside_on in (False, True):
+        demo_app.config["REGISTRY_READS_BESIDE"] = beside_on
+        try:
+            with demo_app.app_context():
+                for name, scope in (("city", true()), ("one base", TrainingSession.base_id == 1)):
+                    shown[beside_on, name] = statistics.dashboard(scope, today())
+        finally:
+            demo_app.config["REGISTRY_READS_BESIDE"] = True
+    assert threads[:2] == [threading.current_thread()] * 2
+    assert all(thread is not threading.current_thread() for thread in threads[2:]) and len(threads) == 4
+    for name in ("city", "one base"):
+        assert shown[True, name] == shown[False, name], name
+    assert shown[True, "city"].persons_this_year > shown[True, "one base"].persons_this_year > 0
 
 
 def test_a_transaction_that_wrote_reads_in_turn_and_sees_its_write(demo_app, threads_used):

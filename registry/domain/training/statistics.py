@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 
 from ...extensions import db
+from ..beside import beside
 from .models import Enrollment, TrainingSession
 
 ACTIVE = Enrollment.status != "withdrawn"
@@ -58,8 +60,26 @@ def _year_bounds(year: int) -> ColumnElement[bool]:
 
 
 def dashboard(scope: ColumnElement[bool], on: date) -> Dashboard:
-    """Home-page figures for the sessions ``scope`` admits, for the year of ``on``."""
+    """Home-page figures for the sessions ``scope`` admits, for the year of ``on``.
+
+    The year's people and its figures by programme each walk the year's enrollments; neither needs the
+    other, so the people are counted on a second connection meanwhile (domain/beside.py)."""
     year_filter = and_(scope, _year_bounds(on.year))
+    with beside(_persons, year_filter) as persons:
+        return _dashboard(year_filter, scope, on, persons)
+
+
+def _persons(year_filter: ColumnElement[bool]) -> int:
+    """Distinct people with an enrollment not withdrawn in the year's sessions."""
+    return db.session.scalar(
+        select(func.count(distinct(Enrollment.trainee_id)))
+        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
+        .where(year_filter, ACTIVE)
+    ) or 0
+
+
+def _dashboard(year_filter: ColumnElement[bool], scope: ColumnElement[bool], on: date,
+               persons: Callable[[], int]) -> Dashboard:
     under_way = db.session.scalar(
         select(func.count(TrainingSession.id)).where(
             scope, TrainingSession.start_date <= on, TrainingSession.end_date >= on
@@ -81,17 +101,12 @@ def dashboard(scope: ColumnElement[bool], on: date) -> Dashboard:
         .group_by(TrainingSession.programme_code)
     ).all()
     by_programme = [ProgrammeFigures(*row) for row in rows]
-    persons = db.session.scalar(
-        select(func.count(distinct(Enrollment.trainee_id)))
-        .join(TrainingSession, Enrollment.session_id == TrainingSession.id)
-        .where(year_filter, ACTIVE)
-    )
     return Dashboard(
         year=on.year,
         sessions_under_way=under_way or 0,
         sessions_this_year=sessions_this_year or 0,
         enrollments_this_year=sum(p.trainings for p in by_programme),
-        persons_this_year=persons or 0,
+        persons_this_year=persons(),
         passed=sum(p.passed for p in by_programme),
         assessed=sum(p.assessed for p in by_programme),
         by_programme=by_programme,
