@@ -7,11 +7,14 @@ connection, and SQLite's module lets go of Python's lock while a statement runs.
 
 The thread has an app context of its own, hence its own session and connection, and sees what is
 committed. So work runs beside only when that is what the request's own transaction sees too: it
-has written nothing yet (otherwise the work runs here, in turn, as it would without a thread), the
-app reaches its database through an engine (not one shared connection, as the tests' outer
-transaction is) and the database is not SQLite in memory (one per connection). Statements in one
-transaction that has not written already see other transactions' commits between them (PostgreSQL's
-READ COMMITTED), so figures read beside are as consistent with each other as they were.
+has written nothing yet, nor holds changes to flush; the app reaches its database through an engine
+(not one shared connection, as the tests' outer transaction is); and the database is not SQLite in
+memory (one per connection). Otherwise the work runs here, in turn, as it would without a thread.
+On PostgreSQL each statement of a READ COMMITTED transaction always saw the commits made before it
+began, so figures read beside are as consistent with each other as they were. On SQLite the
+request's statements share the snapshot of its first read, and the thread's start a moment later:
+a commit landing in those few milliseconds shows in one figure and not yet in the other, as it
+would in the next page view.
 """
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ def may_read_beside() -> bool:
     """True when another connection sees what this request's transaction sees (see the module's docstring)."""
     if not current_app.config.get("REGISTRY_READS_BESIDE", True):
         return False
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return False  # changes not flushed yet: this transaction's statements would flush them first
     bind = db.session.get_bind()
     if not isinstance(bind, Engine):
         return False

@@ -139,6 +139,7 @@ def test_a_transaction_that_wrote_reads_in_turn_and_sees_its_write(demo_app, thr
                    Enrollment.status != "withdrawn", Enrollment.result != "passed")
             .limit(1))
         enrollment.result = "passed"
+        assert not may_read_beside()  # not flushed yet: the request's own statements would flush it
         db.session.flush()
         assert not may_read_beside()
         threads_used.clear()
