@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, func, select
+from sqlalchemy import BigInteger, ColumnElement, and_, cast, func, select
 
 from ...extensions import db
 from ..beside import beside
@@ -27,6 +27,7 @@ from ..organisations.models import TrainingBase
 from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
+from .extra_columns import ExtraColumns
 from .grouping import group_rows
 from .models import Target
 from .people import People, count_measures
@@ -122,8 +123,8 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
     when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
 
     One statement gives them all: the common figures, 取证, the extras decided by the session alone,
-    and those whose condition looks at each enrollment (_ExtraColumns)."""
-    extra = _ExtraColumns(scope, extras)
+    and those whose condition looks at each enrollment (ExtraColumns)."""
+    extra = ExtraColumns(scope, extras)
     common = [
         func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
         func.count().filter(counting.PASSED),
@@ -185,52 +186,6 @@ def counted_extras(programme_code: str | None = None) -> list[tuple[str, str]]:
     """(programme, measure) of every programme's own 人次 measure counted from enrollments."""
     return [(code, m.code) for code, m in counting.counted_extra_measures()
             if m.unit != "人" and programme_code in (None, code)]
-
-
-class _ExtraColumns:
-    """The programmes' own 人次 measures as columns of the per-session GROUP BY.
-
-    A condition on the session alone (its occupation, level …) is decided once per session: the
-    session's 人次 or none. A condition that looks at each enrollment (the trainee's tags, registers,
-    earlier certificates …) is a count over the 人次; as a session belongs to one programme, the k-th
-    such measure of every programme shares the k-th column, whose CASE on the programme code runs
-    only the session's own programme's condition (other programmes' 人次 pay that CASE alone). They
-    ride on the same walk as the common figures: a second statement over their programmes' sessions
-    walked those 人次 twice (on a million enrollments it cost 5-15 ms more on either engine)."""
-
-    def __init__(self, scope: Scope, extras: Iterable[tuple[str, str]]) -> None:
-        self.on_session: list[tuple[str, str]] = []
-        self.by_programme: dict[str, list[str]] = defaultdict(list)
-        for programme_code, measure_code in sorted(set(extras)):
-            if scope.programme_code not in (None, programme_code):
-                continue
-            if counting.on_session_alone(counting.measure_condition(programme_code, measure_code)):
-                self.on_session.append((programme_code, measure_code))
-            else:
-                self.by_programme[programme_code].append(measure_code)
-
-    def on_session_columns(self) -> list[ColumnElement[int]]:
-        return [case((counting.measure_condition(p, m), func.count()), else_=0)
-                for p, m in self.on_session]
-
-    def slot_columns(self) -> list[ColumnElement[int]]:
-        columns = []
-        for slot in range(max((len(m) for m in self.by_programme.values()), default=0)):
-            whens = {p: case((counting.measure_condition(p, measures[slot]), 1))
-                     for p, measures in self.by_programme.items() if slot < len(measures)}
-            columns.append(func.count(case(whens, value=TrainingSession.programme_code)))
-        return columns
-
-    def readers(self) -> dict[str, list[tuple[int, tuple[str, str]]]]:
-        """Per programme, (index among the on-session columns then the slots, (programme, measure)) of
-        its own measures: what a row of that programme holds."""
-        found: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
-        for i, key in enumerate(self.on_session):
-            found[key[0]].append((i, key))
-        for programme_code, measures in self.by_programme.items():
-            found[programme_code].extend((len(self.on_session) + j, (programme_code, m)) for j, m in enumerate(measures))
-        return found
-
 
 
 SliceKey = tuple  # (programme, track, occupation, district)
