@@ -92,14 +92,45 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            _sqlite_foreign_keys(connection, False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        if not sqlite:
+            with context.begin_transaction():
+                context.run_migrations()
+            return
+        try:
+            with context.begin_transaction():  # SQLite: one transaction per migration (no transactional DDL)
+                context.run_migrations()
+            _check_sqlite_foreign_keys(connection)
+        finally:
+            if connection.in_transaction():  # what SQLAlchemy began after the last migration's commit
+                connection.rollback()
+            _sqlite_foreign_keys(connection, True)
+
+
+def _sqlite_foreign_keys(connection, enforced):
+    """SQLite's foreign keys off while migrating, on again after.
+
+    Batch mode rebuilds a table (a new one filled from the old, the old dropped, the new renamed),
+    and with foreign keys enforced, dropping a table that other rows refer to fails (SQLite's
+    ALTER TABLE documentation: its twelve steps begin by turning them off). The pragma does nothing
+    inside a transaction, so it goes to the driver's connection before the migration's BEGIN and
+    after its end; _check_sqlite_foreign_keys makes sure the migrations left every reference whole.
+    """
+    connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(connection):
+    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+    if broken:
+        raise RuntimeError(f'the migrations left references to rows that do not exist: {broken[:10]}')
 
 
 if context.is_offline_mode():

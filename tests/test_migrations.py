@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from registry.extensions import db
 from tests.conftest import drop_database, fresh_database_url, make_test_app
@@ -26,6 +27,31 @@ def test_downgrade_then_upgrade_round_trip(tmp_path):
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
             upgrade()
             assert "audit_log" in inspect(db.engine).get_table_names()
+            db.engine.dispose()
+    finally:
+        drop_database(url)
+
+
+def test_a_table_rebuilt_under_rows_that_refer_to_it_keeps_them(tmp_path):
+    """Migration 0021 rebuilds ``trainees`` on SQLite (batch mode) while tags refer to its rows: the
+    migrations run with SQLite's foreign keys off (env.py), and the app's connections enforce them after."""
+    url = fresh_database_url(tmp_path, "rebuild")
+    app = make_test_app(url)
+    try:
+        with app.app_context():
+            upgrade(revision="0020")
+            with db.engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO trainees (id, document_type, document_number, name, sex, birth_date, phone, "
+                    "hukou_type, created_at, updated_at) VALUES (7, 'resident_id', '11010519491231002X', "
+                    "'王芳', 'F', '1949-12-31', '', 'urban', '2026-01-01', '2026-01-01')"))
+                connection.execute(text("INSERT INTO trainee_tags (trainee_id, tag) VALUES (7, 'veteran')"))
+            upgrade()
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT trainee_id, tag FROM trainee_tags")).all() == [(7, "veteran")]
+                assert connection.execute(text("SELECT name FROM trainees WHERE id = 7")).scalar() == "王芳"
+                with pytest.raises(IntegrityError):
+                    connection.execute(text("INSERT INTO trainee_tags (trainee_id, tag) VALUES (8, 'veteran')"))
             db.engine.dispose()
     finally:
         drop_database(url)

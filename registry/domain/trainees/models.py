@@ -39,12 +39,13 @@ class Trainee(TimestampMixin, db.Model):
     """A person who trains; found again by document type and number."""
 
     __tablename__ = "trainees"
-    __table_args__ = (UniqueConstraint("document_type", "document_number"),)
+    # Number first: the same index finds a person by number alone (an import's look-up).
+    __table_args__ = (UniqueConstraint("document_number", "document_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_type: Mapped[str] = mapped_column(String(24))
     #: Normalised (upper case, no spaces); validated by domain.identifiers.
-    document_number: Mapped[str] = mapped_column(String(32), index=True)
+    document_number: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(60))
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date] = mapped_column(Date)

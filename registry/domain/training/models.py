@@ -108,7 +108,8 @@ class Enrollment(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), index=True)
+    # Indexed as the first column of the unique key and of ix_enrollments_counting.
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))
     status: Mapped[str] = mapped_column(String(16), default="enrolled")
     enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
