@@ -98,21 +98,22 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            # SQLite's DDL is transactional once the driver leaves transactions to SQLAlchemy (extensions.py):
+            # all the migrations and the check of their references in one transaction, all or nothing.
+            transactional_ddl=True if sqlite else None,
             **conf_args
         )
 
-        if not sqlite:
-            with context.begin_transaction():
-                context.run_migrations()
-            return
         try:
-            with context.begin_transaction():  # SQLite: one transaction per migration (no transactional DDL)
+            with context.begin_transaction():
+                before = context.get_context().get_current_revision()
                 context.run_migrations()
-            _check_sqlite_foreign_keys(connection)
+                # A scan of the whole database: only when a migration ran.
+                if sqlite and context.get_context().get_current_revision() != before:
+                    _check_sqlite_foreign_keys(connection)
         finally:
-            if connection.in_transaction():  # what SQLAlchemy began after the last migration's commit
-                connection.rollback()
-            _sqlite_foreign_keys(connection, True)
+            if sqlite:
+                _sqlite_foreign_keys(connection, True)
 
 
 def _sqlite_foreign_keys(connection, enforced):
@@ -121,8 +122,9 @@ def _sqlite_foreign_keys(connection, enforced):
     Batch mode rebuilds a table (a new one filled from the old, the old dropped, the new renamed),
     and with foreign keys enforced, dropping a table that other rows refer to fails (SQLite's
     ALTER TABLE documentation: its twelve steps begin by turning them off). The pragma does nothing
-    inside a transaction, so it goes to the driver's connection before the migration's BEGIN and
-    after its end; _check_sqlite_foreign_keys makes sure the migrations left every reference whole.
+    inside a transaction, so it goes to the driver's connection before the migrations' BEGIN and
+    after their end; _check_sqlite_foreign_keys, inside their transaction, makes sure they left every
+    reference whole (else nothing of them is kept).
     """
     connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
 

@@ -57,6 +57,28 @@ def test_a_table_rebuilt_under_rows_that_refer_to_it_keeps_them(tmp_path):
         drop_database(url)
 
 
+def test_sqlite_migrations_that_leave_a_reference_broken_fail(tmp_path):
+    """With SQLite's foreign keys off while migrating, env.py's check before their commit catches a broken
+    reference, and nothing of them is kept."""
+    url = fresh_database_url(tmp_path, "broken")
+    if not url.startswith("sqlite"):
+        drop_database(url)
+        pytest.skip("PostgreSQL enforces foreign keys inside its migrations")
+    app = make_test_app(url)
+    with app.app_context():
+        upgrade(revision="0020")
+        with db.engine.connect() as connection:
+            dbapi = connection.connection.dbapi_connection
+            dbapi.execute("PRAGMA foreign_keys=OFF")
+            dbapi.execute("INSERT INTO trainee_tags (trainee_id, tag) VALUES (999, 'veteran')")
+            dbapi.execute("PRAGMA foreign_keys=ON")
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits 1, as the CLI does
+            upgrade()
+        with db.engine.connect() as connection:  # all or nothing: the migration after 0020 was not kept
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0020"
+        db.engine.dispose()
+
+
 def test_compressed_blobs_are_not_compressed_again_on_postgresql():
     """Migration 0019: an uploaded file, an import's packed rows and a photo skip PostgreSQL's compressor."""
     if db.session.get_bind().dialect.name != "postgresql":
