@@ -1,0 +1,154 @@
+"""The Chinese names of the registry's tables, columns and coded values, for pages that show stored
+records as they are (the audit log).
+
+The names live on the models, next to what they name, so a new table or column brings its own:
+
+* a model's ``__label__``: the name of its kind of record (``Trainee.__label__ = "学员"``);
+* a column's ``info={"label": "证件号码"}`` in its ``mapped_column(...)``, and for a coded column
+  ``info["choices"]``: the mapping the code base already keeps for those codes (``DOCUMENT_TYPES``,
+  ``SESSION_STATUSES`` …), or a function from a code to its name (the catalogue's programmes,
+  occupations, tracks and measures).
+
+A column without a label of its own takes the common name of its column name (COMMON_COLUMNS: ``id``,
+``created_at`` …, and the references every table means the same way), and a catalogue code without
+choices of its own the catalogue's names (COMMON_CHOICES). The look-up is built once,
+from the mappers, the first time it is asked for (after ``create_app``, which imports every model).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Callable, Mapping
+
+from sqlalchemy import Boolean
+
+from ..extensions import db
+from .audit import REDACTED
+from .catalogue import catalogue
+
+#: What an empty value (None, '') shows.
+EMPTY = "（空）"
+YES, NO = "是", "否"
+
+#: Columns that mean the same in every table they appear in; a column's own info["label"] wins.
+COMMON_COLUMNS = {
+    "id": "编号",
+    "created_at": "创建时间",
+    "updated_at": "更新时间",
+    "recorded_at": "记录时间",
+    "recorded_by": "录入人",
+    "note": "备注",
+    "basis": "依据",
+    "trainee_id": "学员",
+    "district_id": "所在区",
+    "base_id": "培训基地",
+    "enterprise_id": "企业",
+    "session_id": "班期",
+    "enrollment_id": "报名记录",
+    "certificate_id": "证书",
+    "claim_id": "补贴申领",
+    "filing_id": "学徒制备案",
+    "programme_code": "培训项目",
+    "track_code": "方向",
+    "occupation_code": "职业(工种)",
+}
+
+#: The catalogue's codes, named the same way in every table that keeps them.
+COMMON_CHOICES = {
+    "programme_code": catalogue.name_of,
+    "track_code": catalogue.track_name,
+    "occupation_code": catalogue.occupation_name,
+}
+
+Choices = Mapping[Any, str] | Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
+class ColumnLabel:
+    #: The column's name in its table (an attribute key may differ).
+    name: str
+    label: str
+    choices: Choices | None
+    is_boolean: bool
+
+
+@dataclass(frozen=True)
+class TableLabels:
+    label: str
+    #: By column name and by attribute key.
+    columns: dict[str, ColumnLabel]
+
+
+@cache
+def _lookup() -> dict[str, TableLabels]:
+    """Every table of the metadata: its record name, and its columns' names and choices."""
+    classes = {mapper.local_table.name: mapper for mapper in db.Model.registry.mappers}
+    tables = {}
+    for table_name, table in db.metadata.tables.items():
+        columns = {}
+        for column in table.columns:
+            columns[column.name] = ColumnLabel(
+                column.name,
+                column.info.get("label") or COMMON_COLUMNS.get(column.name, column.name),
+                column.info.get("choices", COMMON_CHOICES.get(column.name)),
+                isinstance(column.type, Boolean),
+            )
+        mapper = classes.get(table_name)
+        label = table_name
+        if mapper is not None:
+            label = mapper.class_.__dict__.get("__label__") or table_name
+            for prop in mapper.column_attrs:  # the audit log names columns by attribute key
+                for column in prop.columns:
+                    if getattr(column, "table", None) is table and prop.key not in columns:
+                        columns[prop.key] = columns[column.name]
+        tables[table_name] = TableLabels(label, columns)
+    return tables
+
+
+def _column(table_name: str, column_name: str) -> ColumnLabel | None:
+    table = _lookup().get(table_name)
+    return table.columns.get(column_name) if table else None
+
+
+def table_label(table_name: str) -> str:
+    """The Chinese name of a table's records (``trainees`` → 学员); the table name if it has none."""
+    table = _lookup().get(table_name)
+    return table.label if table else table_name
+
+
+def column_label(table_name: str, column_name: str) -> str:
+    """The Chinese name of a column, by column name or attribute key; the name itself if it has none."""
+    column = _column(table_name, column_name)
+    return column.label if column else column_name
+
+
+def column_name(table_name: str, key: str) -> str:
+    """The column an attribute key stands for (the same name unless the model renames it)."""
+    column = _column(table_name, key)
+    return column.name if column else key
+
+
+def value_label(table_name: str, column_name: str, value: Any) -> str:
+    """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, else the value as text.
+    A redacted value (******) stays as it is."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, str) and value == REDACTED:
+        return value
+    column = _column(table_name, column_name)
+    if isinstance(value, bool) or (column is not None and column.is_boolean and value in (0, 1)):
+        return YES if value else NO
+    if column is not None and column.choices is not None and isinstance(value, (str, int)):
+        choices = column.choices
+        name = choices(value) if callable(choices) else choices.get(value)
+        if name:
+            return str(name)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def record_label(table_name: str, entity_id: Any) -> str:
+    """A record as the audit page names it: 学员 #12."""
+    return f"{table_label(table_name)} #{entity_id}"
