@@ -36,6 +36,7 @@ def add_months(day: date, months: int) -> date:
 
 class TimestampMixin:
     #: UTC, set on insert.
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, info={"label": "创建时间"})
     #: UTC, set on every update.
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False,
+                                                 info={"label": "更新时间"})
