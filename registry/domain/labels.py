@@ -149,6 +149,8 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
     return str(value)
 
 
-def record_label(table_name: str, entity_id: Any) -> str:
-    """A record as the audit page names it: 学员 #12."""
-    return f"{table_label(table_name)} #{entity_id}"
+def record_types() -> list[tuple[str, str]]:
+    """(table name, record name) of every table the audit log writes about, by table name."""
+    excluded = {mapper.local_table.name for mapper in db.Model.registry.mappers
+                if getattr(mapper.class_, "__audit_exclude__", False)}
+    return [(name, table.label) for name, table in sorted(_lookup().items()) if name not in excluded]
