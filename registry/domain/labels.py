@@ -78,6 +78,8 @@ class TableLabels:
     label: str
     #: By column name and by attribute key.
     columns: dict[str, ColumnLabel]
+    #: The primary key's columns, in order (an audit entry's id joins their values with "/").
+    keys: tuple[str, ...] = ()
 
 
 @cache
@@ -102,7 +104,7 @@ def _lookup() -> dict[str, TableLabels]:
                 for column in prop.columns:
                     if getattr(column, "table", None) is table and prop.key not in columns:
                         columns[prop.key] = columns[column.name]
-        tables[table_name] = TableLabels(label, columns)
+        tables[table_name] = TableLabels(label, columns, tuple(column.name for column in table.primary_key))
     return tables
 
 
@@ -147,6 +149,16 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def record_id_label(table_name: str, entity_id: str) -> str:
+    """An audit entry's record id as shown: a composite key's codes by their names (12/veteran →
+    12/退役军人); any other id as it is."""
+    table = _lookup().get(table_name)
+    parts = str(entity_id).split("/")
+    if table is None or len(table.keys) < 2 or len(parts) != len(table.keys):
+        return str(entity_id)
+    return "/".join(value_label(table_name, key, part) for key, part in zip(table.keys, parts))
 
 
 def record_types() -> list[tuple[str, str]]:

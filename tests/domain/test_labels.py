@@ -6,7 +6,9 @@ from sqlalchemy import CheckConstraint
 from registry.domain.audit import REDACTED
 from registry.domain.catalogue import LEVELS, catalogue
 from registry.domain.identifiers import DOCUMENT_TYPES
-from registry.domain.labels import COMMON_COLUMNS, EMPTY, column_label, column_name, table_label, value_label
+from registry.domain.labels import (
+    COMMON_COLUMNS, EMPTY, column_label, column_name, record_id_label, record_types, table_label, value_label,
+)
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import SESSION_STATUSES, TrainingSession
 from registry.extensions import db
@@ -102,3 +104,13 @@ def test_names_fall_back_to_what_is_stored():
     assert column_label("no_such_table", "id") == "id"
     assert column_name("trainees", "document_number") == "document_number"
     assert value_label("no_such_table", "x", 3) == "3"
+
+
+def test_record_ids_and_types_as_the_audit_page_shows_them():
+    assert record_id_label("trainee_tags", "12/veteran") == "12/退役军人"
+    assert record_id_label("trainees", "12") == "12"
+    assert record_id_label("trainees", "12-40") == "12-40"  # a many-row entry's range
+    assert record_id_label("trainee_tags", "12") == "12"
+    types = dict(record_types())
+    assert types["trainees"] == "学员" and types["training_sessions"] == "班期"
+    assert "audit_log" not in types and "verification_events" not in types  # never audited
