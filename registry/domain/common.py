@@ -17,6 +17,11 @@ def utcnow() -> datetime:
 REGISTRY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+def local_time(stored: datetime) -> datetime:
+    """A stored (naive UTC) timestamp in China Standard Time, as pages show it."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(REGISTRY_ZONE).replace(tzinfo=None)
+
+
 def today() -> date:
     """Local (China Standard Time) calendar date; the registry's working day."""
     return datetime.now(REGISTRY_ZONE).date()

@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, DateTime
 
 from ..extensions import db
 from .audit import REDACTED
 from .catalogue import catalogue
+from .common import local_time
 
 #: What an empty value (None, '') shows.
 EMPTY = "（空）"
@@ -71,6 +73,8 @@ class ColumnLabel:
     label: str
     choices: Choices | None
     is_boolean: bool
+    #: A timestamp (stored in UTC, shown in China Standard Time like the page's own times).
+    is_timestamp: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def _lookup() -> dict[str, TableLabels]:
                 column.info.get("label") or COMMON_COLUMNS.get(column.name, column.name),
                 column.info.get("choices", COMMON_CHOICES.get(column.name)),
                 isinstance(column.type, Boolean),
+                isinstance(column.type, DateTime),
             )
         mapper = classes.get(table_name)
         label = table_name
@@ -132,7 +137,8 @@ def column_name(table_name: str, key: str) -> str:
 
 
 def value_label(table_name: str, column_name: str, value: Any) -> str:
-    """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, else the value as text.
+    """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, a timestamp in China
+    Standard Time, else the value as text.
     A redacted value (******) stays as it is."""
     if value is None or value == "":
         return EMPTY
@@ -146,6 +152,11 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
         name = choices(value) if callable(choices) else choices.get(value)
         if name:
             return str(name)
+    if column is not None and column.is_timestamp and isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return value
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

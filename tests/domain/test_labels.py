@@ -93,6 +93,9 @@ def test_values_as_a_clerk_reads_them():
     assert value_label("trainees", "name", "张三") == "张三"
     assert value_label("enrollments", "attended_hours", "40.0") == "40.0"
     assert value_label("import_batches", "affected_ids", {"trainees": [1]}) == '{"trainees": [1]}'
+    # Timestamps are stored in UTC and shown in China Standard Time, as the page's own time column.
+    assert value_label("trainees", "created_at", "2026-11-24T13:19:18.872131") == "2026-11-24 21:19:18"
+    assert value_label("trainees", "birth_date", "1990-05-01") == "1990-05-01"
 
 
 def test_names_fall_back_to_what_is_stored():
