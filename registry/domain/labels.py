@@ -20,12 +20,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Boolean, DateTime
+from sqlalchemy import Boolean, DateTime, select
 
 from ..extensions import db
-from .audit import REDACTED
+from .audit import REDACTED, AuditLog
 from .catalogue import catalogue
 from .common import local_time
 
@@ -75,6 +75,8 @@ class ColumnLabel:
     is_boolean: bool
     #: A timestamp (stored in UTC, shown in China Standard Time like the page's own times).
     is_timestamp: bool = False
+    #: The table a foreign key column refers to.
+    references: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class TableLabels:
     columns: dict[str, ColumnLabel]
     #: The primary key's columns, in order (an audit entry's id joins their values with "/").
     keys: tuple[str, ...] = ()
+    #: The column that names one of its records where another refers to it (the model's __record_name__).
+    record_name: str | None = None
 
 
 @cache
@@ -100,16 +104,19 @@ def _lookup() -> dict[str, TableLabels]:
                 column.info.get("choices", COMMON_CHOICES.get(column.name)),
                 isinstance(column.type, Boolean),
                 isinstance(column.type, DateTime),
+                next((key.column.table.name for key in column.foreign_keys), None),
             )
         mapper = classes.get(table_name)
-        label = table_name
+        label, record_name = table_name, None
         if mapper is not None:
             label = mapper.class_.__dict__.get("__label__") or table_name
+            record_name = mapper.class_.__dict__.get("__record_name__")
             for prop in mapper.column_attrs:  # the audit log names columns by attribute key
                 for column in prop.columns:
                     if getattr(column, "table", None) is table and prop.key not in columns:
                         columns[prop.key] = columns[column.name]
-        tables[table_name] = TableLabels(label, columns, tuple(column.name for column in table.primary_key))
+        tables[table_name] = TableLabels(label, columns, tuple(column.name for column in table.primary_key),
+                                         record_name)
     return tables
 
 
@@ -134,6 +141,35 @@ def column_name(table_name: str, key: str) -> str:
     """The column an attribute key stands for (the same name unless the model renames it)."""
     column = _column(table_name, key)
     return column.name if column else key
+
+
+def references(table_name: str, column_name: str) -> str | None:
+    """The table a column refers to (``training_bases`` for ``base_id``), or None."""
+    column = _column(table_name, column_name)
+    return column.references if column else None
+
+
+def referenced_names(entries: Iterable[AuditLog], entity_id: str | None = None) -> dict[tuple[str, str], str]:
+    """(table, id) → name of the records the values of ``entries`` refer to, for tables that name their
+    records (``__record_name__``: districts, bases, enterprises, sessions): one query per such table.
+    The values read are those the audit page shows (a bulk entry's shared values and the rows of
+    ``entity_id``)."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        changes = entry.changes or {}
+        shown = [changes.get("after") or {}, changes.get("before") or {}, *entry.bulk_rows(entity_id)]
+        for values in shown:
+            for key, value in values.items():
+                target = references(entry.entity_type, key)
+                if target and isinstance(value, int) and _lookup()[target].record_name:
+                    wanted.setdefault(target, set()).add(value)
+    names = {}
+    for target, ids in wanted.items():
+        table = db.metadata.tables[target]
+        key, name = table.c[_lookup()[target].keys[0]], table.c[_lookup()[target].record_name]
+        for record_id, record_name in db.session.execute(select(key, name).where(key.in_(sorted(ids)))):
+            names[(target, str(record_id))] = record_name
+    return names
 
 
 def value_label(table_name: str, column_name: str, value: Any) -> str:

@@ -246,6 +246,9 @@ def test_audit_page_names_records_columns_and_codes_in_chinese(client):
     assert "居民身份证" in page and "城镇" in page
     assert '<span title="education">文化程度</span>: （空） → 大专' in page
     assert '<option value="trainees" selected>学员</option>' in page
+    # A reference names the record it refers to where that table names its records, and links to its entries.
+    base_link = f'href="/admin/audit?entity_type=training_bases&amp;entity_id={base.id}" title="培训基地 #{base.id}">{base.name}</a>'
+    assert f'<span title="registered_base_id">登记基地</span>=<a {base_link}' in page
     shown = outside_titles(page)
     for stored in ("None", "document_number", "resident_id", "hukou_type", ">trainees<"):
         assert stored not in shown

@@ -1,17 +1,19 @@
 """Every table, column and coded value has a Chinese name, declared on the model (labels.py reads them)."""
 import re
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, select
 
-from registry.domain.audit import REDACTED
+from registry.domain.audit import REDACTED, AuditLog
 from registry.domain.catalogue import LEVELS, catalogue
 from registry.domain.identifiers import DOCUMENT_TYPES
 from registry.domain.labels import (
-    COMMON_COLUMNS, EMPTY, column_label, column_name, record_id_label, record_types, table_label, value_label,
+    COMMON_COLUMNS, EMPTY, column_label, column_name, record_id_label, record_types, referenced_names, references,
+    table_label, value_label,
 )
 from registry.domain.trainees.models import Trainee
 from registry.domain.training.models import SESSION_STATUSES, TrainingSession
 from registry.extensions import db
+from tests import factories
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -117,3 +119,18 @@ def test_record_ids_and_types_as_the_audit_page_shows_them():
     types = dict(record_types())
     assert types["trainees"] == "学员" and types["training_sessions"] == "班期"
     assert "audit_log" not in types and "verification_events" not in types  # never audited
+
+
+def test_references_and_the_names_of_what_they_refer_to():
+    """A reference knows its table; districts, bases, enterprises and sessions name their records, people do not."""
+    assert references("trainees", "registered_base_id") == "training_bases"
+    assert references("enrollments", "trainee_id") == "trainees"
+    assert references("trainees", "name") is None
+    base = factories.base()
+    person = factories.trainee("引用学员", registered_base_id=base.id)
+    db.session.commit()
+    entries = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "trainees",
+                                                        AuditLog.entity_id == str(person.id))).all()
+    names = referenced_names(entries)
+    assert names[("training_bases", str(base.id))] == base.name
+    assert not any(table == "trainees" for table, _ in names)

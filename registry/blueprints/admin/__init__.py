@@ -101,5 +101,6 @@ def audit():
     if args.get("action") in ACTIONS:
         query = query.where(AuditLog.action == args["action"])
     page = db.paginate(query, per_page=50)
+    names = labels.referenced_names(page.items, args.get("entity_id"))
     return render_template("admin/audit.html", page=page, args=args, actions=ACTIONS,
-                           entity_types=labels.record_types(), labels=labels)
+                           entity_types=labels.record_types(), labels=labels, names=names)

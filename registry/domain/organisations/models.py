@@ -40,6 +40,7 @@ class District(db.Model):
 
     __tablename__ = "districts"
     __label__ = "区"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: GB/T 2260 administrative division code, e.g. 440106.
@@ -55,6 +56,7 @@ class TrainingBase(TimestampMixin, db.Model):
 
     __tablename__ = "training_bases"
     __label__ = "培训基地"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), info={"label": "基地名称"})
@@ -128,6 +130,7 @@ class Enterprise(TimestampMixin, db.Model):
 
     __tablename__ = "enterprises"
     __label__ = "企业"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), info={"label": "企业名称"})

@@ -32,6 +32,7 @@ class TrainingSession(InProgramme, TimestampMixin, db.Model):
 
     __tablename__ = "training_sessions"
     __label__ = "班期"
+    __record_name__ = "code"  # names it where other records refer to it (the audit page)
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("planned_hours >= 0", name="planned_hours_not_negative"),
