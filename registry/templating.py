@@ -1,12 +1,13 @@
 """Template globals and filters shared by every page."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import Flask
 
 from .auth import permissions
 from .domain.catalogue import LEVELS, catalogue
+from .domain.common import local_time
 from .domain.identifiers import mask_document, mask_name
 
 
@@ -14,8 +15,7 @@ def _date(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        # Stored in UTC; shown in China Standard Time.
-        return (value + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        return local_time(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.strftime("%Y-%m-%d")
     return str(value)

@@ -34,25 +34,26 @@ REDACTED = "******"
 
 class AuditLog(db.Model):
     __tablename__ = "audit_log"
+    __label__ = "审计日志"
     __audit_exclude__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True, info={"label": "操作时间"})
     #: The signed-in user, or None for the command line and start-up jobs.
-    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    actor_name: Mapped[str] = mapped_column(String(80))
-    remote_addr: Mapped[str | None] = mapped_column(String(64))
-    entity_type: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True, info={"label": "操作人账号"})
+    actor_name: Mapped[str] = mapped_column(String(80), info={"label": "操作人"})
+    remote_addr: Mapped[str | None] = mapped_column(String(64), info={"label": "来源地址"})
+    entity_type: Mapped[str] = mapped_column(String(64), info={"label": "记录类型"})
+    entity_id: Mapped[str] = mapped_column(String(64), info={"label": "记录编号"})
+    action: Mapped[str] = mapped_column(String(16), info={"label": "操作", "choices": ACTIONS})
     #: {"before": {...}, "after": {...}} with only the changed columns for updates.
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict, info={"label": "变更内容"})
     #: Why the change was made, where the operation asked for one.
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text, info={"label": "原因"})
     #: An entry for many rows inserted at once (record_inserts): the lowest and highest id among
     #: them (the first key column's, for a composite key); their values are in ``changes["rows"]``.
-    first_id: Mapped[int | None] = mapped_column(Integer)
-    last_id: Mapped[int | None] = mapped_column(Integer)
+    first_id: Mapped[int | None] = mapped_column(Integer, info={"label": "起始编号"})
+    last_id: Mapped[int | None] = mapped_column(Integer, info={"label": "截止编号"})
 
     __table_args__ = (db.Index("ix_audit_log_entity", "entity_type", "entity_id"),
                       db.Index("ix_audit_log_entity_range", "entity_type", "first_id", "last_id"))

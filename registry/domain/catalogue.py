@@ -315,6 +315,18 @@ class Catalogue:
         programme = self.get(code)
         return programme.name if programme else (code or "")
 
+    # Occupation, track and measure codes name the same thing in every programme that lists them,
+    # so a record that keeps only the code (the audit log's values) is named without its programme.
+    def occupation_name(self, code: str | None) -> str:
+        return next((o.name for p in self.all() for o in p.occupations if o.code == code), code or "")
+
+    def track_name(self, code: str | None) -> str:
+        return next((t.name for p in self.all() for t in p.tracks if t.code == code), code or "")
+
+    def measure_name(self, code: str | None) -> str:
+        return next((p.measures[code] for p in self.all() if code in p.measures),
+                    COMMON_MEASURES.get(code or "", code or ""))
+
 
 catalogue = Catalogue()
 register = catalogue.register

@@ -17,6 +17,11 @@ def utcnow() -> datetime:
 REGISTRY_ZONE = ZoneInfo("Asia/Shanghai")
 
 
+def local_time(stored: datetime) -> datetime:
+    """A stored (naive UTC) timestamp in China Standard Time, as pages show it."""
+    return stored.replace(tzinfo=timezone.utc).astimezone(REGISTRY_ZONE).replace(tzinfo=None)
+
+
 def today() -> date:
     """Local (China Standard Time) calendar date; the registry's working day."""
     return datetime.now(REGISTRY_ZONE).date()
@@ -36,6 +41,7 @@ def add_months(day: date, months: int) -> date:
 
 class TimestampMixin:
     #: UTC, set on insert.
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, info={"label": "创建时间"})
     #: UTC, set on every update.
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False,
+                                                 info={"label": "更新时间"})

@@ -225,6 +225,61 @@ def test_city_creates_and_deactivates_accounts(client):
     assert "clerk2" in audit_page and "is_active_account" in audit_page
 
 
+def outside_titles(page: str) -> str:
+    """The page without its title attributes (where the stored names of columns stay, on hover)."""
+    return re.sub(r'\stitle="[^"]*"', "", page)
+
+
+def test_audit_page_names_records_columns_and_codes_in_chinese(client):
+    """A clerk reads 学员, 证件号码, 居民身份证 and （空）; the stored names only on hover."""
+    factories.user("auditor", "city")
+    base = factories.base()
+    db.session.commit()
+    person = factories.trainee("审计学员", registered_base_id=base.id)
+    db.session.commit()
+    person.education = "college"  # None → 大专: an update whose old value is empty
+    db.session.commit()
+    factories.login(client, "auditor")
+    page = client.get(f"/admin/audit?entity_type=trainees&entity_id={person.id}").text
+    assert f"学员</span> #{person.id}" in page
+    assert '<span title="document_number">证件号码</span>=' in page
+    assert "居民身份证" in page and "城镇" in page
+    assert '<span title="education">文化程度</span>: （空） → 大专' in page
+    assert '<option value="trainees" selected>学员</option>' in page
+    # A reference names the record it refers to where that table names its records, and links to its entries.
+    base_link = f'href="/admin/audit?entity_type=training_bases&amp;entity_id={base.id}" title="培训基地 #{base.id}">{base.name}</a>'
+    assert f'<span title="registered_base_id">登记基地</span>=<a {base_link}' in page
+    shown = outside_titles(page)
+    for stored in ("None", "document_number", "resident_id", "hukou_type", ">trainees<"):
+        assert stored not in shown
+
+
+def test_audit_page_keeps_redacted_values_and_names_bulk_columns(client):
+    """A password hash stays ******; a many-row import entry's columns are named too."""
+    from registry.domain.imports import batches
+    from tests.domain.test_imports import xlsx
+
+    factories.user("auditor", "city")
+    db.session.commit()
+    factories.login(client, "auditor")
+    users_page = client.get("/admin/audit?entity_type=users").text
+    assert '<span title="password_hash">登录密码(加密保存)</span>=******' in users_page
+    assert "pbkdf2" not in users_page and "scrypt" not in users_page
+
+    base = factories.base(programmes=("yuecai",))
+    session = factories.session(base, start_date=today() + timedelta(days=5), status="planned")
+    rows = [[1, "批量甲", "身份证", factories.id_number(date(1993, 5, 1)), "", "", "", "城镇", "", ""]]
+    context = batches.Context(user_id=None, registered_base_id=base.id)
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context)
+    batch, _ = batches.confirm(batch.id, context)
+    db.session.commit()
+    person = batch.affected_ids["trainees"][0]
+    page = client.get(f"/admin/audit?entity_type=trainees&entity_id={person}").text
+    assert "共 1 条" in page and "批量甲" in page
+    assert '<span title="document_number">证件号码</span>=' in page and "居民身份证" in page
+    assert "document_number" not in outside_titles(page) and "None" not in outside_titles(page)
+
+
 def test_audit_page_finds_a_record_inside_an_imports_entry(client):
     """An import is logged in entries of many rows each; a search for one record shows its entry and its values."""
     from registry.domain.imports import batches

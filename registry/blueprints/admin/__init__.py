@@ -7,6 +7,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...auth.permissions import get_visible_or_404, roles_required
+from ...domain import labels
 from ...domain.accounts import operations
 from ...domain.accounts.models import ROLES, User
 from ...domain.audit import ACTIONS, AuditLog, naming
@@ -87,7 +88,8 @@ def toggle_active(user_id: int):
 @bp.route("/audit")
 @roles_required("city")
 def audit():
-    """The audit log, newest first, filterable by record type, record id and user."""
+    """The audit log, newest first, filterable by record type, record id and user; tables, columns and
+    coded values by their Chinese names (domain/labels.py)."""
     query = select(AuditLog).order_by(AuditLog.id.desc())
     args = filter_args()
     if args.get("entity_type"):
@@ -99,5 +101,6 @@ def audit():
     if args.get("action") in ACTIONS:
         query = query.where(AuditLog.action == args["action"])
     page = db.paginate(query, per_page=50)
-    entity_types = sorted(db.metadata.tables)
-    return render_template("admin/audit.html", page=page, args=args, actions=ACTIONS, entity_types=entity_types)
+    names = labels.referenced_names(page.items, args.get("entity_id"))
+    return render_template("admin/audit.html", page=page, args=args, actions=ACTIONS,
+                           entity_types=labels.record_types(), labels=labels, names=names)

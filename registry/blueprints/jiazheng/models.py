@@ -48,6 +48,7 @@ class DemonstrationDesignation(TimestampMixin, db.Model):
     level gets a new designation and the old one ends the day before."""
 
     __tablename__ = "jiazheng_demonstration_designations"
+    __label__ = "家政服务培训示范基地认定"
     __table_args__ = (
         CheckConstraint("level IN ('joint', 'city', 'district')", name="level_known"),
         CheckConstraint("valid_until IS NULL OR valid_until >= designated_on", name="term_after_start"),
@@ -56,17 +57,17 @@ class DemonstrationDesignation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
-    level: Mapped[str] = mapped_column(String(16))
-    designated_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(16), info={"label": "示范基地级别", "choices": DESIGNATION_LEVELS})
+    designated_on: Mapped[date] = mapped_column(Date, info={"label": "认定日期"})
     #: The designating body, e.g. 广州市人力资源和社会保障局.
-    designated_by: Mapped[str] = mapped_column(String(120))
+    designated_by: Mapped[str] = mapped_column(String(120), info={"label": "认定单位"})
     #: The designating document (文号), where there is one.
-    document_number: Mapped[str] = mapped_column(String(60), default="")
+    document_number: Mapped[str] = mapped_column(String(60), default="", info={"label": "认定文号"})
     #: Last day of the designation's term; None when it has no fixed term.
-    valid_until: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, info={"label": "有效期至"})
     #: Last day in force when it was ended before its term (or superseded by another level).
-    ended_on: Mapped[date | None] = mapped_column(Date)
-    end_reason: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None] = mapped_column(Date, info={"label": "终止日期"})
+    end_reason: Mapped[str | None] = mapped_column(Text, info={"label": "终止原因"})
 
     base: Mapped[TrainingBase] = relationship()
 
@@ -101,6 +102,7 @@ class ServiceStation(TimestampMixin, db.Model):
     day it closed; it is no longer in operation that day). Closed, never deleted."""
 
     __tablename__ = "jiazheng_service_stations"
+    __label__ = "基层家政服务站"
     __table_args__ = (
         CheckConstraint("operator_kind IN ('enterprise', 'street_office', 'community', 'other')",
                         name="operator_kind_known"),
@@ -108,20 +110,20 @@ class ServiceStation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info={"label": "服务站名称"})
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     #: The street (街道/街) or town (镇) it serves.
-    street: Mapped[str] = mapped_column(String(40))
-    address: Mapped[str] = mapped_column(String(200))
-    operator_kind: Mapped[str] = mapped_column(String(16))
+    street: Mapped[str] = mapped_column(String(40), info={"label": "街道(镇)"})
+    address: Mapped[str] = mapped_column(String(200), info={"label": "地址"})
+    operator_kind: Mapped[str] = mapped_column(String(16), info={"label": "运营主体类型", "choices": OPERATOR_KINDS})
     #: The home-service enterprise that runs it, when one does.
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "运营企业"})
     #: The operator's name as recorded (copied from the enterprise when one runs it).
-    operator_name: Mapped[str] = mapped_column(String(120))
-    contact_phone: Mapped[str] = mapped_column(String(20), default="")
-    opened_on: Mapped[date] = mapped_column(Date)
-    closed_on: Mapped[date | None] = mapped_column(Date)
-    close_reason: Mapped[str | None] = mapped_column(Text)
+    operator_name: Mapped[str] = mapped_column(String(120), info={"label": "运营单位名称"})
+    contact_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    opened_on: Mapped[date] = mapped_column(Date, info={"label": "开办日期"})
+    closed_on: Mapped[date | None] = mapped_column(Date, info={"label": "关闭日期"})
+    close_reason: Mapped[str | None] = mapped_column(Text, info={"label": "关闭原因"})
 
     district: Mapped[District] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()

@@ -2,8 +2,6 @@
 quality, and the same figures as .xlsx and PDF. The rules live in registry/domain/reconciliation."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +9,7 @@ from sqlalchemy import select
 from ...auth.permissions import reconciliation_district, roles_required, visible
 from ...domain.catalogue import catalogue
 from ...domain.certificates import pdf as certificate_pdf
-from ...domain.common import today, utcnow
+from ...domain.common import local_time, today, utcnow
 from ...domain.organisations.models import District, TrainingBase
 from ...domain.reconciliation import counting, drilldown, exports, figures, quality
 from ...domain.reconciliation.counting import Scope
@@ -159,7 +157,7 @@ def export_xlsx():
 def export_pdf():
     result = _reconciliation()
     font = certificate_pdf.find_font(current_app.config.get("REGISTRY_CERTIFICATE_FONT"))
-    generated = (utcnow() + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # China Standard Time
+    generated = local_time(utcnow()).strftime("%Y-%m-%d %H:%M")
     content = exports.pdf(result, _district_name(result.scope.district_id), font, generated)
     return _download(content, f"目标完成情况-{result.scope.year}.pdf", "application/pdf")
 

@@ -59,6 +59,7 @@ class ChefRating(TimestampMixin, db.Model):
     the one not superseded; recording a new one supersedes it (the old row stays)."""
 
     __tablename__ = "yuecai_chef_ratings"
+    __label__ = "星级粤菜师傅评定"
     __table_args__ = (
         CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
         # At most one current rating per chef, also under concurrent requests.
@@ -67,23 +68,23 @@ class ChefRating(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    stars: Mapped[int] = mapped_column(SmallInteger)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True, info={"label": "粤菜师傅"})
+    stars: Mapped[int] = mapped_column(SmallInteger, info={"label": "星级", "choices": STAR_LEVELS})
     #: 评定机构, e.g. a catering association or the bureau that ran the 评选.
-    rating_body: Mapped[str] = mapped_column(String(120))
-    rated_on: Mapped[date] = mapped_column(Date, index=True)
+    rating_body: Mapped[str] = mapped_column(String(120), info={"label": "评定机构"})
+    rated_on: Mapped[date] = mapped_column(Date, index=True, info={"label": "评定日期"})
     #: 证书或文件编号, if the rating body gave one.
-    reference: Mapped[str] = mapped_column(String(60), default="")
+    reference: Mapped[str] = mapped_column(String(60), default="", info={"label": "证书或文件编号"})
     #: The district the rating is counted in (the chef's place of work, or the rating district bureau's).
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True, info={"label": "计入区"})
     #: 工作单位 (restaurant, hotel, school) when rated.
-    workplace: Mapped[str] = mapped_column(String(120), default="")
+    workplace: Mapped[str] = mapped_column(String(120), default="", info={"label": "工作单位"})
     note: Mapped[str] = mapped_column(Text, default="")
     #: The previous rating this one superseded, if any.
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("yuecai_chef_ratings.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("yuecai_chef_ratings.id"), info={"label": "取代的评定"})
     #: The day a newer rating superseded this one (its rating day); None while current.
-    superseded_on: Mapped[date | None] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    superseded_on: Mapped[date | None] = mapped_column(Date, info={"label": "被取代日期"})
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info={"label": "录入人账号"})
 
     trainee: Mapped[Trainee] = relationship()
     district: Mapped[District] = relationship()
@@ -103,6 +104,7 @@ class Studio(TimestampMixin, db.Model):
     at a training base, led by a chef, recognised by a body on a day; ended, never deleted."""
 
     __tablename__ = "yuecai_studios"
+    __label__ = "大师工作室、名厨工作室"
     __table_args__ = (
         CheckConstraint(_in("kind", STUDIO_KINDS), name="kind_known"),
         CheckConstraint(_in("level", STUDIO_LEVELS), name="level_known"),
@@ -111,16 +113,16 @@ class Studio(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(120))
-    lead_chef_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), info={"label": "工作室类型", "choices": STUDIO_KINDS})
+    name: Mapped[str] = mapped_column(String(120), info={"label": "工作室名称"})
+    lead_chef_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True, info={"label": "领衔师傅"})
+    level: Mapped[str] = mapped_column(String(16), info={"label": "认定级别", "choices": STUDIO_LEVELS})
     #: 认定单位.
-    recognised_by: Mapped[str] = mapped_column(String(120))
-    recognised_on: Mapped[date] = mapped_column(Date)
+    recognised_by: Mapped[str] = mapped_column(String(120), info={"label": "认定单位"})
+    recognised_on: Mapped[date] = mapped_column(Date, info={"label": "认定日期"})
     #: The day the studio lapsed or was withdrawn; None while it stands.
-    ended_on: Mapped[date | None] = mapped_column(Date)
-    end_reason: Mapped[str] = mapped_column(Text, default="")
+    ended_on: Mapped[date | None] = mapped_column(Date, info={"label": "终止日期"})
+    end_reason: Mapped[str] = mapped_column(Text, default="", info={"label": "终止原因"})
 
     base: Mapped[TrainingBase] = relationship()
     lead_chef: Mapped[Trainee] = relationship()
@@ -143,6 +145,7 @@ class CompetitionResult(TimestampMixin, db.Model):
     by bureau staff for that base."""
 
     __tablename__ = "yuecai_competition_results"
+    __label__ = "技能竞赛成绩"
     __table_args__ = (
         CheckConstraint(_in("level", COMPETITION_LEVELS), name="level_known"),
         CheckConstraint(f"award IS NULL OR {_in('award', AWARDS)}", name="award_known"),
@@ -153,20 +156,20 @@ class CompetitionResult(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True, info={"label": "参赛学员"})
     #: The base that trained the competitor (the result counts in its district).
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
-    event_name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(16))
-    held_on: Mapped[date] = mapped_column(Date, index=True)
-    organiser: Mapped[str] = mapped_column(String(120))
+    event_name: Mapped[str] = mapped_column(String(200), info={"label": "竞赛名称"})
+    level: Mapped[str] = mapped_column(String(16), info={"label": "竞赛级别", "choices": COMPETITION_LEVELS})
+    held_on: Mapped[date] = mapped_column(Date, index=True, info={"label": "竞赛日期"})
+    organiser: Mapped[str] = mapped_column(String(120), info={"label": "主办单位"})
     #: An occupation of the programme's catalogue (the contest's 职业(工种) or 专项).
     occupation_code: Mapped[str] = mapped_column(String(48))
-    award: Mapped[str | None] = mapped_column(String(16))
+    award: Mapped[str | None] = mapped_column(String(16), info={"label": "奖项", "choices": AWARDS})
     #: 名次 (1 = first), when the contest ranks.
-    placing_rank: Mapped[int | None] = mapped_column(SmallInteger)
+    placing_rank: Mapped[int | None] = mapped_column(SmallInteger, info={"label": "名次"})
     note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info={"label": "录入人账号"})
 
     trainee: Mapped[Trainee] = relationship()
     base: Mapped[TrainingBase] = relationship()

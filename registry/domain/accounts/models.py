@@ -23,6 +23,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     """A person who signs in. Each role is tied to exactly the unit it acts for."""
 
     __tablename__ = "users"
+    __label__ = "账号"
     __table_args__ = (
         CheckConstraint(
             "(role = 'city' AND district_id IS NULL AND base_id IS NULL AND enterprise_id IS NULL)"
@@ -36,15 +37,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     __audit_redact__ = frozenset({"password_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(256))
-    display_name: Mapped[str] = mapped_column(String(60), default="")
-    role: Mapped[str] = mapped_column(String(16))
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
-    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, info={"label": "用户名"})
+    password_hash: Mapped[str] = mapped_column(String(256), info={"label": "登录密码(加密保存)"})
+    display_name: Mapped[str] = mapped_column(String(60), default="", info={"label": "姓名"})
+    role: Mapped[str] = mapped_column(String(16), info={"label": "角色", "choices": ROLES})
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True, info={"label": "所属区(区人社局)"})
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True, info={"label": "所属培训基地"})
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "所属企业"})
     #: Deactivated accounts cannot sign in; accounts are never deleted.
-    is_active_account: Mapped[bool] = mapped_column(default=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True, info={"label": "账号已启用"})
 
     district: Mapped[District | None] = relationship()
     base: Mapped[TrainingBase | None] = relationship()

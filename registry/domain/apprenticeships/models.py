@@ -22,11 +22,12 @@ class SpecialSubsidyGrant(TimestampMixin, db.Model):
     (一次性特别培训补助): it may not file apprentices that year (004 之四 三(四))."""
 
     __tablename__ = "special_subsidy_grants"
+    __label__ = "一次性特别培训补助"
     __table_args__ = (UniqueConstraint("enterprise_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    year: Mapped[int]
+    year: Mapped[int] = mapped_column(info={"label": "年度"})
     note: Mapped[str] = mapped_column(Text, default="")
 
     enterprise: Mapped[Enterprise] = relationship()
@@ -36,6 +37,7 @@ class ApprenticeshipFiling(InProgramme, TimestampMixin, db.Model):
     """An enterprise's apprenticeship filing (备案) with the district bureau of its registration."""
 
     __tablename__ = "apprenticeship_filings"
+    __label__ = "学徒制备案"
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'approved', 'rejected')", name="status_known"),
         CheckConstraint("plan_end >= plan_start", name="plan_dates_in_order"),
@@ -43,31 +45,32 @@ class ApprenticeshipFiling(InProgramme, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": "备案编号"})
     programme_code: Mapped[str] = mapped_column(String(32))
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "备案企业"})
     #: The enterprise's district on filing: its bureau reviews (004 之四 二(一)).
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True, info={"label": "备案区"})
     #: The training agency (a technical or vocational school or a recognised institution).
-    agency_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True, info={"label": "培训机构"})
     #: 学徒制培训合作协议 with the agency.
-    agreement_number: Mapped[str] = mapped_column(String(64))
-    agreement_signed_on: Mapped[date] = mapped_column(Date)
-    plan_start: Mapped[date] = mapped_column(Date)
-    plan_end: Mapped[date] = mapped_column(Date)
+    agreement_number: Mapped[str] = mapped_column(String(64), info={"label": "学徒制培训合作协议编号"})
+    agreement_signed_on: Mapped[date] = mapped_column(Date, info={"label": "合作协议签订日期"})
+    plan_start: Mapped[date] = mapped_column(Date, info={"label": "培训计划开始日期"})
+    plan_end: Mapped[date] = mapped_column(Date, info={"label": "培训计划结束日期"})
     #: Class hours of the training plan (培训方案); the plan sessions are created with them.
     #: Required by the operations; NULL only in rows written before migration 0008.
-    planned_hours: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
-    submitted_on: Mapped[date | None] = mapped_column(Date)
-    review_due_on: Mapped[date | None] = mapped_column(Date)
+    planned_hours: Mapped[int | None] = mapped_column(info={"label": "计划学时"})
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True,
+                                        info={"label": "备案状态", "choices": FILING_STATUSES})
+    submitted_on: Mapped[date | None] = mapped_column(Date, info={"label": "提交日期"})
+    review_due_on: Mapped[date | None] = mapped_column(Date, info={"label": "审核期限"})
     #: True when the due date was counted on weekends only (a year chinese-calendar does not cover).
-    due_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    decided_by: Mapped[str | None] = mapped_column(String(80))
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    due_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False, info={"label": "审核期限按周末估算"})
+    decided_on: Mapped[date | None] = mapped_column(Date, info={"label": "审核决定日期"})
+    decided_by: Mapped[str | None] = mapped_column(String(80), info={"label": "审核人"})
+    decision_note: Mapped[str | None] = mapped_column(Text, info={"label": "审核意见"})
     #: The day training actually started (within 60 days of approval, 004 之四 二(五)).
-    training_started_on: Mapped[date | None] = mapped_column(Date)
+    training_started_on: Mapped[date | None] = mapped_column(Date, info={"label": "开训日期"})
 
     enterprise: Mapped[Enterprise] = relationship()
     district: Mapped[District] = relationship()
@@ -87,6 +90,7 @@ class Apprentice(TimestampMixin, db.Model):
     """One apprentice of a filing: contract, social insurance, occupation, plan, and leaving."""
 
     __tablename__ = "apprentices"
+    __label__ = "学徒"
     __table_args__ = (
         UniqueConstraint("filing_id", "trainee_id"),
         CheckConstraint("contract_end > contract_start", name="contract_dates_in_order"),
@@ -96,19 +100,19 @@ class Apprentice(TimestampMixin, db.Model):
     filing_id: Mapped[int] = mapped_column(ForeignKey("apprenticeship_filings.id"), index=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
     occupation_code: Mapped[str] = mapped_column(String(48))
-    level: Mapped[int | None]
-    contract_start: Mapped[date] = mapped_column(Date)
-    contract_end: Mapped[date] = mapped_column(Date)
+    level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
+    contract_start: Mapped[date] = mapped_column(Date, info={"label": "劳动合同起始日期"})
+    contract_end: Mapped[date] = mapped_column(Date, info={"label": "劳动合同终止日期"})
     #: Social insurance paid in the city, as the enterprise confirms it (and the month checked).
-    insurance_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
-    insurance_checked_on: Mapped[date | None] = mapped_column(Date)
+    insurance_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, info={"label": "已核实在本市缴纳社会保险"})
+    insurance_checked_on: Mapped[date | None] = mapped_column(Date, info={"label": "社保核实日期"})
     #: 培养协议 signed with the apprentice.
-    training_agreement_on: Mapped[date] = mapped_column(Date)
+    training_agreement_on: Mapped[date] = mapped_column(Date, info={"label": "培养协议签订日期"})
     #: The plan session's enrollment, set when the filing is approved and enters the plan.
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
-    left_on: Mapped[date | None] = mapped_column(Date)
-    left_reported_on: Mapped[date | None] = mapped_column(Date)
-    leaving_reason: Mapped[str | None] = mapped_column(Text)
+    left_on: Mapped[date | None] = mapped_column(Date, info={"label": "离职日期"})
+    left_reported_on: Mapped[date | None] = mapped_column(Date, info={"label": "离职报告日期"})
+    leaving_reason: Mapped[str | None] = mapped_column(Text, info={"label": "离职原因"})
 
     filing: Mapped[ApprenticeshipFiling] = relationship(back_populates="apprentices")
     trainee: Mapped[Trainee] = relationship()

@@ -40,6 +40,7 @@ class Certificate(TimestampMixin, db.Model):
     """A certificate issued to a trainee for one passed enrollment; never deleted."""
 
     __tablename__ = "certificates"
+    __label__ = "证书"
     __table_args__ = (
         CheckConstraint("status IN ('valid', 'suspended', 'revoked')", name="status_known"),
         Index("ix_certificates_session", "session_id"),
@@ -55,32 +56,33 @@ class Certificate(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Canonical form: upper case, no spaces or dashes.
-    number: Mapped[str] = mapped_column(String(32), unique=True)
-    certificate_type: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": "证书编号"})
+    certificate_type: Mapped[str] = mapped_column(String(32), info={"label": "证书类型", "choices": CERTIFICATE_TYPES})
     #: One certificate per enrollment, ever (a replacement points back instead).
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
-    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True, info={"label": "持证人"})
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
     programme_code: Mapped[str] = mapped_column(String(32))
     occupation_code: Mapped[str] = mapped_column(String(48))
     #: Copied at issue so the printed wording never changes with the catalogue.
-    occupation_name: Mapped[str] = mapped_column(String(80))
-    level: Mapped[int | None]
-    issued_on: Mapped[date] = mapped_column(Date)
+    occupation_name: Mapped[str] = mapped_column(String(80), info={"label": "职业(工种)名称"})
+    level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
+    issued_on: Mapped[date] = mapped_column(Date, info={"label": "发证日期"})
     #: Last day of validity; None for certificates that do not expire.
-    valid_until: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="valid", index=True)
-    status_reason: Mapped[str | None] = mapped_column(String(32))
-    status_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, info={"label": "有效期至"})
+    status: Mapped[str] = mapped_column(String(16), default="valid", index=True,
+                                        info={"label": "证书状态", "choices": CERTIFICATE_STATUSES})
+    status_reason: Mapped[str | None] = mapped_column(String(32), info={"label": "状态原因", "choices": STATUS_REASONS})
+    status_on: Mapped[date | None] = mapped_column(Date, info={"label": "状态变更日期"})
     #: Internal note for bureau staff; never shown publicly.
-    status_note: Mapped[str | None] = mapped_column(Text)
+    status_note: Mapped[str | None] = mapped_column(Text, info={"label": "内部说明"})
     #: The certificate this one replaces, and the one that replaced it.
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), info={"label": "换发自"})
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), info={"label": "换发为"})
     #: Which signing key signed ``signature`` (base64url of the Ed25519 signature).
-    key_id: Mapped[str] = mapped_column(String(16))
-    signature: Mapped[str] = mapped_column(String(100))
+    key_id: Mapped[str] = mapped_column(String(16), info={"label": "签名密钥"})
+    signature: Mapped[str] = mapped_column(String(100), info={"label": "数字签名"})
 
     trainee: Mapped[Trainee] = relationship()
     base: Mapped[TrainingBase] = relationship()
@@ -113,10 +115,11 @@ class CertificateCounter(db.Model):
     """The last serial handed out per numbering scope; bumped atomically (see numbering.py)."""
 
     __tablename__ = "certificate_counters"
+    __label__ = "证书编号计数"
     __audit_exclude__ = True
 
-    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
-    last: Mapped[int] = mapped_column(Integer, default=0)
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True, info={"label": "编号范围"})
+    last: Mapped[int] = mapped_column(Integer, default=0, info={"label": "已用最大序号"})
 
 
 VERIFICATION_OUTCOMES = {
@@ -137,16 +140,17 @@ class VerificationEvent(db.Model):
     """One public verification: when, how, what it found, and a coarse origin (never the address)."""
 
     __tablename__ = "verification_events"
+    __label__ = "证书核验记录"
     __audit_exclude__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True, info={"label": "核验时间"})
     #: Set when the number matched a certificate.
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), index=True)
     #: Set when the number matched a service card (service_cards.models.ServiceCard).
-    card_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"), index=True)
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"), index=True, info={"label": "上门服务证"})
     #: qr (scanned link), lookup (number + name form), match (name/ID comparison), api (JSON).
-    channel: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16), info={"label": "核验渠道"})
+    outcome: Mapped[str] = mapped_column(String(16), info={"label": "核验结果", "choices": VERIFICATION_OUTCOMES})
     #: IPv4 /16 or IPv6 /32 network of the client: enough for abuse patterns, not a person.
-    origin: Mapped[str] = mapped_column(String(48), default="")
+    origin: Mapped[str] = mapped_column(String(48), default="", info={"label": "来源网段"})

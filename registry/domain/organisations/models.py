@@ -39,11 +39,13 @@ class District(db.Model):
     """A district (区) of the city; seeded by the first migration."""
 
     __tablename__ = "districts"
+    __label__ = "区"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: GB/T 2260 administrative division code, e.g. 440106.
-    code: Mapped[str] = mapped_column(String(6), unique=True)
-    name: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True, info={"label": "行政区划代码"})
+    name: Mapped[str] = mapped_column(String(32), unique=True, info={"label": "区名称"})
 
     def __repr__(self) -> str:
         return f"<District {self.code} {self.name}>"
@@ -53,23 +55,26 @@ class TrainingBase(TimestampMixin, db.Model):
     """A training base or institution (培训基地/培训机构)."""
 
     __tablename__ = "training_bases"
+    __label__ = "培训基地"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info={"label": "基地名称"})
     #: 统一社会信用代码, normalised, checksum validated.
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True, info={"label": "统一社会信用代码"})
+    kind: Mapped[str] = mapped_column(String(32), info={"label": "基地类型", "choices": BASE_KINDS})
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    address: Mapped[str] = mapped_column(String(200), default="")
-    contact_name: Mapped[str] = mapped_column(String(40), default="")
-    contact_phone: Mapped[str] = mapped_column(String(20), default="")
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    address: Mapped[str] = mapped_column(String(200), default="", info={"label": "地址"})
+    contact_name: Mapped[str] = mapped_column(String(40), default="", info={"label": "联系人"})
+    contact_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    status: Mapped[str] = mapped_column(String(16), default="active", info={"label": "基地状态", "choices": BASE_STATUSES})
     #: As an evaluation site for 职业技能等级认定: S (社会培训评价组织) or Y (用人单位); None if not one.
-    evaluation_kind: Mapped[str | None] = mapped_column(String(1))
+    evaluation_kind: Mapped[str | None] = mapped_column(String(1),
+                                                        info={"label": "评价机构类别", "choices": EVALUATION_KINDS})
     #: 4-digit evaluation-body code given by 人社部 (0000 when filed with the province).
-    evaluation_body_code: Mapped[str | None] = mapped_column(String(4))
+    evaluation_body_code: Mapped[str | None] = mapped_column(String(4), info={"label": "评价机构代码"})
     #: 6-digit site serial given by the provincial bureau.
-    evaluation_site_serial: Mapped[str | None] = mapped_column(String(6))
+    evaluation_site_serial: Mapped[str | None] = mapped_column(String(6), info={"label": "站点序列码"})
 
     district: Mapped[District] = relationship()
     recognitions: Mapped[list["BaseRecognition"]] = relationship(
@@ -95,16 +100,17 @@ class BaseRecognition(TimestampMixin, db.Model):
     """A base's recognition for one programme: by whom (level) and for how long."""
 
     __tablename__ = "base_recognitions"
+    __label__ = "基地项目认定"
     __table_args__ = (UniqueConstraint("base_id", "programme_code", "recognised_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
     #: A code in the programme catalogue.
     programme_code: Mapped[str] = mapped_column(String(32), index=True)
-    level: Mapped[str] = mapped_column(String(16))
-    recognised_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(16), info={"label": "认定级别", "choices": RECOGNITION_LEVELS})
+    recognised_on: Mapped[date] = mapped_column(Date, info={"label": "认定日期"})
     #: Last day of the recognition; None while open-ended.
-    valid_until: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, info={"label": "有效期至"})
 
     base: Mapped[TrainingBase] = relationship(back_populates="recognitions")
 
@@ -123,15 +129,18 @@ class Enterprise(TimestampMixin, db.Model):
     """An enterprise: apprenticeship filer or home-service employer."""
 
     __tablename__ = "enterprises"
+    __label__ = "企业"
+    __record_name__ = "name"  # names it where other records refer to it (the audit page)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
-    kind: Mapped[str] = mapped_column(String(32), default="general")
+    name: Mapped[str] = mapped_column(String(120), info={"label": "企业名称"})
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True, info={"label": "统一社会信用代码"})
+    kind: Mapped[str] = mapped_column(String(32), default="general",
+                                      info={"label": "企业类型", "choices": ENTERPRISE_KINDS})
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    address: Mapped[str] = mapped_column(String(200), default="")
-    contact_name: Mapped[str] = mapped_column(String(40), default="")
-    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(String(200), default="", info={"label": "地址"})
+    contact_name: Mapped[str] = mapped_column(String(40), default="", info={"label": "联系人"})
+    contact_phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
 
     district: Mapped[District] = relationship()
 

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
-from ..catalogue import InProgramme
+from ..catalogue import InProgramme, catalogue
 from ..common import TimestampMixin
 from ..organisations.models import District
 
@@ -21,20 +21,21 @@ class Target(InProgramme, TimestampMixin, db.Model):
     """
 
     __tablename__ = "targets"
+    __label__ = "目标任务"
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_not_negative"),
         CheckConstraint("track_code IS NULL OR occupation_code IS NULL", name="track_or_occupation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int]
+    year: Mapped[int] = mapped_column(info={"label": "年度"})
     programme_code: Mapped[str] = mapped_column(String(32))
     track_code: Mapped[str | None] = mapped_column(String(32))
     occupation_code: Mapped[str | None] = mapped_column(String(48))
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
-    measure_code: Mapped[str] = mapped_column(String(48))
-    value: Mapped[int]
-    source: Mapped[str] = mapped_column(String(16), default="manual")
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), info={"label": "范围(区,空为全市)"})
+    measure_code: Mapped[str] = mapped_column(String(48), info={"label": "指标", "choices": catalogue.measure_name})
+    value: Mapped[int] = mapped_column(info={"label": "目标值"})
+    source: Mapped[str] = mapped_column(String(16), default="manual", info={"label": "来源", "choices": TARGET_SOURCES})
     #: Where the figure comes from (a policy file and item, a provincial notice …).
     basis: Mapped[str] = mapped_column(Text, default="")
 
@@ -81,13 +82,14 @@ class TargetRevision(db.Model):
     """A change of a target's value: the old and new figures, the date and the reason."""
 
     __tablename__ = "target_revisions"
+    __label__ = "目标调整记录"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
-    old_value: Mapped[int]
-    new_value: Mapped[int]
-    revised_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[int | None] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True, info={"label": "目标任务"})
+    old_value: Mapped[int] = mapped_column(info={"label": "原目标值"})
+    new_value: Mapped[int] = mapped_column(info={"label": "新目标值"})
+    revised_on: Mapped[date] = mapped_column(Date, info={"label": "调整日期"})
+    reason: Mapped[str] = mapped_column(Text, info={"label": "调整原因"})
+    user_id: Mapped[int | None] = mapped_column(Integer, info={"label": "调整人账号"})
 
     target: Mapped[Target] = relationship(back_populates="revisions")

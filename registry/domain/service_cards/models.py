@@ -8,6 +8,7 @@ its number, photo, service types, employer and signature. Nothing here is ever d
 """
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -45,22 +46,25 @@ REPLACEMENT_REASONS = {
     "changed": "信息变更",
     "photo": "更换照片",
 }
+#: A card's status reason: why it was revoked, or why replaced (both lists, read where they are).
+CARD_STATUS_REASONS = ChainMap(REVOCATION_REASONS, REPLACEMENT_REASONS)
 
 
 class IdentityCheck(db.Model):
     """The worker's identity checked in person against the ID document: who checked, when, how."""
 
     __tablename__ = "identity_checks"
+    __label__ = "人证核验记录"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    checked_on: Mapped[date] = mapped_column(Date)
-    method: Mapped[str] = mapped_column(String(16))
+    checked_on: Mapped[date] = mapped_column(Date, info={"label": "核验日期"})
+    method: Mapped[str] = mapped_column(String(16), info={"label": "核验方式", "choices": IDENTITY_METHODS})
     #: The user who checked (their name is copied: accounts may be renamed later).
-    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    checked_by_name: Mapped[str] = mapped_column(String(80))
+    checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "核验人账号"})
+    checked_by_name: Mapped[str] = mapped_column(String(80), info={"label": "核验人"})
     #: The document number seen, as it was that day.
-    document_number: Mapped[str] = mapped_column(String(32))
+    document_number: Mapped[str] = mapped_column(String(32), info={"label": "核验的证件号码"})
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -73,15 +77,16 @@ class HealthCheck(db.Model):
     """A health check (体检): when, where, the result, and the last day it counts."""
 
     __tablename__ = "health_checks"
+    __label__ = "体检记录"
     __table_args__ = (CheckConstraint("result IN ('fit', 'unfit')", name="result_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    checked_on: Mapped[date] = mapped_column(Date)
-    institution: Mapped[str] = mapped_column(String(120))
-    result: Mapped[str] = mapped_column(String(8))
+    checked_on: Mapped[date] = mapped_column(Date, info={"label": "体检日期"})
+    institution: Mapped[str] = mapped_column(String(120), info={"label": "体检机构"})
+    result: Mapped[str] = mapped_column(String(8), info={"label": "体检结论", "choices": HEALTH_RESULTS})
     #: Last day the check counts: the check date plus the validity in force when it was recorded.
-    expires_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, info={"label": "体检有效期至"})
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -94,13 +99,14 @@ class CreditRecord(db.Model):
     """A change of the worker's credit status (正常 / 红名单 / 黑名单), with its reason and date."""
 
     __tablename__ = "credit_records"
+    __label__ = "信用记录"
     __table_args__ = (CheckConstraint("status IN ('normal', 'red', 'black')", name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    status: Mapped[str] = mapped_column(String(8))
-    reason: Mapped[str] = mapped_column(Text)
-    effective_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), info={"label": "信用状态", "choices": CREDIT_STATUSES})
+    reason: Mapped[str] = mapped_column(Text, info={"label": "原因"})
+    effective_on: Mapped[date] = mapped_column(Date, info={"label": "认定日期"})
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     @property
@@ -112,13 +118,14 @@ class StarRating(db.Model):
     """A star rating (星级评定, 1–5) by a rating body; the latest one is the worker's rating."""
 
     __tablename__ = "star_ratings"
+    __label__ = "星级评定"
     __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    stars: Mapped[int] = mapped_column(SmallInteger)
-    rated_on: Mapped[date] = mapped_column(Date)
-    rated_by: Mapped[str] = mapped_column(String(120))
+    stars: Mapped[int] = mapped_column(SmallInteger, info={"label": "星级"})
+    rated_on: Mapped[date] = mapped_column(Date, info={"label": "评定日期"})
+    rated_by: Mapped[str] = mapped_column(String(120), info={"label": "评定机构"})
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -127,15 +134,16 @@ class WorkRecord(db.Model):
     """A spell of work (从业经历): employer, dates and role."""
 
     __tablename__ = "work_records"
+    __label__ = "从业经历"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
     #: A registered home-service enterprise, or only its name (a household, a firm elsewhere).
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
-    employer_name: Mapped[str] = mapped_column(String(120))
-    started_on: Mapped[date] = mapped_column(Date)
-    ended_on: Mapped[date | None] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(60))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), info={"label": "家政企业"})
+    employer_name: Mapped[str] = mapped_column(String(120), info={"label": "用工单位"})
+    started_on: Mapped[date] = mapped_column(Date, info={"label": "开始日期"})
+    ended_on: Mapped[date | None] = mapped_column(Date, info={"label": "结束日期"})
+    role: Mapped[str] = mapped_column(String(60), info={"label": "岗位"})
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -143,21 +151,23 @@ class WorkerPhoto(db.Model):
     """A photo for the card, as re-encoded on upload (JPEG, no metadata); kept when replaced."""
 
     __tablename__ = "worker_photos"
+    __label__ = "证件照"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    jpeg: Mapped[bytes] = mapped_column(LargeBinary)
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary, info={"label": "照片"})
+    width: Mapped[int] = mapped_column(Integer, info={"label": "宽度(像素)"})
+    height: Mapped[int] = mapped_column(Integer, info={"label": "高度(像素)"})
     #: SHA-256 of the JPEG, hex: the audit log records it instead of the bytes.
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64), info={"label": "照片摘要(SHA-256)"})
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info={"label": "上传时间"})
 
 
 class ServiceCard(InProgramme, TimestampMixin, db.Model):
     """One card; at most one active card per person and programme (一人一证一码)."""
 
     __tablename__ = "service_cards"
+    __label__ = "上门服务证"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'revoked', 'replaced')", name="status_known"),
         Index("uq_service_cards_one_active", "trainee_id", "programme_code", unique=True,
@@ -167,28 +177,29 @@ class ServiceCard(InProgramme, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": "证件编号"})
     programme_code: Mapped[str] = mapped_column(String(32))
-    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    photo_id: Mapped[int] = mapped_column(ForeignKey("worker_photos.id"))
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True, info={"label": "持证人"})
+    photo_id: Mapped[int] = mapped_column(ForeignKey("worker_photos.id"), info={"label": "证件照"})
     #: The in-person identity check the card was issued on.
-    identity_check_id: Mapped[int] = mapped_column(ForeignKey("identity_checks.id"))
+    identity_check_id: Mapped[int] = mapped_column(ForeignKey("identity_checks.id"), info={"label": "人证核验记录"})
     #: Where it was issued: the district counts it; the base, when a base issued it.
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True, info={"label": "发证区"})
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True, info={"label": "发证培训基地"})
     #: The 家政企业 the worker works for; None for the self-employed.
-    employer_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
-    issued_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="active")
-    status_reason: Mapped[str | None] = mapped_column(String(32))
-    status_on: Mapped[date | None] = mapped_column(Date)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "所属家政企业"})
+    issued_on: Mapped[date] = mapped_column(Date, info={"label": "发证日期"})
+    status: Mapped[str] = mapped_column(String(16), default="active", info={"label": "证件状态", "choices": CARD_STATUSES})
+    status_reason: Mapped[str | None] = mapped_column(String(32),
+                                                      info={"label": "状态原因", "choices": CARD_STATUS_REASONS})
+    status_on: Mapped[date | None] = mapped_column(Date, info={"label": "状态变更日期"})
     #: Internal note for staff; never shown publicly.
-    status_note: Mapped[str | None] = mapped_column(Text)
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"))
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"))
+    status_note: Mapped[str | None] = mapped_column(Text, info={"label": "内部说明"})
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"), info={"label": "换发自"})
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("service_cards.id"), info={"label": "换发为"})
     #: Signature of the QR code's fields (number, service types, masked name, issue date).
-    key_id: Mapped[str] = mapped_column(String(16))
-    signature: Mapped[str] = mapped_column(String(100))
+    key_id: Mapped[str] = mapped_column(String(16), info={"label": "签名密钥"})
+    signature: Mapped[str] = mapped_column(String(100), info={"label": "数字签名"})
 
     trainee: Mapped[Trainee] = relationship()
     district: Mapped[District] = relationship()
@@ -234,10 +245,11 @@ class ServiceCardType(db.Model):
     """A service type on a card, with the certificate that earned it."""
 
     __tablename__ = "service_card_types"
+    __label__ = "上门服务证服务类型"
 
-    card_id: Mapped[int] = mapped_column(ForeignKey("service_cards.id"), primary_key=True)
-    track_code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
-    added_on: Mapped[date] = mapped_column(Date)
+    card_id: Mapped[int] = mapped_column(ForeignKey("service_cards.id"), primary_key=True, info={"label": "上门服务证"})
+    track_code: Mapped[str] = mapped_column(String(32), primary_key=True, info={"label": "服务类型"})
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), info={"label": "取得的证书"})
+    added_on: Mapped[date] = mapped_column(Date, info={"label": "加注日期"})
 
     card: Mapped[ServiceCard] = relationship(back_populates="service_types")

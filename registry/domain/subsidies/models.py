@@ -58,17 +58,26 @@ LEDGER_KINDS = {
 OBJECTION_OUTCOMES = {"upheld": "异议成立", "dismissed": "异议不成立"}
 
 
+def _parameter_name(key: str) -> str | None:
+    """A rule parameter's name (parameters.PARAMETERS; that module imports this one)."""
+    from .parameters import PARAMETERS
+
+    spec = PARAMETERS.get(key)
+    return spec.label if spec else None
+
+
 class RuleParameter(db.Model):
     """One version of a rule parameter (a window, cap or percentage) and the day it takes effect."""
 
     __tablename__ = "subsidy_parameters"
+    __label__ = "补贴规则参数"
     __table_args__ = (UniqueConstraint("key", "effective_from"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: A key of parameters.PARAMETERS.
-    key: Mapped[str] = mapped_column(String(48), index=True)
-    value: Mapped[int] = mapped_column(Integer)
-    effective_from: Mapped[date] = mapped_column(Date)
+    key: Mapped[str] = mapped_column(String(48), index=True, info={"label": "参数", "choices": _parameter_name})
+    value: Mapped[int] = mapped_column(Integer, info={"label": "参数值"})
+    effective_from: Mapped[date] = mapped_column(Date, info={"label": "生效日期"})
     #: The policy text and item it comes from.
     basis: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
@@ -79,6 +88,7 @@ class SubsidyStandard(InProgramme, db.Model):
     """An amount per person for a programme, optionally narrowed to an occupation and level."""
 
     __tablename__ = "subsidy_standards"
+    __label__ = "补贴标准"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         Index("ix_subsidy_standards_lookup", "programme_code", "occupation_code", "level", "effective_from"),
@@ -89,9 +99,9 @@ class SubsidyStandard(InProgramme, db.Model):
     #: None: every occupation of the programme without a standard of its own.
     occupation_code: Mapped[str | None] = mapped_column(String(48))
     #: None: every level (and 专项 items) of the occupation without a standard of its own.
-    level: Mapped[int | None]
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    effective_from: Mapped[date] = mapped_column(Date)
+    level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴标准(分/人)"})
+    effective_from: Mapped[date] = mapped_column(Date, info={"label": "生效日期"})
     basis: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -105,14 +115,15 @@ class OccupationListing(db.Model):
     """An occupation on the high-consumables or shortage list for a period."""
 
     __tablename__ = "subsidy_occupation_listings"
+    __label__ = "高耗材、紧缺职业目录"
     __table_args__ = (CheckConstraint("effective_until IS NULL OR effective_until >= effective_from",
                                       name="dates_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_kind: Mapped[str] = mapped_column(String(24))
+    list_kind: Mapped[str] = mapped_column(String(24), info={"label": "目录", "choices": OCCUPATION_LISTS})
     occupation_code: Mapped[str] = mapped_column(String(48), index=True)
-    effective_from: Mapped[date] = mapped_column(Date)
-    effective_until: Mapped[date | None] = mapped_column(Date)
+    effective_from: Mapped[date] = mapped_column(Date, info={"label": "生效日期"})
+    effective_until: Mapped[date | None] = mapped_column(Date, info={"label": "失效日期"})
     basis: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -127,6 +138,7 @@ class SubsidyClaim(InProgramme, TimestampMixin, db.Model):
     advance or final claim on an approved apprenticeship filing. One workflow for all three."""
 
     __tablename__ = "subsidy_claims"
+    __label__ = "补贴申领"
     __table_args__ = (
         CheckConstraint("kind IN ('training', 'advance', 'final')", name="kind_known"),
         CheckConstraint(
@@ -145,33 +157,33 @@ class SubsidyClaim(InProgramme, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": "申领编号"})
+    kind: Mapped[str] = mapped_column(String(16), info={"label": "申领类型", "choices": CLAIM_KINDS})
     programme_code: Mapped[str] = mapped_column(String(32))
     #: The district whose bureau reviews and pays.
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
-    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), info={"label": "受理区"})
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True, info={"label": "申领培训基地"})
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "申领企业"})
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))
     filing_id: Mapped[int | None] = mapped_column(ForeignKey("apprenticeship_filings.id"))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    created_by: Mapped[str] = mapped_column(String(80), default="")
-    submitted_on: Mapped[date | None] = mapped_column(Date)
-    review_due_on: Mapped[date | None] = mapped_column(Date)
-    due_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
-    review_started_on: Mapped[date | None] = mapped_column(Date)
-    reviewer: Mapped[str | None] = mapped_column(String(80))
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    decision_note: Mapped[str | None] = mapped_column(Text)
-    notice_from: Mapped[date | None] = mapped_column(Date)
-    notice_until: Mapped[date | None] = mapped_column(Date)
-    paid_on: Mapped[date | None] = mapped_column(Date)
-    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="draft", info={"label": "申领状态", "choices": CLAIM_STATUSES})
+    created_by: Mapped[str] = mapped_column(String(80), default="", info={"label": "经办人"})
+    submitted_on: Mapped[date | None] = mapped_column(Date, info={"label": "提交日期"})
+    review_due_on: Mapped[date | None] = mapped_column(Date, info={"label": "审核期限"})
+    due_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False, info={"label": "审核期限按周末估算"})
+    review_started_on: Mapped[date | None] = mapped_column(Date, info={"label": "开始审核日期"})
+    reviewer: Mapped[str | None] = mapped_column(String(80), info={"label": "审核人"})
+    decided_on: Mapped[date | None] = mapped_column(Date, info={"label": "审核决定日期"})
+    decision_note: Mapped[str | None] = mapped_column(Text, info={"label": "审核意见"})
+    notice_from: Mapped[date | None] = mapped_column(Date, info={"label": "公示开始日期"})
+    notice_until: Mapped[date | None] = mapped_column(Date, info={"label": "公示结束日期"})
+    paid_on: Mapped[date | None] = mapped_column(Date, info={"label": "拨付日期"})
+    payment_reference: Mapped[str | None] = mapped_column(String(64), info={"label": "支付凭证号"})
     #: Totals in fen, fixed when submitted (claimed) and decided (approved); the ledger holds them too.
-    claimed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
-    approved_fen: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "申领金额(分)"})
+    approved_fen: Mapped[int | None] = mapped_column(BigInteger, info={"label": "核定金额(分)"})
     #: A final apprenticeship claim deducts the advance paid on the filing (004 之四 二(七)).
-    deduction_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    deduction_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "扣除已预支金额(分)"})
 
     district: Mapped[District] = relationship()
     base: Mapped[TrainingBase | None] = relationship()
@@ -200,6 +212,7 @@ class ClaimLine(db.Model):
     """One person on a claim, with the standard and amount in force; the reviewer's decision."""
 
     __tablename__ = "subsidy_claim_lines"
+    __label__ = "申领人员"
     __table_args__ = (
         UniqueConstraint("claim_id", "trainee_id"),
         CheckConstraint("decision IS NULL OR decision IN ('approved', 'refused')", name="decision_known"),
@@ -210,18 +223,18 @@ class ClaimLine(db.Model):
     claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"), index=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
-    apprentice_id: Mapped[int | None] = mapped_column(ForeignKey("apprentices.id"))
+    apprentice_id: Mapped[int | None] = mapped_column(ForeignKey("apprentices.id"), info={"label": "学徒"})
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
     occupation_code: Mapped[str] = mapped_column(String(48))
-    level: Mapped[int | None]
+    level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
     #: The year the training counts in for the yearly cap (the session's or plan's end).
-    training_year: Mapped[int]
-    standard_id: Mapped[int] = mapped_column(ForeignKey("subsidy_standards.id"))
-    standard_fen: Mapped[int] = mapped_column(BigInteger)
-    uplift_percent: Mapped[int] = mapped_column(Integer, default=0)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    decision: Mapped[str | None] = mapped_column(String(16))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    training_year: Mapped[int] = mapped_column(info={"label": "培训年度"})
+    standard_id: Mapped[int] = mapped_column(ForeignKey("subsidy_standards.id"), info={"label": "适用标准"})
+    standard_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "标准金额(分)"})
+    uplift_percent: Mapped[int] = mapped_column(Integer, default=0, info={"label": "上浮比例(%)"})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴金额(分)"})
+    decision: Mapped[str | None] = mapped_column(String(16), info={"label": "审核结论", "choices": LINE_DECISIONS})
+    decision_reason: Mapped[str | None] = mapped_column(Text, info={"label": "审核说明"})
 
     claim: Mapped[SubsidyClaim] = relationship(back_populates="lines")
     trainee: Mapped[Trainee] = relationship()
@@ -241,21 +254,22 @@ class LedgerEntry(db.Model):
     """One step in a claim's money: claimed, approved, paid, or a correction of an earlier entry."""
 
     __tablename__ = "subsidy_ledger"
+    __label__ = "资金台账"
     __append_only__ = True
     __table_args__ = (CheckConstraint("kind IN ('claimed', 'approved', 'paid', 'correction')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), info={"label": "台账类型", "choices": LEDGER_KINDS})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "金额(分)"})
+    on: Mapped[date] = mapped_column(Date, info={"label": "日期"})
     #: Payment voucher number, or what a correction is about.
-    reference: Mapped[str] = mapped_column(String(64), default="")
+    reference: Mapped[str] = mapped_column(String(64), default="", info={"label": "凭证号"})
     note: Mapped[str] = mapped_column(Text, default="")
     #: The entry a correction corrects (and the person, when it is about one line).
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_ledger.id"))
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_claim_lines.id"))
-    actor_name: Mapped[str] = mapped_column(String(80))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_ledger.id"), info={"label": "更正的台账记录"})
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_claim_lines.id"), info={"label": "涉及人员"})
+    actor_name: Mapped[str] = mapped_column(String(80), info={"label": "经办人"})
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     claim: Mapped[SubsidyClaim] = relationship(back_populates="entries")
@@ -270,17 +284,18 @@ class Objection(TimestampMixin, db.Model):
     """An objection received while a claim is publicly noticed (公示), and its answer."""
 
     __tablename__ = "subsidy_objections"
+    __label__ = "公示异议"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"), index=True)
     #: The person it concerns, if it names one.
-    line_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_claim_lines.id"))
-    received_on: Mapped[date] = mapped_column(Date)
-    raised_by: Mapped[str] = mapped_column(String(80), default="")
-    content: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    response: Mapped[str | None] = mapped_column(Text)
-    answered_on: Mapped[date | None] = mapped_column(Date)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_claim_lines.id"), info={"label": "涉及人员"})
+    received_on: Mapped[date] = mapped_column(Date, info={"label": "收到日期"})
+    raised_by: Mapped[str] = mapped_column(String(80), default="", info={"label": "异议人"})
+    content: Mapped[str] = mapped_column(Text, info={"label": "异议内容"})
+    outcome: Mapped[str | None] = mapped_column(String(16), info={"label": "核查结论", "choices": OBJECTION_OUTCOMES})
+    response: Mapped[str | None] = mapped_column(Text, info={"label": "答复意见"})
+    answered_on: Mapped[date | None] = mapped_column(Date, info={"label": "答复日期"})
 
     claim: Mapped[SubsidyClaim] = relationship(back_populates="objections")
     line: Mapped[ClaimLine | None] = relationship()

@@ -39,25 +39,28 @@ class Trainee(TimestampMixin, db.Model):
     """A person who trains; found again by document type and number."""
 
     __tablename__ = "trainees"
+    __label__ = "学员"
     # Number first: the same index finds a person by number alone (an import's look-up).
     __table_args__ = (UniqueConstraint("document_number", "document_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_type: Mapped[str] = mapped_column(String(24))
+    document_type: Mapped[str] = mapped_column(String(24), info={"label": "证件类型", "choices": DOCUMENT_TYPES})
     #: Normalised (upper case, no spaces); validated by domain.identifiers.
-    document_number: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(60))
-    sex: Mapped[str] = mapped_column(String(1))
-    birth_date: Mapped[date] = mapped_column(Date)
-    phone: Mapped[str] = mapped_column(String(20), default="")
-    hukou_type: Mapped[str] = mapped_column(String(8))
-    education: Mapped[str | None] = mapped_column(String(16))
+    document_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码"})
+    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名"})
+    sex: Mapped[str] = mapped_column(String(1), info={"label": "性别", "choices": SEXES})
+    birth_date: Mapped[date] = mapped_column(Date, info={"label": "出生日期"})
+    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    hukou_type: Mapped[str] = mapped_column(String(8), info={"label": "户籍类型", "choices": HUKOU_TYPES})
+    education: Mapped[str | None] = mapped_column(String(16), info={"label": "文化程度", "choices": EDUCATION_LEVELS})
     #: Home region for paired-assistance tracking (one of ASSISTED_REGIONS), if any.
-    assisted_region: Mapped[str | None] = mapped_column(String(16))
+    assisted_region: Mapped[str | None] = mapped_column(String(16), info={"label": "帮扶地区来源"})
     #: The base that first registered this person (None when a bureau did); gives it sight of them.
-    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True,
+                                                           info={"label": "登记基地"})
     #: The district bureau that registered this person (None when a base or the city did); gives it sight of them.
-    registered_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    registered_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True,
+                                                               info={"label": "登记区"})
 
     tags: Mapped[list["TraineeTag"]] = relationship(
         back_populates="trainee", cascade="all, delete-orphan", order_by="TraineeTag.tag"
@@ -100,8 +103,10 @@ class TraineeTag(db.Model):
     """A trainee's membership of a target group (a row per group, so reports can count it in SQL)."""
 
     __tablename__ = "trainee_tags"
+    __label__ = "学员人员类别"
 
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), primary_key=True)
-    tag: Mapped[str] = mapped_column(String(24), primary_key=True, index=True)
+    tag: Mapped[str] = mapped_column(String(24), primary_key=True, index=True,
+                                     info={"label": "人员类别", "choices": GROUP_TAGS})
 
     trainee: Mapped[Trainee] = relationship(back_populates="tags")

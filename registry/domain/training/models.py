@@ -31,6 +31,8 @@ class TrainingSession(InProgramme, TimestampMixin, db.Model):
     """A class run by a base for one programme, occupation and level."""
 
     __tablename__ = "training_sessions"
+    __label__ = "班期"
+    __record_name__ = "code"  # names it where other records refer to it (the audit page)
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("planned_hours >= 0", name="planned_hours_not_negative"),
@@ -42,23 +44,25 @@ class TrainingSession(InProgramme, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The base's own session number, unique in the registry (e.g. 2026-001-0007).
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, info={"label": "班期编号"})
     base_id: Mapped[int] = mapped_column(ForeignKey("training_bases.id"), index=True)
     #: Set for 学徒班: the enterprise whose apprentices attend.
-    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True,
+                                                      info={"label": "学徒所在企业(学徒班)"})
     programme_code: Mapped[str] = mapped_column(String(32))
     track_code: Mapped[str | None] = mapped_column(String(32))
     occupation_code: Mapped[str] = mapped_column(String(48))
     #: National skill level 5 (初级) … 1 (高级技师); None for 专项 items.
-    level: Mapped[int | None]
-    kind: Mapped[str] = mapped_column(String(16), default="short")
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    planned_hours: Mapped[int]
-    capacity: Mapped[int]
-    place: Mapped[str] = mapped_column(String(200), default="")
-    mode: Mapped[str] = mapped_column(String(16), default="offline")
-    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
+    kind: Mapped[str] = mapped_column(String(16), default="short", info={"label": "班期类型", "choices": SESSION_KINDS})
+    start_date: Mapped[date] = mapped_column(Date, info={"label": "开班日期"})
+    end_date: Mapped[date] = mapped_column(Date, info={"label": "结业日期"})
+    planned_hours: Mapped[int] = mapped_column(info={"label": "计划学时"})
+    capacity: Mapped[int] = mapped_column(info={"label": "班期容量(人)"})
+    place: Mapped[str] = mapped_column(String(200), default="", info={"label": "培训地点"})
+    mode: Mapped[str] = mapped_column(String(16), default="offline", info={"label": "培训方式", "choices": SESSION_MODES})
+    status: Mapped[str] = mapped_column(String(16), default="planned", index=True,
+                                        info={"label": "班期状态", "choices": SESSION_STATUSES})
 
     base: Mapped[TrainingBase] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
@@ -97,6 +101,7 @@ class Enrollment(TimestampMixin, db.Model):
     """One trainee's participation in one session: hours, result, follow-up."""
 
     __tablename__ = "enrollments"
+    __label__ = "报名记录"
     __table_args__ = (
         UniqueConstraint("session_id", "trainee_id"),
         CheckConstraint("attended_hours IS NULL OR attended_hours >= 0", name="attended_hours_not_negative"),
@@ -111,20 +116,21 @@ class Enrollment(TimestampMixin, db.Model):
     # Indexed as the first column of the unique key and of ix_enrollments_counting.
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))
-    status: Mapped[str] = mapped_column(String(16), default="enrolled")
-    enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    withdrawn_on: Mapped[date | None] = mapped_column(Date)
-    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
-    attended_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    status: Mapped[str] = mapped_column(String(16), default="enrolled",
+                                        info={"label": "报名状态", "choices": ENROLLMENT_STATUSES})
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, info={"label": "报名时间"})
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, info={"label": "退训日期"})
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, info={"label": "退训原因"})
+    attended_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1), info={"label": "实到学时"})
     #: passed / failed / absent; None until assessed.
-    result: Mapped[str | None] = mapped_column(String(16))
-    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
-    assessed_on: Mapped[date | None] = mapped_column(Date)
-    assessment_type: Mapped[str | None] = mapped_column(String(24))
+    result: Mapped[str | None] = mapped_column(String(16), info={"label": "考核结果", "choices": RESULTS})
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1), info={"label": "成绩"})
+    assessed_on: Mapped[date | None] = mapped_column(Date, info={"label": "考核日期"})
+    assessment_type: Mapped[str | None] = mapped_column(String(24), info={"label": "考核类型", "choices": ASSESSMENT_TYPES})
     #: Employment follow-up (for 就业率): None = not yet followed up.
-    is_employed: Mapped[bool | None]
-    employed_on: Mapped[date | None] = mapped_column(Date)
-    employer_name: Mapped[str | None] = mapped_column(String(120))
+    is_employed: Mapped[bool | None] = mapped_column(info={"label": "已就业"})
+    employed_on: Mapped[date | None] = mapped_column(Date, info={"label": "就业日期"})
+    employer_name: Mapped[str | None] = mapped_column(String(120), info={"label": "就业单位"})
 
     session: Mapped[TrainingSession] = relationship(back_populates="enrollments")
     trainee: Mapped[Trainee] = relationship()

@@ -77,6 +77,7 @@ class SchoolLeaver(TimestampMixin, db.Model):
     holding the same 居民身份证 number."""
 
     __tablename__ = "ten_groups_school_leavers"
+    __label__ = "两后生台账"
     __table_args__ = (
         CheckConstraint("stage IN ('junior', 'senior')", name="stage_known"),
         CheckConstraint("sex IN ('M', 'F')", name="sex_known"),
@@ -85,22 +86,22 @@ class SchoolLeaver(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: 居民身份证 number, normalised and checksum validated; one ledger entry per person in the city.
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
-    name: Mapped[str] = mapped_column(String(60))
+    id_number: Mapped[str] = mapped_column(String(18), unique=True, info={"label": "身份证号码"})
+    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名"})
     #: From the ID number (cross-checked with what was typed).
-    sex: Mapped[str] = mapped_column(String(1))
-    birth_date: Mapped[date] = mapped_column(Date)
-    school: Mapped[str] = mapped_column(String(120))
-    left_year: Mapped[int] = mapped_column(SmallInteger)
+    sex: Mapped[str] = mapped_column(String(1), info={"label": "性别", "choices": SEXES})
+    birth_date: Mapped[date] = mapped_column(Date, info={"label": "出生日期"})
+    school: Mapped[str] = mapped_column(String(120), info={"label": "毕业学校"})
+    left_year: Mapped[int] = mapped_column(SmallInteger, info={"label": "离校年份"})
     #: junior (初中) or senior (高中).
-    stage: Mapped[str] = mapped_column(String(8))
+    stage: Mapped[str] = mapped_column(String(8), info={"label": "离校学段", "choices": SCHOOL_STAGES})
     #: The district that keeps this entry (its bureau staff see and edit it).
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
     #: 街道/镇.
-    street: Mapped[str] = mapped_column(String(40))
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    street: Mapped[str] = mapped_column(String(40), info={"label": "街道(镇)"})
+    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
     #: 培训意愿: the ledger must make sure everyone who wants training gets it (004 之八 一).
-    wants_training: Mapped[bool] = mapped_column(Boolean)
+    wants_training: Mapped[bool] = mapped_column(Boolean, info={"label": "有培训意愿"})
     note: Mapped[str] = mapped_column(Text, default="")
 
     district: Mapped[District] = relationship()
@@ -126,6 +127,7 @@ class SafetyAppointment(TimestampMixin, db.Model):
     record keeps the day that is due, and its standing is read from the person's enrollments."""
 
     __tablename__ = "ten_groups_safety_appointments"
+    __label__ = "主要负责人和安全管理人员任职"
     __table_args__ = (
         CheckConstraint("post IN ('principal', 'safety_manager')", name="post_known"),
         CheckConstraint("assessment_due_on > took_post_on", name="due_after_taking_post"),
@@ -134,16 +136,16 @@ class SafetyAppointment(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), index=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True, info={"label": "任职企业"})
     #: principal (主要负责人) or safety_manager (安全管理人员).
-    post: Mapped[str] = mapped_column(String(16))
+    post: Mapped[str] = mapped_column(String(16), info={"label": "岗位", "choices": SAFETY_POSTS})
     #: One of HIGH_RISK_INDUSTRIES.
-    industry: Mapped[str] = mapped_column(String(24))
-    took_post_on: Mapped[date] = mapped_column(Date)
+    industry: Mapped[str] = mapped_column(String(24), info={"label": "高危行业", "choices": HIGH_RISK_INDUSTRIES})
+    took_post_on: Mapped[date] = mapped_column(Date, info={"label": "任职日期"})
     #: Six months after taking the post (add_months; the month's last day when it has no such day).
-    assessment_due_on: Mapped[date] = mapped_column(Date, index=True)
+    assessment_due_on: Mapped[date] = mapped_column(Date, index=True, info={"label": "考核期限"})
     #: Set when the person leaves the post; the record stays.
-    left_post_on: Mapped[date | None] = mapped_column(Date)
+    left_post_on: Mapped[date | None] = mapped_column(Date, info={"label": "离任日期"})
     note: Mapped[str] = mapped_column(Text, default="")
 
     trainee: Mapped[Trainee] = relationship()
@@ -163,6 +165,7 @@ class CapabilityAssessment(TimestampMixin, db.Model):
     when, by whom, the disability, and what the assessment found and recommends."""
 
     __tablename__ = "ten_groups_capability_assessments"
+    __label__ = "残疾人职业能力评估"
     __table_args__ = (
         UniqueConstraint("trainee_id", "assessed_on"),
         CheckConstraint("disability_grade BETWEEN 1 AND 4", name="grade_range"),
@@ -171,22 +174,23 @@ class CapabilityAssessment(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"))
-    assessed_on: Mapped[date] = mapped_column(Date)
+    assessed_on: Mapped[date] = mapped_column(Date, info={"label": "评估日期"})
     #: 评估机构 (e.g. a district 残疾人就业服务机构 or a contracted expert team).
-    assessing_body: Mapped[str] = mapped_column(String(120))
+    assessing_body: Mapped[str] = mapped_column(String(120), info={"label": "评估机构"})
     #: One of DISABILITY_CATEGORIES and its grade 1–4 (一级 most severe).
-    disability_category: Mapped[str] = mapped_column(String(16))
-    disability_grade: Mapped[int] = mapped_column(SmallInteger)
+    disability_category: Mapped[str] = mapped_column(String(16),
+                                                     info={"label": "残疾类别", "choices": DISABILITY_CATEGORIES})
+    disability_grade: Mapped[int] = mapped_column(SmallInteger, info={"label": "残疾等级", "choices": DISABILITY_GRADES})
     #: 评估结论: the person's vocational capability as assessed.
-    findings: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text, info={"label": "评估结论"})
     #: 适合的职业(岗位).
-    suitable_occupations: Mapped[str] = mapped_column(String(200))
+    suitable_occupations: Mapped[str] = mapped_column(String(200), info={"label": "适合的职业(岗位)"})
     #: One of RECOMMENDATIONS.
-    recommendation: Mapped[str] = mapped_column(String(24))
+    recommendation: Mapped[str] = mapped_column(String(24), info={"label": "评估建议", "choices": RECOMMENDATIONS})
     #: The district it counts in: the recording base's or bureau's (city staff choose).
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), info={"label": "计入区"})
     #: The base that recorded it, if a base did (it keeps sight of its own records).
-    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True, info={"label": "登记基地"})
 
     trainee: Mapped[Trainee] = relationship()
     district: Mapped[District] = relationship()

@@ -55,6 +55,7 @@ class RuralLabourer(TimestampMixin, db.Model):
     """A rural labourer in the real-name register (实名登记, 004 之六 二), one row per person."""
 
     __tablename__ = "ten_groups_rural_labourers"
+    __label__ = "农村劳动力实名登记"
     __table_args__ = (
         CheckConstraint(_check_in("training_need", TRAINING_NEEDS), name="training_need_known"),
         CheckConstraint(f"low_income_role IS NULL OR {_check_in('low_income_role', LOW_INCOME_ROLES)}",
@@ -67,23 +68,24 @@ class RuralLabourer(TimestampMixin, db.Model):
     #: The district of the person's village; its bureau keeps the row.
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     #: 镇(街道) and 村(社区) of residence.
-    town: Mapped[str] = mapped_column(String(40))
-    village: Mapped[str] = mapped_column(String(40))
+    town: Mapped[str] = mapped_column(String(40), info={"label": "镇(街道)"})
+    village: Mapped[str] = mapped_column(String(40), info={"label": "村(社区)"})
     #: labourer / child of a 低保 household, or None.
-    low_income_role: Mapped[str | None] = mapped_column(String(16))
+    low_income_role: Mapped[str | None] = mapped_column(String(16), info={"label": "低保家庭", "choices": LOW_INCOME_ROLES})
     #: Lives in an 经济相对薄弱村 (之六 六、七).
-    is_weak_village: Mapped[bool] = mapped_column(Boolean, default=False)
-    training_need: Mapped[str] = mapped_column(String(16))
+    is_weak_village: Mapped[bool] = mapped_column(Boolean, default=False, info={"label": "属经济相对薄弱村"})
+    training_need: Mapped[str] = mapped_column(String(16), info={"label": "培训需求", "choices": TRAINING_NEEDS})
     #: Wants training now; those who do and have not trained are the register's gap.
-    wants_training: Mapped[bool] = mapped_column(Boolean, default=True)
+    wants_training: Mapped[bool] = mapped_column(Boolean, default=True, info={"label": "有培训意愿"})
     #: The occupation or course the person would like (意向培训).
-    wish: Mapped[str] = mapped_column(String(120), default="")
-    registered_on: Mapped[date] = mapped_column(Date)
+    wish: Mapped[str] = mapped_column(String(120), default="", info={"label": "意向培训职业(工种)或项目"})
+    registered_on: Mapped[date] = mapped_column(Date, info={"label": "登记日期"})
     #: The base whose clerk registered the person (None when a bureau did): gives it sight of the row.
-    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True,
+                                                           info={"label": "登记基地"})
     #: The row is closed (注销: moved away, registered twice …), never deleted.
-    closed_on: Mapped[date | None] = mapped_column(Date)
-    close_reason: Mapped[str] = mapped_column(String(200), default="")
+    closed_on: Mapped[date | None] = mapped_column(Date, info={"label": "注销日期"})
+    close_reason: Mapped[str] = mapped_column(String(200), default="", info={"label": "注销原因"})
 
     trainee: Mapped[Trainee] = relationship()
     district: Mapped[District] = relationship()
@@ -103,6 +105,7 @@ class VeteranIntake(TimestampMixin, db.Model):
     that year (004 之七 二)."""
 
     __tablename__ = "ten_groups_veteran_intakes"
+    __label__ = "退役军人安置登记"
     __table_args__ = (
         CheckConstraint(_check_in("placement", PLACEMENTS), name="placement_known"),
         CheckConstraint("discharge_year BETWEEN 1950 AND 2100", name="discharge_year_plausible"),
@@ -110,15 +113,16 @@ class VeteranIntake(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(ForeignKey("trainees.id"), unique=True)
-    discharge_year: Mapped[int] = mapped_column(index=True)
+    discharge_year: Mapped[int] = mapped_column(index=True, info={"label": "退役年度"})
     #: The district that settled the veteran (接收安置地).
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    placement: Mapped[str] = mapped_column(String(16))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True, info={"label": "接收安置区"})
+    placement: Mapped[str] = mapped_column(String(16), info={"label": "安置方式", "choices": PLACEMENTS})
     #: Able to attend (能正常参训); when not, ``exemption_reason`` says why.
-    can_attend: Mapped[bool] = mapped_column(Boolean, default=True)
-    exemption_reason: Mapped[str] = mapped_column(String(200), default="")
-    registered_on: Mapped[date] = mapped_column(Date)
-    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True)
+    can_attend: Mapped[bool] = mapped_column(Boolean, default=True, info={"label": "能正常参训"})
+    exemption_reason: Mapped[str] = mapped_column(String(200), default="", info={"label": "不能参训原因"})
+    registered_on: Mapped[date] = mapped_column(Date, info={"label": "登记日期"})
+    registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True,
+                                                           info={"label": "登记基地"})
 
     trainee: Mapped[Trainee] = relationship()
     district: Mapped[District] = relationship()
@@ -137,6 +141,7 @@ class JobChangeRecord(TimestampMixin, db.Model):
     """A job changer's situation on one participation in the programme (004 之五 三、四)."""
 
     __tablename__ = "ten_groups_job_changes"
+    __label__ = "转岗转业情况"
     __table_args__ = (
         CheckConstraint(_check_in("situation", SITUATIONS), name="situation_known"),
         CheckConstraint(f"separated_on IS NOT NULL OR NOT ({_check_in('situation', SEPARATED)})",
@@ -145,16 +150,16 @@ class JobChangeRecord(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
-    former_enterprise_name: Mapped[str] = mapped_column(String(120))
+    former_enterprise_name: Mapped[str] = mapped_column(String(120), info={"label": "原工作单位"})
     #: 统一社会信用代码 of the former enterprise, when known.
-    former_credit_code: Mapped[str | None] = mapped_column(String(18))
-    former_post: Mapped[str] = mapped_column(String(60))
-    situation: Mapped[str] = mapped_column(String(16))
+    former_credit_code: Mapped[str | None] = mapped_column(String(18), info={"label": "原单位统一社会信用代码"})
+    former_post: Mapped[str] = mapped_column(String(60), info={"label": "原岗位"})
+    situation: Mapped[str] = mapped_column(String(16), info={"label": "人员情况", "choices": SITUATIONS})
     #: The day the worker was laid off or the contract ended (or redeployed / stopped, when known).
-    separated_on: Mapped[date | None] = mapped_column(Date)
+    separated_on: Mapped[date | None] = mapped_column(Date, info={"label": "离岗(解除、终止劳动合同)日期"})
     #: The post or trade the worker retrains for (拟转岗位), beside the session's occupation.
-    intended_post: Mapped[str] = mapped_column(String(60), default="")
-    recorded_on: Mapped[date] = mapped_column(Date)
+    intended_post: Mapped[str] = mapped_column(String(60), default="", info={"label": "拟转岗位"})
+    recorded_on: Mapped[date] = mapped_column(Date, info={"label": "登记日期"})
 
     enrollment: Mapped[Enrollment] = relationship()
 
