@@ -298,3 +298,13 @@ def test_audit_page_finds_a_record_inside_an_imports_entry(client):
     second = batch.affected_ids["trainees"][1]
     page = client.get(f"/admin/audit?entity_type=trainees&entity_id={second}").text
     assert "共 2 条" in page and "查找乙" in page and "查找甲" not in page
+
+
+def test_the_app_serves_its_own_icon(client):
+    """Pages name an icon the app serves (no CDN), and /favicon.ico answers too, without signing in."""
+    login_page = client.get("/auth/login").text
+    assert 'rel="icon" type="image/svg+xml" href="/static/favicon.svg"' in login_page
+    for path in ("/static/favicon.svg", "/favicon.ico"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.data.startswith(b"<svg")

@@ -1,5 +1,5 @@
 """Home page: one per role, with figures from the data in the user's jurisdiction."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -35,3 +35,9 @@ def index():
         base_count=base_count,
         programmes=programmes,
     )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico where a page names no icon (a PDF or spreadsheet opened in a tab)."""
+    return current_app.send_static_file("favicon.svg")
