@@ -28,6 +28,7 @@ from ..extensions import db
 from .audit import REDACTED, AuditLog
 from .catalogue import catalogue
 from .common import local_time
+from .subsidies.standards import yuan
 
 #: What an empty value (None, '') shows.
 EMPTY = "（空）"
@@ -77,6 +78,8 @@ class ColumnLabel:
     is_timestamp: bool = False
     #: The table a foreign key column refers to.
     references: str | None = None
+    #: The unit a number is stored in, where it is shown in another (``fen``: money, shown in yuan).
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ def _lookup() -> dict[str, TableLabels]:
                 isinstance(column.type, Boolean),
                 isinstance(column.type, DateTime),
                 next((key.column.table.name for key in column.foreign_keys), None),
+                column.info.get("unit"),
             )
         mapper = classes.get(table_name)
         label, record_name = table_name, None
@@ -174,7 +178,7 @@ def referenced_names(entries: Iterable[AuditLog], entity_id: str | None = None) 
 
 def value_label(table_name: str, column_name: str, value: Any) -> str:
     """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, a timestamp in China
-    Standard Time, else the value as text.
+    Standard Time, money in yuan, else the value as text.
     A redacted value (******) stays as it is."""
     if value is None or value == "":
         return EMPTY
@@ -183,6 +187,8 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
     column = _column(table_name, column_name)
     if isinstance(value, bool) or (column is not None and column.is_boolean and value in (0, 1)):
         return YES if value else NO
+    if column is not None and column.unit == "fen" and isinstance(value, int):
+        return yuan(value)  # the label says 元, as the subsidy pages show money
     if column is not None and column.choices is not None and isinstance(value, (str, int)):
         choices = column.choices
         name = choices(value) if callable(choices) else choices.get(value)

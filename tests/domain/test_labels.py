@@ -98,6 +98,9 @@ def test_values_as_a_clerk_reads_them():
     # Timestamps are stored in UTC and shown in China Standard Time, as the page's own time column.
     assert value_label("trainees", "created_at", "2026-11-24T13:19:18.872131") == "2026-11-24 21:19:18"
     assert value_label("trainees", "birth_date", "1990-05-01") == "1990-05-01"
+    # Money is stored in fen and shown in yuan, as the subsidy pages show it.
+    assert column_label("subsidy_claims", "claimed_fen") == "申领金额(元)"
+    assert value_label("subsidy_claims", "claimed_fen", 123456) == "1,234.56"
 
 
 def test_names_fall_back_to_what_is_stored():
@@ -134,3 +137,9 @@ def test_references_and_the_names_of_what_they_refer_to():
     names = referenced_names(entries)
     assert names[("training_bases", str(base.id))] == base.name
     assert not any(table == "trainees" for table, _ in names)
+
+
+def test_every_money_column_says_it_holds_fen():
+    """Money is kept in fen (columns named *_fen); each says so, so that the audit page shows yuan."""
+    money = [column for table in db.metadata.tables.values() for column in table.columns if column.name.endswith("_fen")]
+    assert money and all(column.info.get("unit") == "fen" and "元" in column.info["label"] for column in money)

@@ -100,7 +100,7 @@ class SubsidyStandard(InProgramme, db.Model):
     occupation_code: Mapped[str | None] = mapped_column(String(48))
     #: None: every level (and 专项 items) of the occupation without a standard of its own.
     level: Mapped[int | None] = mapped_column(info={"label": "等级", "choices": LEVELS})
-    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴标准(分/人)"})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴标准(元/人)", "unit": "fen"})
     effective_from: Mapped[date] = mapped_column(Date, info={"label": "生效日期"})
     basis: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(80), default="")
@@ -180,10 +180,10 @@ class SubsidyClaim(InProgramme, TimestampMixin, db.Model):
     paid_on: Mapped[date | None] = mapped_column(Date, info={"label": "拨付日期"})
     payment_reference: Mapped[str | None] = mapped_column(String(64), info={"label": "支付凭证号"})
     #: Totals in fen, fixed when submitted (claimed) and decided (approved); the ledger holds them too.
-    claimed_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "申领金额(分)"})
-    approved_fen: Mapped[int | None] = mapped_column(BigInteger, info={"label": "核定金额(分)"})
+    claimed_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "申领金额(元)", "unit": "fen"})
+    approved_fen: Mapped[int | None] = mapped_column(BigInteger, info={"label": "核定金额(元)", "unit": "fen"})
     #: A final apprenticeship claim deducts the advance paid on the filing (004 之四 二(七)).
-    deduction_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "扣除已预支金额(分)"})
+    deduction_fen: Mapped[int] = mapped_column(BigInteger, default=0, info={"label": "扣除已预支金额(元)", "unit": "fen"})
 
     district: Mapped[District] = relationship()
     base: Mapped[TrainingBase | None] = relationship()
@@ -230,9 +230,9 @@ class ClaimLine(db.Model):
     #: The year the training counts in for the yearly cap (the session's or plan's end).
     training_year: Mapped[int] = mapped_column(info={"label": "培训年度"})
     standard_id: Mapped[int] = mapped_column(ForeignKey("subsidy_standards.id"), info={"label": "适用标准"})
-    standard_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "标准金额(分)"})
+    standard_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "标准金额(元)", "unit": "fen"})
     uplift_percent: Mapped[int] = mapped_column(Integer, default=0, info={"label": "上浮比例(%)"})
-    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴金额(分)"})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "补贴金额(元)", "unit": "fen"})
     decision: Mapped[str | None] = mapped_column(String(16), info={"label": "审核结论", "choices": LINE_DECISIONS})
     decision_reason: Mapped[str | None] = mapped_column(Text, info={"label": "审核说明"})
 
@@ -261,7 +261,7 @@ class LedgerEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claims.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16), info={"label": "台账类型", "choices": LEDGER_KINDS})
-    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "金额(分)"})
+    amount_fen: Mapped[int] = mapped_column(BigInteger, info={"label": "金额(元)", "unit": "fen"})
     on: Mapped[date] = mapped_column(Date, info={"label": "日期"})
     #: Payment voucher number, or what a correction is about.
     reference: Mapped[str] = mapped_column(String(64), default="", info={"label": "凭证号"})
