@@ -194,6 +194,16 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def mask_phone(number: str) -> str:
+    """18916402443 → 189****2443; a landline keeps two characters at each end (020-****67)."""
+    number = number or ""
+    if len(number) == 11 and number.isdigit():
+        return number[:3] + "****" + number[-4:]
+    if len(number) <= 4:
+        return "*" * len(number)
+    return number[:2] + "*" * (len(number) - 4) + number[-2:]
+
+
 def mask_document(number: str) -> str:
     """440106199001011234 → 440106********1234; short numbers keep two characters at each end."""
     number = number or ""

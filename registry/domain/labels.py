@@ -28,6 +28,7 @@ from ..extensions import db
 from .audit import REDACTED, AuditLog
 from .catalogue import catalogue
 from .common import local_time
+from .identifiers import mask_document, mask_name, mask_phone
 from .subsidies.standards import yuan
 
 #: What an empty value (None, '') shows.
@@ -64,6 +65,9 @@ COMMON_CHOICES = {
     "occupation_code": catalogue.occupation_name,
 }
 
+#: How each kind of personal identifier is masked (info["personal"]).
+MASKS = {"document": mask_document, "name": mask_name, "phone": mask_phone}
+
 Choices = Mapping[Any, str] | Callable[[Any], str | None]
 
 
@@ -78,6 +82,9 @@ class ColumnLabel:
     is_timestamp: bool = False
     #: The table a foreign key column refers to.
     references: str | None = None
+    #: A private person's identifier (``document``, ``name``, ``phone``): shown masked, as on the
+    #: registry's lists; the full value only on the person's page, where viewing it is logged.
+    personal: str | None = None
     #: The unit a number is stored in, where it is shown in another (``fen``: money, shown in yuan).
     unit: str | None = None
 
@@ -108,6 +115,7 @@ def _lookup() -> dict[str, TableLabels]:
                 isinstance(column.type, Boolean),
                 isinstance(column.type, DateTime),
                 next((key.column.table.name for key in column.foreign_keys), None),
+                column.info.get("personal"),
                 column.info.get("unit"),
             )
         mapper = classes.get(table_name)
@@ -178,7 +186,7 @@ def referenced_names(entries: Iterable[AuditLog], entity_id: str | None = None) 
 
 def value_label(table_name: str, column_name: str, value: Any) -> str:
     """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, a timestamp in China
-    Standard Time, money in yuan, else the value as text.
+    Standard Time, money in yuan, a person's document number, name or phone masked, else the value as text.
     A redacted value (******) stays as it is."""
     if value is None or value == "":
         return EMPTY
@@ -187,6 +195,8 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
     column = _column(table_name, column_name)
     if isinstance(value, bool) or (column is not None and column.is_boolean and value in (0, 1)):
         return YES if value else NO
+    if column is not None and column.personal and isinstance(value, str):
+        return MASKS[column.personal](value)
     if column is not None and column.unit == "fen" and isinstance(value, int):
         return yuan(value)  # the label says 元, as the subsidy pages show money
     if column is not None and column.choices is not None and isinstance(value, (str, int)):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.domain.common import today
+from registry.domain.identifiers import mask_document
 from registry.domain.organisations.models import Enterprise, TrainingBase
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
@@ -252,6 +253,9 @@ def test_audit_page_names_records_columns_and_codes_in_chinese(client):
     shown = outside_titles(page)
     for stored in ("None", "document_number", "resident_id", "hukou_type", ">trainees<"):
         assert stored not in shown
+    # The person's number, name and phone are masked here; in full only on their page, where viewing is logged.
+    assert person.document_number not in page and mask_document(person.document_number) in page
+    assert "审计学员" not in page and "审**员" in page
 
 
 def test_audit_page_keeps_redacted_values_and_names_bulk_columns(client):
@@ -275,7 +279,7 @@ def test_audit_page_keeps_redacted_values_and_names_bulk_columns(client):
     db.session.commit()
     person = batch.affected_ids["trainees"][0]
     page = client.get(f"/admin/audit?entity_type=trainees&entity_id={person}").text
-    assert "共 1 条" in page and "批量甲" in page
+    assert "共 1 条" in page and "批*甲" in page
     assert '<span title="document_number">证件号码</span>=' in page and "居民身份证" in page
     assert "document_number" not in outside_titles(page) and "None" not in outside_titles(page)
 
@@ -297,7 +301,7 @@ def test_audit_page_finds_a_record_inside_an_imports_entry(client):
     factories.login(client, "auditor")
     second = batch.affected_ids["trainees"][1]
     page = client.get(f"/admin/audit?entity_type=trainees&entity_id={second}").text
-    assert "共 2 条" in page and "查找乙" in page and "查找甲" not in page
+    assert "共 2 条" in page and "查*乙" in page and "查*甲" not in page
 
 
 def test_the_app_serves_its_own_icon(client):

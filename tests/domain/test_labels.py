@@ -92,7 +92,7 @@ def test_values_as_a_clerk_reads_them():
     assert value_label("users", "is_active_account", 0) == "否"
     assert value_label("users", "password_hash", REDACTED) == REDACTED
     assert value_label("trainees", "document_type", "no_such_code") == "no_such_code"
-    assert value_label("trainees", "name", "张三") == "张三"
+    assert value_label("training_sessions", "place", "本中心实训楼") == "本中心实训楼"
     assert value_label("enrollments", "attended_hours", "40.0") == "40.0"
     assert value_label("import_batches", "affected_ids", {"trainees": [1]}) == '{"trainees": [1]}'
     # Timestamps are stored in UTC and shown in China Standard Time, as the page's own time column.
@@ -143,3 +143,20 @@ def test_every_money_column_says_it_holds_fen():
     """Money is kept in fen (columns named *_fen); each says so, so that the audit page shows yuan."""
     money = [column for table in db.metadata.tables.values() for column in table.columns if column.name.endswith("_fen")]
     assert money and all(column.info.get("unit") == "fen" and "元" in column.info["label"] for column in money)
+
+
+def test_a_persons_identifiers_are_masked():
+    """Document numbers, names and phones of private persons show masked, as on the registry's lists:
+    the full values only on the person's page, where viewing them is logged."""
+    assert value_label("trainees", "document_number", "440106199001011234") == "440106********1234"
+    assert value_label("trainees", "name", "钱波芳") == "钱*芳"
+    assert value_label("trainees", "phone", "18916402443") == "189****2443"
+    assert value_label("identity_checks", "document_number", "440106199001011234") == "440106********1234"
+    assert value_label("ten_groups_school_leavers", "id_number", "440106200801011234") == "440106********1234"
+    assert value_label("trainees", "phone", "") == EMPTY
+    personal = {(table.name, column.name) for table in db.metadata.tables.values() for column in table.columns
+                if column.info.get("personal")}
+    assert {("trainees", "document_number"), ("trainees", "name"), ("trainees", "phone")} <= personal
+    # Staff and organisations are not private persons.
+    assert value_label("users", "display_name", "王科长") == "王科长"
+    assert value_label("training_bases", "contact_phone", "02088886666") == "02088886666"

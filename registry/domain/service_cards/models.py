@@ -64,7 +64,7 @@ class IdentityCheck(db.Model):
     checked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), info={"label": "核验人账号"})
     checked_by_name: Mapped[str] = mapped_column(String(80), info={"label": "核验人"})
     #: The document number seen, as it was that day.
-    document_number: Mapped[str] = mapped_column(String(32), info={"label": "核验的证件号码"})
+    document_number: Mapped[str] = mapped_column(String(32), info={"label": "核验的证件号码", "personal": "document"})
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

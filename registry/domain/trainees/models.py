@@ -46,11 +46,11 @@ class Trainee(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_type: Mapped[str] = mapped_column(String(24), info={"label": "证件类型", "choices": DOCUMENT_TYPES})
     #: Normalised (upper case, no spaces); validated by domain.identifiers.
-    document_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码"})
-    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名"})
+    document_number: Mapped[str] = mapped_column(String(32), info={"label": "证件号码", "personal": "document"})
+    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名", "personal": "name"})
     sex: Mapped[str] = mapped_column(String(1), info={"label": "性别", "choices": SEXES})
     birth_date: Mapped[date] = mapped_column(Date, info={"label": "出生日期"})
-    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话", "personal": "phone"})
     hukou_type: Mapped[str] = mapped_column(String(8), info={"label": "户籍类型", "choices": HUKOU_TYPES})
     education: Mapped[str | None] = mapped_column(String(16), info={"label": "文化程度", "choices": EDUCATION_LEVELS})
     #: Home region for paired-assistance tracking (one of ASSISTED_REGIONS), if any.

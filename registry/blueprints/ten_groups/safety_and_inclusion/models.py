@@ -86,8 +86,8 @@ class SchoolLeaver(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: 居民身份证 number, normalised and checksum validated; one ledger entry per person in the city.
-    id_number: Mapped[str] = mapped_column(String(18), unique=True, info={"label": "身份证号码"})
-    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名"})
+    id_number: Mapped[str] = mapped_column(String(18), unique=True, info={"label": "身份证号码", "personal": "document"})
+    name: Mapped[str] = mapped_column(String(60), info={"label": "姓名", "personal": "name"})
     #: From the ID number (cross-checked with what was typed).
     sex: Mapped[str] = mapped_column(String(1), info={"label": "性别", "choices": SEXES})
     birth_date: Mapped[date] = mapped_column(Date, info={"label": "出生日期"})
@@ -99,7 +99,7 @@ class SchoolLeaver(TimestampMixin, db.Model):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
     #: 街道/镇.
     street: Mapped[str] = mapped_column(String(40), info={"label": "街道(镇)"})
-    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话"})
+    phone: Mapped[str] = mapped_column(String(20), default="", info={"label": "联系电话", "personal": "phone"})
     #: 培训意愿: the ledger must make sure everyone who wants training gets it (004 之八 一).
     wants_training: Mapped[bool] = mapped_column(Boolean, info={"label": "有培训意愿"})
     note: Mapped[str] = mapped_column(Text, default="")
