@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from registry.auth.permissions import (
-    can_change_capability_assessment, can_record_capability_assessments, get_visible_or_404, require,
-    roles_required, visible,
+    can_change_capability_assessment, can_record_capability_assessments, can_view, get_visible_or_404,
+    registering_unit, require, roles_required, visible,
 )
 from registry.domain.common import today
 from registry.domain.identifiers import normalise_code
@@ -110,9 +110,10 @@ def new():
         person = PersonData(form.document_type.data, form.document_number.data, form.name.data,
                             form.hukou_type.data or "", phone=form.phone.data or "",
                             education=form.education.data or None)
-        base_id = current_user.base_id if current_user.role == "base" else None
+        unit = registering_unit(current_user)
         with saving(form) as saved:
-            assessment = assessments.add_assessment(person, _terms(form), base_id=base_id)
+            assessment = assessments.add_assessment(person, _terms(form), base_id=unit["registered_base_id"],
+                                                    registered_district_id=unit["registered_district_id"])
         if saved.ok:
             flash(f"已登记 {assessment.trainee.name} 的职业能力评估。", "success")
             return redirect(url_for(".detail", assessment_id=assessment.id))
@@ -124,8 +125,7 @@ def new():
 def detail(assessment_id: int):
     """One assessment and the person's training since."""
     assessment = get_visible_or_404(CapabilityAssessment, assessment_id)
-    trainee_visible = db.session.scalar(
-        select(Trainee.id).where(Trainee.id == assessment.trainee_id, visible(Trainee))) is not None
+    trainee_visible = can_view(current_user, Trainee, assessment.trainee_id)
     return render_template(
         TEMPLATES + "assessment_detail.html", assessment=assessment, training=assessments.trainings_after(assessment),
         trainee_visible=trainee_visible, can_change=can_change_capability_assessment(current_user, assessment),
