@@ -3,7 +3,7 @@ person trained afterwards; recording and correcting assessments. Bureau staff an
 recognised for the programme."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -17,6 +17,7 @@ from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
 from ...forms_common import district_choices, filter_args, save_form, saving
+from ...years import year_filter, year_options
 from ..rules import DISABILITY
 from . import assessments
 from .forms import AssessmentForm, AssessmentTermsForm
@@ -28,20 +29,12 @@ ROLES = ("city", "district", "base")
 TEMPLATES = "ten_groups/safety_and_inclusion/"
 
 
-def _year(raw: str | None) -> int | None:
-    if not raw:
-        return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
-    return int(raw)
-
-
 @bp.route("/")
 @roles_required(*ROLES)
 def index():
     """Assessments the viewer sees; ``year`` and ``district`` are the reconciliation's drill-down."""
     args = filter_args()
-    year = _year(args.get("year"))
+    year = year_filter(args.get("year", ""))
     query = (select(CapabilityAssessment).join(Trainee, CapabilityAssessment.trainee_id == Trainee.id)
              .where(visible(CapabilityAssessment))
              .order_by(CapabilityAssessment.assessed_on.desc(), CapabilityAssessment.id.desc()))
@@ -66,7 +59,7 @@ def index():
         CapabilityAssessment.id.in_(ids), assessments.trained_after()))) if ids else set()
     return render_template(
         TEMPLATES + "assessments_index.html", page=page, args=args, trained=trained, recommendations=RECOMMENDATIONS,
-        categories=DISABILITY_CATEGORIES, districts=district_choices(), this_year=today().year,
+        categories=DISABILITY_CATEGORIES, districts=district_choices(), years=year_options(year, ahead=0),
         can_record=can_record_capability_assessments(current_user, DISABILITY.code),
         trained_rule=assessments.TRAINED_AFTER_RULE,
     )
