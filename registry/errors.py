@@ -31,9 +31,19 @@ def render_error(status: int, detail: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status
 
 
+def stated_reason(error) -> str | None:
+    """The Chinese message a view gave ``abort(400, description=…)`` (e.g. which parameter is wrong
+    and what it must be); never werkzeug's own English descriptions."""
+    description = getattr(error, "description", None)
+    if not isinstance(description, str) or not any("\u4e00" <= char <= "\u9fff" for char in description):
+        return None
+    return description
+
+
 def register_error_handlers(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 413, 429):
+    for status in (403, 404, 405, 413, 429):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+    app.register_error_handler(400, lambda error: render_error(400, stated_reason(error)))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

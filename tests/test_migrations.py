@@ -79,6 +79,54 @@ def test_sqlite_migrations_that_leave_a_reference_broken_fail(tmp_path):
         db.engine.dispose()
 
 
+def test_trainees_a_district_registered_get_its_district_from_the_audit_log(tmp_path):
+    """Migration 0022: a trainee inserted by a district bureau's account with no registering unit gets
+    that district (and an audit entry saying so); others are left as they are."""
+    import json
+
+    url = fresh_database_url(tmp_path, "backfill")
+    app = make_test_app(url)
+    try:
+        with app.app_context():
+            upgrade(revision="0021")
+            with db.engine.begin() as connection:
+                tianhe, baiyun = connection.execute(text(
+                    "SELECT id FROM districts WHERE code IN ('440106', '440111') ORDER BY code")).scalars().all()
+                for user_id, role, district_id in ((1, "district", tianhe), (2, "city", None)):
+                    connection.execute(text(
+                        "INSERT INTO users (id, username, password_hash, display_name, role, district_id, "
+                        "is_active_account, created_at, updated_at) VALUES (:id, :name, 'x', '', :role, :district, "
+                        "true, '2026-01-01', '2026-01-01')"),
+                        {"id": user_id, "name": f"u{user_id}", "role": role, "district": district_id})
+                people = {11: ("11010519491231002X", None, 1), 12: ("110105194912310029", None, 2),
+                          13: ("110105194912310037", baiyun, 1), 14: ("110105194912310045", None, None)}
+                for trainee_id, (number, registered_district, actor) in people.items():
+                    connection.execute(text(
+                        "INSERT INTO trainees (id, document_type, document_number, name, sex, birth_date, phone, "
+                        "hukou_type, registered_district_id, created_at, updated_at) VALUES (:id, 'resident_id', "
+                        ":number, '王芳', 'F', '1949-12-31', '', 'urban', :district, '2026-01-01', '2026-01-01')"),
+                        {"id": trainee_id, "number": number, "district": registered_district})
+                    if actor:
+                        connection.execute(text(
+                            "INSERT INTO audit_log (occurred_at, actor_id, actor_name, entity_type, entity_id, action, "
+                            "changes) VALUES ('2026-01-01', :actor, 'u', 'trainees', :id, 'insert', '{}')"),
+                            {"actor": actor, "id": str(trainee_id)})
+            upgrade()
+            with db.engine.connect() as connection:
+                registered = dict(connection.execute(text(
+                    "SELECT id, registered_district_id FROM trainees ORDER BY id")).all())
+                assert registered == {11: tianhe, 12: None, 13: baiyun, 14: None}
+                entries = connection.execute(text(
+                    "SELECT entity_id, actor_name, reason, changes FROM audit_log WHERE action = 'update'")).all()
+                assert [(e[0], e[1]) for e in entries] == [("11", "系统")] and "0022" in entries[0][2]
+                changes = entries[0][3] if isinstance(entries[0][3], dict) else json.loads(entries[0][3])
+                assert changes["before"]["registered_district_id"] is None
+                assert changes["after"]["registered_district_id"] == tianhe
+            db.engine.dispose()
+    finally:
+        drop_database(url)
+
+
 def test_compressed_blobs_are_not_compressed_again_on_postgresql():
     """Migration 0019: an uploaded file, an import's packed rows and a photo skip PostgreSQL's compressor."""
     if db.session.get_bind().dialect.name != "postgresql":

@@ -85,6 +85,26 @@ def test_record_pages_answer_only_within_jurisdiction(client, world, username):
 
 
 @pytest.mark.parametrize("username", sorted(VISIBLE))
+def test_can_view_agrees_with_the_record_pages(world, username):
+    """permissions.can_view (whether a page may link to a record) says yes exactly where the record's
+    page answers 200, for an instance or for a model and id; nothing for a missing record."""
+    from sqlalchemy import select
+
+    from registry.auth.permissions import can_view
+    from registry.domain.accounts.models import User
+    from registry.domain.trainees.models import Trainee
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    allowed = VISIBLE[username]
+    for key in record_urls(world):
+        expected = allowed == "all" or key in allowed
+        assert can_view(user, world[key]) is expected, f"{username} {key}"
+        assert can_view(user, type(world[key]), world[key].id) is expected, f"{username} {key}"
+    assert can_view(user, None) is False and can_view(user, Trainee, None) is False
+    assert can_view(user, Trainee, 10**9) is False
+
+
+@pytest.mark.parametrize("username", sorted(VISIBLE))
 def test_edit_pages_answer_404_outside_and_403_beyond_the_role(client, world, username):
     factories.login(client, username)
     allowed = VISIBLE[username]

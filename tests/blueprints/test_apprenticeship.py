@@ -175,6 +175,28 @@ def test_a_claim_is_reached_only_by_its_enterprise_and_district(client, world):
         assert client.get(f"/subsidies/claims/{claim.id}").status_code == 404
 
 
+def test_the_agency_sees_the_filing_s_claims_listed_but_not_linked(client, world):
+    """The training agency (a school, base role) sees the filing it trains for, with its claims in
+    the list; the claims are the enterprise's (004 之四 二(五)、(七): the enterprise claims), so their
+    numbers are plain text for the agency and links, which open, for the enterprise and its district."""
+    filing = domain_filing(world, approved_on=date(2025, 4, 1))
+    with on(date(2025, 4, 10), client, "ent_a"):
+        client.post(f"/apprenticeship/{filing.id}/claims/advance")
+    claim = db.session.scalar(select(SubsidyClaim).where(SubsidyClaim.filing_id == filing.id))
+    link = f"/apprenticeship/{filing.id}/claims/{claim.id}"
+    with on(date(2025, 4, 10), client, "agency"):
+        page = client.get(f"/apprenticeship/{filing.id}")
+        assert page.status_code == 200 and claim.number in page.text and link not in page.text
+        assert client.get(link).status_code == 404  # no redirect to a page it cannot open
+        assert client.get(f"/subsidies/claims/{claim.id}").status_code == 404
+    for username in ("ent_a", "district_a", "city"):
+        with on(date(2025, 4, 10), client, username):
+            assert link in client.get(f"/apprenticeship/{filing.id}").text
+            response = client.get(link)
+            assert response.status_code == 302, username
+            assert client.get(response.location).status_code == 200, username
+
+
 def test_overdue_reviews_are_highlighted_in_the_list(client, world):
     filing = domain_filing(world, submitted_on=date(2025, 9, 26))
     with on(date(2025, 11, 13), client, "district_a"):

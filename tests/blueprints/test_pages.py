@@ -89,6 +89,30 @@ def test_json_clients_get_json_errors(client):
     assert response.status_code == 404 and response.json["error"] == "页面不存在"
 
 
+def test_a_bad_request_says_what_was_wrong_in_chinese(app):
+    """A 400 shows the Chinese reason the view gave (which parameter, what it must be); werkzeug's own
+    English descriptions never show."""
+    from flask import abort
+
+    testing = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    @testing.route("/reasoned")
+    def reasoned():
+        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
+
+    @testing.route("/english")
+    def english():
+        abort(400, description="Failed to decode JSON object")
+
+    client = testing.test_client()
+    response = client.get("/reasoned")
+    assert response.status_code == 400 and "请求无效" in response.text
+    assert "参数「year」须为 2000 至 2100 之间的年份" in response.text
+    assert client.get("/reasoned", headers={"Accept": "application/json"}).json["message"].startswith("参数「year」")
+    response = client.get("/english")
+    assert "Failed to decode" not in response.text and "提交的内容无法处理" in response.text
+
+
 def test_server_error_page_shows_no_stack_trace(app):
     broken = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], TESTING=False)
 

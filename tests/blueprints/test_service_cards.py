@@ -142,6 +142,20 @@ def test_the_employer_sees_its_workers_cards_only(client, world):
     assert client.get(f"/service-cards/worker/{world['person'].id}").status_code == 404  # not their enrolment
 
 
+def test_the_holder_is_a_link_only_for_those_who_may_open_the_worker_file(client, world):
+    """The employer sees the card but not the worker's file (not their enrolment): the holder's name
+    is plain text there; the issuing base's clerk gets the link, and it opens."""
+    card = issued_card(world)
+    worker_url = f"/service-cards/worker/{world['person'].id}"
+    sign_in(client, "employer")
+    page = client.get(f"/service-cards/{card.id}").text
+    assert world["person"].name in page and worker_url not in page
+    assert client.get(worker_url).status_code == 404  # not widened
+    sign_in(client, "jzclerk")
+    assert worker_url in client.get(f"/service-cards/{card.id}").text
+    assert client.get(worker_url).status_code == 200
+
+
 def test_revocation_is_the_bureau_s_and_keeps_the_card(client, world):
     card = issued_card(world)
     sign_in(client, "jzclerk")

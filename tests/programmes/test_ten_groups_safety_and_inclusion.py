@@ -639,6 +639,50 @@ def test_assessment_pages_by_role_and_jurisdiction(client, world):
     assert client.get(f"/ten-groups/capability-assessments/{assessment.id}").status_code == 404
 
 
+def test_a_district_registering_a_new_person_keeps_sight_of_them(client, world):
+    """An assessment or an appointment a district bureau records for a person new to the registry
+    registers the person as the bureau's (registered_district_id): the assessment's 学员档案 link shows
+    and opens; a base's clerk registers as the base, an enterprise as nobody (it sees its own records)."""
+    sign_in(client, "district_a")
+    assert client.post("/ten-groups/capability-assessments/new", data=assessment_form(world["a"])).status_code == 302
+    assessment = db.session.scalar(select(CapabilityAssessment))
+    person = assessment.trainee
+    assert (person.registered_district_id, person.registered_base_id) == (world["a"].id, None)
+    detail = client.get(f"/ten-groups/capability-assessments/{assessment.id}").text
+    assert f'href="/trainees/{person.id}"' in detail
+    assert client.get(f"/trainees/{person.id}").status_code == 200
+    assert client.post("/ten-groups/safety-appointments/new", data=appointment_form(world["ent_a"])).status_code == 302
+    appointed = db.session.scalar(select(SafetyAppointment)).trainee
+    assert (appointed.registered_district_id, appointed.registered_base_id) == (world["a"].id, None)
+    assert client.get(f"/trainees/{appointed.id}").status_code == 200
+    sign_in(client, "disability_clerk")
+    assert client.post("/ten-groups/capability-assessments/new",
+                       data=assessment_form(world["a"], document_number=factories.id_number(date(1996, 6, 6)),
+                                            name="基地登记")).status_code == 302
+    by_base = db.session.scalar(select(Trainee).where(Trainee.name == "基地登记"))
+    assert (by_base.registered_district_id, by_base.registered_base_id) == (None, world["disability_base"].id)
+    sign_in(client, "ent_a")
+    assert client.post("/ten-groups/safety-appointments/new",
+                       data=appointment_form(world["ent_a"], document_number=factories.id_number(date(1977, 7, 7)),
+                                             name="企业登记")).status_code == 302
+    by_enterprise = db.session.scalar(select(Trainee).where(Trainee.name == "企业登记"))
+    assert (by_enterprise.registered_district_id, by_enterprise.registered_base_id) == (None, None)
+
+
+def test_an_assessed_person_registered_elsewhere_is_not_linked(client, world):
+    """The district sees the assessment it recorded, but not the person another district's base
+    registered: no 学员档案 link (it would 404)."""
+    person = factories.trainee("外区残疾人", registered_base_id=world["other_base"].id)
+    db.session.commit()
+    sign_in(client, "district_a")
+    form = assessment_form(world["a"], document_number=person.document_number, name="外区残疾人")
+    assert client.post("/ten-groups/capability-assessments/new", data=form).status_code == 302
+    assessment = db.session.scalar(select(CapabilityAssessment))
+    detail = client.get(f"/ten-groups/capability-assessments/{assessment.id}")
+    assert detail.status_code == 200 and f"/trainees/{person.id}" not in detail.text
+    assert client.get(f"/trainees/{person.id}").status_code == 404
+
+
 def test_bad_assessment_input_is_named_and_nothing_saved(client, world):
     sign_in(client, "district_a")
     bad = client.post("/ten-groups/capability-assessments/new", data=assessment_form(world["a"], findings=""))

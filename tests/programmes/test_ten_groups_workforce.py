@@ -648,6 +648,65 @@ def test_base_sees_the_intakes_it_registered(client, world):
     assert "周退伍" not in client.get(f"/ten-groups/veterans/{today().year}?status=all").text
 
 
+# --- the person behind a row: registered by the user's unit, linked only where visible ---------------------
+
+TRAINEE_BUTTON = ">学员信息</a>"
+
+
+@pytest.mark.parametrize(("new_url", "form", "row_url"), [
+    ("/ten-groups/rural-labour/new", rural_form, "/ten-groups/rural-labour/{id}"),
+    ("/ten-groups/veterans/new", intake_form, "/ten-groups/veterans/intakes/{id}"),
+])
+def test_a_district_registering_a_new_person_keeps_sight_of_them(client, world, new_url, form, row_url):
+    """A person new to the registry entered in either register by a district bureau is registered by
+    that bureau (registered_district_id), so its 学员信息 button opens the person's record."""
+    sign_in(client, "district_a")
+    response = client.post(new_url, data=form())
+    assert response.status_code == 302
+    row = db.session.scalar(select(RuralLabourer if "rural" in new_url else VeteranIntake))
+    assert row.trainee.registered_district_id == factories.district(A).id and row.trainee.registered_base_id is None
+    page = client.get(row_url.format(id=row.id)).text
+    assert f'href="/trainees/{row.trainee_id}"' in page and TRAINEE_BUTTON in page
+    assert client.get(f"/trainees/{row.trainee_id}").status_code == 200
+    sign_in(client, "district_b")
+    assert client.get(f"/trainees/{row.trainee_id}").status_code == 404  # its own district's only
+
+
+@pytest.mark.parametrize(("new_url", "form", "row_url"), [
+    ("/ten-groups/rural-labour/new", rural_form, "/ten-groups/rural-labour/{id}"),
+    ("/ten-groups/veterans/new", intake_form, "/ten-groups/veterans/intakes/{id}"),
+])
+def test_a_person_registered_elsewhere_gets_no_button_they_cannot_open(client, world, new_url, form, row_url):
+    """A person another district's base registered and trained stays out of the district's sight when
+    the district enters them in its register: the row page shows no 学员信息 button (it would 404);
+    the base that registered them still gets the button."""
+    person = factories.trainee("外区学员", registered_base_id=world["rural_b"].id, hukou_type="rural")
+    factories.enrollment(factories.session(world["rural_b"], "rural_labour", "new_farmer", None), person)
+    db.session.commit()
+    sign_in(client, "district_a")
+    response = client.post(new_url, data=form(document_number=person.document_number, name="外区学员"))
+    assert response.status_code == 302
+    row = db.session.scalar(select(RuralLabourer if "rural" in new_url else VeteranIntake))
+    assert row.trainee_id == person.id and person.registered_district_id is None  # not taken over
+    page = client.get(row_url.format(id=row.id))
+    assert page.status_code == 200 and "外区学员" in page.text
+    assert f"/trainees/{person.id}" not in page.text and TRAINEE_BUTTON not in page.text
+    assert client.get(f"/trainees/{person.id}").status_code == 404
+    sign_in(client, "city")
+    assert TRAINEE_BUTTON in client.get(row_url.format(id=row.id)).text
+
+
+def test_the_registering_unit_reaches_the_domain_functions(world):
+    """register_labourer and register_intake register a new person with the unit they are given."""
+    district_a = factories.district(A).id
+    labourer = rural.register_labourer(new_person("区登记甲"), labourer_data(), today(), registered_district_id=district_a)
+    intake = veterans.register_intake(new_person("区登记乙", hukou_type="urban"), intake_data(today().year, registered_on=today()),
+                                      today(), registered_base_id=world["vet"].id)
+    assert (labourer.trainee.registered_district_id, labourer.trainee.registered_base_id) == (district_a, None)
+    assert (intake.trainee.registered_district_id, intake.trainee.registered_base_id) == (None, world["vet"].id)
+    assert intake.registered_base_id == world["vet"].id
+
+
 # --- pages: 转岗转业 -------------------------------------------------------------------------------------
 
 def job_form(**changes) -> dict:

@@ -177,6 +177,18 @@ def get_visible_or_404(model: type[T], record_id: Any, user: User | None = None)
     return record
 
 
+def can_view(user: User, record: Any, record_id: Any = None) -> bool:
+    """May this user open this record (``get_visible_or_404`` would load it)? For a link to a
+    record's page: pages show the link only when this answers True. ``record`` is a model instance,
+    or a model class with ``record_id``; a missing record (None, no id) is never viewable."""
+    model = record if isinstance(record, type) else type(record)
+    if not isinstance(record, type):
+        record_id = getattr(record, "id", None)
+    if record_id is None or model not in VISIBILITY:
+        return False
+    return db.session.scalar(select(model.id).where(model.id == record_id, visible(model, user))) is not None
+
+
 # --- what a role may do -----------------------------------------------------------------
 
 def can_manage_bases(user: User) -> bool:
@@ -196,9 +208,7 @@ def can_register_trainees(user: User) -> bool:
 
 def can_edit_trainee(user: User, trainee: Trainee) -> bool:
     """Anyone who may register trainees and can see this one may correct their record."""
-    return can_register_trainees(user) and db.session.scalar(
-        select(Trainee.id).where(Trainee.id == trainee.id, trainees_visible(user))
-    ) is not None
+    return can_register_trainees(user) and can_view(user, trainee)
 
 
 def can_manage_users(user: User) -> bool:
@@ -292,9 +302,7 @@ def can_manage_targets(user: User) -> bool:
 def can_keep_worker_records(user: User, trainee: Trainee) -> bool:
     """Identity checks, health checks, photos, work history and issuing a card: a base's clerks or
     bureau staff, for a worker they can see (issue 6, item 6)."""
-    return user.role in ("city", "district", "base") and db.session.scalar(
-        select(Trainee.id).where(Trainee.id == trainee.id, trainees_visible(user))
-    ) is not None
+    return user.role in ("city", "district", "base") and can_view(user, trainee)
 
 
 def can_rate_and_list(user: User) -> bool:

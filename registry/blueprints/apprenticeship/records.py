@@ -21,6 +21,7 @@ from ...domain.organisations.models import District, Enterprise
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...extensions import db
 from ..forms_common import district_choices, flash_form_errors, perform, saving
+from ..years import page_year
 from . import forms
 from .views import BUREAU, bp
 
@@ -77,8 +78,8 @@ def _report_scope() -> tuple[int | None, str]:
 
 
 def _year() -> int:
-    year = request.args.get("year", "")
-    return int(year) if year.isdigit() and 2000 <= int(year) <= today().year + 1 else today().year
+    """The reports' year: this year unless asked; next year at the latest (its plans may be filed)."""
+    return page_year(last=today().year + 1)
 
 
 @bp.route("/reports")

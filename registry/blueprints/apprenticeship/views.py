@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
 from ...auth.permissions import (
-    can_claim_on_filing, can_edit_filing, can_file_apprentices, can_report_on_filing, can_review_filing,
+    can_claim_on_filing, can_edit_filing, can_file_apprentices, can_report_on_filing, can_review_filing, can_view,
     get_visible_or_404, require, roles_required, visible,
 )
 from ...domain.apprenticeships import claims as filing_claims
@@ -152,6 +152,7 @@ def detail(filing_id: int):
         leaving_flags={a.id: apprentices.leaving_report_flag(a) for a in filing.apprentices},
         in_plan={a.id: apprentices.in_plan(a) for a in filing.apprentices},
         sessions=sessions, linkable=linkable, claims=claims, totals={c.id: workflow.totals(c) for c in claims},
+        claims_linkable={c.id for c in claims if can_view(current_user, c)},
         settlement=filing_claims.settlement(filing) if approved else None,
         advance_window=filing_claims.advance_window(filing) if approved else None,
         final_window=filing_claims.final_window(filing) if approved else None,
@@ -293,8 +294,10 @@ def leaving(filing_id: int, apprentice_id: int):
 # --- claims -------------------------------------------------------------------------------------
 
 def _claim(filing: ApprenticeshipFiling, claim_id: int) -> SubsidyClaim:
-    claim = db.session.get(SubsidyClaim, claim_id)
-    if claim is None or claim.filing_id != filing.id:
+    """The filing's claim, if the user may see it (the claimant enterprise, its district, the city):
+    the agency sees the filing, not the enterprise's claims (004 之四 二(五)、(七))."""
+    claim = get_visible_or_404(SubsidyClaim, claim_id)
+    if claim.filing_id != filing.id:
         abort(404)
     return claim
 

@@ -7,7 +7,7 @@ Views are thin: roles and jurisdiction from ``registry.auth.permissions``; the r
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -23,6 +23,7 @@ from ...domain.service_cards import reminders
 from ...domain.service_cards.models import ServiceCard
 from ...extensions import db
 from ..forms_common import district_choices, filter_args, save_form, saving
+from ..years import year_filter
 from ..programmes.landing import Panel, RecordLink, register_panel, register_records
 from . import demonstration, stations
 from .card_figures import card_figures, retraining_due
@@ -40,12 +41,7 @@ STATION_FIGURE = next(p.value for p in PROGRAMME.target_presets if p.measure == 
 
 
 def _year_arg(args: dict) -> int | None:
-    raw = args.get("year", "")
-    if not raw:
-        return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
-    return int(raw)
+    return year_filter(args.get("year", ""))
 
 
 def _district_arg(args: dict) -> int | None:

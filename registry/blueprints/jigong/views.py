@@ -18,6 +18,7 @@ from registry.auth.permissions import (
 from registry.blueprints.forms_common import (
     district_choices, filter_args, flash_form_errors, perform, save_form, saving,
 )
+from registry.blueprints.years import year_filter, year_options
 from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.organisations.models import District, TrainingBase
@@ -321,7 +322,7 @@ def graduates_list(which: str | None):
     """Graduates by year and district: all, those holding a skill certificate (双证), or those employed
     in the city (留本市就业): the records behind the two measures."""
     args = filter_args()
-    year = _int_arg("year")
+    year = year_filter()
     district_id = reconciliation_district(current_user, _int_arg("district")) if is_bureau(current_user) else None
     query = figures.graduates_query(year, cohorts_visible(current_user), district_id, which)
     if text := args.get("q", "").strip():
@@ -336,7 +337,7 @@ def graduates_list(which: str | None):
         rules={"dual": DUAL_CERTIFIED_RULE, "local": RETAINED_LOCAL_RULE},
         districts=district_choices(current_user.district_id if current_user.role == "district" else None)
         if is_bureau(current_user) else [],
-        endpoint=request.endpoint, years=range(today().year, today().year - 8, -1),
+        endpoint=request.endpoint, years=year_options(year, back=7, ahead=0),
     )
 
 

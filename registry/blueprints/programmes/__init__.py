@@ -2,7 +2,7 @@
 against its targets, and the records only it keeps (which its own package registers, landing.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from ...auth.permissions import is_bureau, reconciliation_district, roles_required, visible
@@ -15,20 +15,12 @@ from ...domain.reconciliation.counting import Scope
 from ...domain.reconciliation.exports import PACE_NAMES
 from ...domain.training.models import TrainingSession
 from ...extensions import db
+from ..years import page_year
 from .landing import links_for, panels_for
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
 ALL_ROLES = ("city", "district", "base", "enterprise")
-
-
-def _year() -> int:
-    raw = request.args.get("year", "")
-    if not raw:
-        return today().year
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
-    return int(raw)
 
 
 def _district_id() -> int | None:
@@ -40,7 +32,7 @@ def _district_id() -> int | None:
 @roles_required(*ALL_ROLES)
 def index():
     """Every programme with this year's 人次 against its 人次 target, in the viewer's jurisdiction."""
-    year = _year()
+    year = page_year()
     district_id = _district_id()
     result = figures.reconcile(Scope(year, district_id=district_id), "programme", today(), visible(TrainingSession))
     rows = {row.key[0]: row for row in result.rows if row.key}
@@ -57,7 +49,7 @@ def programme_landing(code: str):
     programme = catalogue.get(code)
     if programme is None:
         abort(404)
-    year, district_id, on = _year(), _district_id(), today()
+    year, district_id, on = page_year(), _district_id(), today()
     sessions_visible = visible(TrainingSession)
     bureau = is_bureau(current_user)
     measures = figures.programme_year(code, year, district_id, on, sessions_visible, with_tallies=bureau)

@@ -16,6 +16,7 @@ from ...domain.reconciliation.counting import Scope
 from ...domain.training.models import TrainingSession
 from ...extensions import db
 from ..forms_common import district_choices
+from ..years import page_year, year_options
 from . import charts
 
 bp = Blueprint("reconciliation", __name__, url_prefix="/reconciliation")
@@ -43,7 +44,7 @@ def requested_scope() -> Scope:
     if programme and programme not in {p.code for p in catalogue.all()}:
         abort(400, description="未知的项目")
     return Scope(
-        year=_int_arg("year", 2000, 2100) or today().year,
+        year=page_year(),
         programme_code=programme,
         track_code=request.args.get("track_code") or None,
         occupation_code=request.args.get("occupation_code") or None,
@@ -78,7 +79,7 @@ def index():
         "reconciliation/index.html", result=result, scope=scope, lines=lines, quality_counts=quality_counts,
         checks=quality.CHECKS, rules=counting.RULES, groupings=figures.GROUPINGS, pace_names=exports.PACE_NAMES,
         districts=district_choices(current_user.district_id if current_user.role == "district" else None),
-        district_name=_district_name(scope.district_id), years=range(today().year + 1, today().year - 6, -1),
+        district_name=_district_name(scope.district_id), years=year_options(scope.year, back=5),
         args=_link_args(scope, result.group_by),
     )
 

@@ -18,7 +18,8 @@ from ...domain.reconciliation.models import Target
 from ...domain.spreadsheets import workbook_bytes
 from ...extensions import db
 from ..forms_common import save_form
-from . import _download, _int_arg, bp
+from ..years import page_year, year_options
+from . import _download, bp
 from .forms import ConfirmImportForm, PresetForm, ReviseForm, TargetForm, UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.route("/targets")
 @roles_required("city", "district")
 def targets():
-    year = _int_arg("year", 2000, 2100) or today().year
+    year = page_year()
     query = select(Target).where(Target.year == year).options(selectinload(Target.revisions))
     district_id = reconciliation_district(current_user, None)
     if district_id is not None:
@@ -37,7 +38,7 @@ def targets():
     form.fill_choices()
     return render_template("reconciliation/targets.html", targets=rows, year=year, form=form,
                            can_manage=can_manage_targets(current_user), upload=UploadForm(),
-                           years=range(today().year + 1, today().year - 6, -1))
+                           years=year_options(year, back=5))
 
 
 @bp.route("/targets/new", methods=["POST"])
@@ -56,7 +57,7 @@ def target_new():
     year = form.year.data or today().year
     rows = db.session.scalars(select(Target).where(Target.year == year)).all()
     return render_template("reconciliation/targets.html", targets=rows, year=year, form=form, can_manage=True,
-                           upload=UploadForm(), years=range(today().year + 1, today().year - 6, -1)), 400
+                           upload=UploadForm(), years=year_options(year, back=5)), 400
 
 
 @bp.route("/targets/<int:target_id>/revise", methods=["GET", "POST"])
@@ -74,7 +75,7 @@ def target_revise(target_id: int):
 @bp.route("/targets/presets", methods=["GET", "POST"])
 @roles_required("city")
 def presets():
-    year = _int_arg("year", 2000, 2100) or today().year
+    year = page_year()
     form = PresetForm(year=str(year))
     if form.validate_on_submit():
         try:

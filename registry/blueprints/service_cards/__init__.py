@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ...auth.permissions import (
-    can_change_card, can_keep_worker_records, can_rate_and_list, can_revoke_card, card_issuing_district,
+    can_change_card, can_keep_worker_records, can_rate_and_list, can_revoke_card, can_view, card_issuing_district,
     get_visible_or_404, require, roles_required, visible,
 )
 from ...domain.certificates import qr
@@ -283,6 +283,7 @@ def detail(card_id: int):
         rules=rules, counts=verification_counts(card.id), employer_form=employer_form,
         revoke_form=forms.RevokeForm(formdata=None), replace_form=forms.ReplaceForm(formdata=None),
         can_change=can_change_card(current_user, card), can_revoke=can_revoke_card(current_user),
+        holder_visible=can_view(current_user, card.trainee),
     )
 
 

@@ -25,6 +25,7 @@ from ...domain.organisations.models import BaseRecognition, TrainingBase
 from ...domain.trainees.models import Trainee
 from ...extensions import db
 from ..forms_common import district_choices, filter_args, flash_warnings, save_form, saving
+from ..years import year_filter, year_options
 from . import chefs, competitions, forms, landing, people, studios
 from .models import AWARDS, COMPETITION_LEVELS, STAR_LEVELS, STUDIO_KINDS, ChefRating, CompetitionResult, Studio
 from .rules import CODE
@@ -36,8 +37,7 @@ BUREAU = ("city", "district")
 
 
 def _year_arg(args: dict) -> int | None:
-    raw = args.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    return year_filter(args.get("year", ""))
 
 
 def _int_arg(args: dict, name: str) -> int | None:
@@ -68,8 +68,7 @@ def _person_named(text: str, *also):
 
 def _years(year: int | None) -> list[int]:
     """The year filter's choices: recent years, and any year asked for (a measure's link)."""
-    recent = list(range(today().year, today().year - 8, -1))
-    return recent if year is None or year in recent else sorted(recent + [year], reverse=True)
+    return year_options(year, back=7, ahead=0)
 
 
 def _districts() -> list[tuple[int, str]]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from registry.auth.permissions import (
-    can_record_appointments, get_visible_or_404, require, roles_required, visible,
+    can_record_appointments, get_visible_or_404, registering_unit, require, roles_required, visible,
 )
 from registry.domain.common import today
 from registry.domain.organisations.models import Enterprise
@@ -89,7 +89,7 @@ def new():
                             form.hukou_type.data or "", phone=form.phone.data or "",
                             education=form.education.data or None)
         with saving(form) as saved:
-            appointment = appointments.add_appointment(person, _terms(form))
+            appointment = appointments.add_appointment(person, _terms(form), **registering_unit(current_user))
         if saved.ok:
             flash(f"已登记 {appointment.trainee.name} 的任职,须于 {appointment.assessment_due_on:%Y-%m-%d} 前考核合格。",
                   "success")

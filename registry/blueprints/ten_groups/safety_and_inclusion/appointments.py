@@ -89,10 +89,12 @@ def _check_not_held(trainee_id: int, values: dict, appointment: SafetyAppointmen
 
 
 def add_appointment(person: PersonData, data: AppointmentData, on: date | None = None,
-                    registered_base_id: int | None = None) -> SafetyAppointment:
-    """Record that a person took the post; the person is found by document or registered."""
+                    registered_base_id: int | None = None, registered_district_id: int | None = None
+                    ) -> SafetyAppointment:
+    """Record that a person took the post; the person is found by document or registered (by the
+    user's unit, ``permissions.registering_unit``)."""
     values = _check(data, on or today())
-    trainee = find_or_register(person, registered_base_id).trainee
+    trainee = find_or_register(person, registered_base_id, registered_district_id).trainee
     _check_not_held(trainee.id, values, None)
     appointment = SafetyAppointment(trainee_id=trainee.id, **values)
     db.session.add(appointment)

@@ -3,13 +3,13 @@ person trained afterwards; recording and correcting assessments. Bureau staff an
 recognised for the programme."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from registry.auth.permissions import (
-    can_change_capability_assessment, can_record_capability_assessments, get_visible_or_404, require,
-    roles_required, visible,
+    can_change_capability_assessment, can_record_capability_assessments, can_view, get_visible_or_404,
+    registering_unit, require, roles_required, visible,
 )
 from registry.domain.common import today
 from registry.domain.identifiers import normalise_code
@@ -17,6 +17,7 @@ from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
 from ...forms_common import district_choices, filter_args, save_form, saving
+from ...years import year_filter, year_options
 from ..rules import DISABILITY
 from . import assessments
 from .forms import AssessmentForm, AssessmentTermsForm
@@ -28,20 +29,12 @@ ROLES = ("city", "district", "base")
 TEMPLATES = "ten_groups/safety_and_inclusion/"
 
 
-def _year(raw: str | None) -> int | None:
-    if not raw:
-        return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
-    return int(raw)
-
-
 @bp.route("/")
 @roles_required(*ROLES)
 def index():
     """Assessments the viewer sees; ``year`` and ``district`` are the reconciliation's drill-down."""
     args = filter_args()
-    year = _year(args.get("year"))
+    year = year_filter(args.get("year", ""))
     query = (select(CapabilityAssessment).join(Trainee, CapabilityAssessment.trainee_id == Trainee.id)
              .where(visible(CapabilityAssessment))
              .order_by(CapabilityAssessment.assessed_on.desc(), CapabilityAssessment.id.desc()))
@@ -66,7 +59,7 @@ def index():
         CapabilityAssessment.id.in_(ids), assessments.trained_after()))) if ids else set()
     return render_template(
         TEMPLATES + "assessments_index.html", page=page, args=args, trained=trained, recommendations=RECOMMENDATIONS,
-        categories=DISABILITY_CATEGORIES, districts=district_choices(), this_year=today().year,
+        categories=DISABILITY_CATEGORIES, districts=district_choices(), years=year_options(year, ahead=0),
         can_record=can_record_capability_assessments(current_user, DISABILITY.code),
         trained_rule=assessments.TRAINED_AFTER_RULE,
     )
@@ -110,9 +103,10 @@ def new():
         person = PersonData(form.document_type.data, form.document_number.data, form.name.data,
                             form.hukou_type.data or "", phone=form.phone.data or "",
                             education=form.education.data or None)
-        base_id = current_user.base_id if current_user.role == "base" else None
+        unit = registering_unit(current_user)
         with saving(form) as saved:
-            assessment = assessments.add_assessment(person, _terms(form), base_id=base_id)
+            assessment = assessments.add_assessment(person, _terms(form), base_id=unit["registered_base_id"],
+                                                    registered_district_id=unit["registered_district_id"])
         if saved.ok:
             flash(f"已登记 {assessment.trainee.name} 的职业能力评估。", "success")
             return redirect(url_for(".detail", assessment_id=assessment.id))
@@ -124,8 +118,7 @@ def new():
 def detail(assessment_id: int):
     """One assessment and the person's training since."""
     assessment = get_visible_or_404(CapabilityAssessment, assessment_id)
-    trainee_visible = db.session.scalar(
-        select(Trainee.id).where(Trainee.id == assessment.trainee_id, visible(Trainee))) is not None
+    trainee_visible = can_view(current_user, Trainee, assessment.trainee_id)
     return render_template(
         TEMPLATES + "assessment_detail.html", assessment=assessment, training=assessments.trainings_after(assessment),
         trainee_visible=trainee_visible, can_change=can_change_capability_assessment(current_user, assessment),

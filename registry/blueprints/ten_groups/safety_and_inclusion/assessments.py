@@ -78,10 +78,12 @@ def _check_one_a_day(trainee_id: int, assessed_on: date, assessment: CapabilityA
 
 
 def add_assessment(person: PersonData, data: AssessmentData, on: date | None = None,
-                   base_id: int | None = None) -> CapabilityAssessment:
-    """Record an assessment; the person is found by document (or registered) and tagged 残疾人."""
+                   base_id: int | None = None, registered_district_id: int | None = None) -> CapabilityAssessment:
+    """Record an assessment; the person is found by document (or registered by the recording base or
+    district bureau, ``permissions.registering_unit``) and tagged 残疾人."""
     values = _check(data, on or today())
-    trainee = find_or_register(person, registered_base_id=base_id, tags={TAG}).trainee
+    trainee = find_or_register(person, registered_base_id=base_id, registered_district_id=registered_district_id,
+                               tags={TAG}).trainee
     _check_one_a_day(trainee.id, values["assessed_on"], None)
     assessment = CapabilityAssessment(trainee_id=trainee.id, base_id=base_id, **values)
     db.session.add(assessment)

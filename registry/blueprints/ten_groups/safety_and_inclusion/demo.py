@@ -202,7 +202,8 @@ def _assessments(context, districts) -> int:
         assessments.add_assessment(_person(person), assessments.AssessmentData(
             on - timedelta(days=rng.randint(0, 60)), bodies[1] if index % 2 == 0 else bodies[0], category,
             rng.choice((1, 2, 3)), _findings(category), _suitable(None, category), recommendation, district.id),
-            on, base_id=None if index % 2 == 0 else base.id)
+            on, base_id=None if index % 2 == 0 else base.id,
+            registered_district_id=district.id if index % 2 == 0 else None)  # the 天河 bureau's, as its staff would
         count += 1
     return count
 

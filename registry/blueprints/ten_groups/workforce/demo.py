@@ -158,7 +158,8 @@ def _register(context, person: people.PersonData, village, registered_on: date, 
         registered_on=registered_on, low_income_role=rng.choice((None, None, None, "labourer", "child")),
         is_weak_village=name in WEAK_VILLAGES, wants_training=wants, wish=rng.choice(WISHES) if wants else "",
     )
-    rural.register_labourer(person, data, context.today, base_id)
+    # Registered by the base, or (no base) by the bureau of the person's district, as its staff would.
+    rural.register_labourer(person, data, context.today, base_id, None if base_id else data.district_id)
 
 
 def _rural(context) -> int:
@@ -197,9 +198,11 @@ def _intake(context, person: people.PersonData, year: int, district_code: str, b
             placement: str = "self_employed", exemption: str = "") -> None:
     today = context.today
     registered_on = max(date(year, 1, 1), min(today, date(year, context.rng.randint(3, 11), context.rng.randint(1, 28))))
+    district_id = _district(district_code).id
+    # Registered by the base, or (no base) by the bureau of the settling district, as its staff would.
     veterans.register_intake(person, veterans.IntakeData(
-        discharge_year=year, district_id=_district(district_code).id, placement=placement, registered_on=registered_on,
-        can_attend=not exemption, exemption_reason=exemption), today, base_id)
+        discharge_year=year, district_id=district_id, placement=placement, registered_on=registered_on,
+        can_attend=not exemption, exemption_reason=exemption), today, base_id, None if base_id else district_id)
 
 
 def _veterans(context) -> int:

@@ -73,11 +73,14 @@ def find_labourer(document_type: str, document_number: str) -> RuralLabourer | N
 
 
 def register_labourer(person: people.PersonData, data: LabourerData, on: date,
-                      registered_base_id: int | None = None) -> RuralLabourer:
-    """Enter a rural labourer in the register; one row per person, found by document."""
+                      registered_base_id: int | None = None, registered_district_id: int | None = None
+                      ) -> RuralLabourer:
+    """Enter a rural labourer in the register; one row per person, found by document. A person new to
+    the registry is registered by the user's unit (``permissions.registering_unit``: the base, or the
+    district bureau), which then keeps sight of them."""
     values = _check(data, on)
     person.hukou_type = RURAL_HUKOU  # a person new to the registry is registered as rural
-    trainee = find_or_register(person, registered_base_id).trainee
+    trainee = find_or_register(person, registered_base_id, registered_district_id).trainee
     _check_rural(trainee)
     existing = db.session.scalar(select(RuralLabourer).where(RuralLabourer.trainee_id == trainee.id))
     if existing is not None:

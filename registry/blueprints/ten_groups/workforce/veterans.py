@@ -67,10 +67,12 @@ def _check(data: IntakeData, on: date) -> dict:
 
 
 def register_intake(person: people.PersonData, data: IntakeData, on: date,
-                    registered_base_id: int | None = None) -> VeteranIntake:
-    """Enter a veteran in their discharge year's intake; one row per person."""
+                    registered_base_id: int | None = None, registered_district_id: int | None = None
+                    ) -> VeteranIntake:
+    """Enter a veteran in their discharge year's intake; one row per person. A person new to the
+    registry is registered by the user's unit (``permissions.registering_unit``)."""
     values = _check(data, on)
-    trainee = find_or_register(person, registered_base_id).trainee
+    trainee = find_or_register(person, registered_base_id, registered_district_id).trainee
     existing = db.session.scalar(select(VeteranIntake).where(VeteranIntake.trainee_id == trainee.id))
     if existing is not None:
         raise DomainError(f"该退役军人已登记在 {existing.discharge_year} 年度的安置名单中,不能重复登记",

@@ -9,6 +9,7 @@ from ....domain.common import today
 from ....domain.training.models import Enrollment, TrainingSession
 from ....extensions import db
 from ...programmes.landing import Panel, RecordLink, TraineeSection, register_panel, register_records, register_trainee_section
+from ...years import recent_years
 from . import high_skill, job_change, people, rural, veterans
 from .models import SITUATIONS, JobChangeRecord, RuralLabourer, VeteranIntake
 from .views_job_change import bp as job_change_bp
@@ -26,7 +27,7 @@ TEMPLATES = "ten_groups/workforce/"
 
 def _high_skill_panel(user, year: int) -> dict:
     sessions_visible = visible(TrainingSession, user)
-    return {"years": [high_skill.year_counts(y, sessions_visible) for y in (year, year - 1, year - 2)],
+    return {"years": [high_skill.year_counts(y, sessions_visible) for y in recent_years(year, 3)],
             "routes": high_skill.measures.TOP_TALENT_ROUTES, "year": year}
 
 

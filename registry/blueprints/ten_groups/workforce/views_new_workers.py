@@ -2,13 +2,13 @@
 each with the reason it counts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template
 
 from ....auth.permissions import roles_required, visible
-from ....domain.common import today
 from ....domain.training.models import TrainingSession
 from ....extensions import db
 from ...forms_common import filter_args
+from ...years import page_year
 from . import high_skill, measures
 
 bp = Blueprint("new_workers", __name__, url_prefix="/ten-groups/new-workers")
@@ -18,10 +18,7 @@ bp = Blueprint("new_workers", __name__, url_prefix="/ten-groups/new-workers")
 @roles_required("city", "district", "base", "enterprise")
 def high_skill_list():
     """The year's 人次 in either measure within the viewer's sessions, with the route each counts by."""
-    raw = request.args.get("year", "")
-    if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
-        abort(400, description="参数「year」须为 2000 至 2100 之间的年份")
-    year = int(raw) if raw else today().year
+    year = page_year()
     args = filter_args()
     args["year"] = str(year)
     measure = args.get("measure", "")

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ....auth.permissions import (
-    can_edit_person_row, can_keep_person_registers, get_visible_or_404, person_row_district, registering_unit,
+    can_edit_person_row, can_keep_person_registers, can_view, get_visible_or_404, person_row_district, registering_unit,
     require, roles_required, visible,
 )
 from ....domain.common import today
@@ -74,7 +74,7 @@ def new():
     if form.validate_on_submit():
         with saving(form) as saved:
             labourer = rural.register_labourer(registers.new_person(form), _data(form), today(),
-                                               registering_unit(current_user)["registered_base_id"])
+                                               **registering_unit(current_user))
         if saved.ok:
             flash(f"已将 {labourer.trainee.name} 登记入农村劳动力实名登记台账。", "success")
             return redirect(url_for("rural_labour.edit", labourer_id=labourer.id))
@@ -95,6 +95,7 @@ def edit(labourer_id: int):
     return render_template(
         "ten_groups/workforce/rural_form.html", form=form, labourer=labourer, can_edit=can_edit, found=found,
         status=people.status_of(found), statuses=people.TRAINING_STATUSES, close_form=CloseForm(formdata=None),
+        trainee_visible=can_view(current_user, labourer.trainee),
     ), 400 if form.errors else 200
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ....auth.permissions import (
-    can_edit_person_row, can_keep_person_registers, get_visible_or_404, registering_unit, require, roles_required,
+    can_edit_person_row, can_keep_person_registers, can_view, get_visible_or_404, registering_unit, require, roles_required,
     visible,
 )
 from ....domain.common import today
@@ -75,7 +75,7 @@ def new():
     if form.validate_on_submit():
         with saving(form) as saved:
             intake = veterans.register_intake(registers.new_person(form), _data(form), today(),
-                                              registering_unit(current_user)["registered_base_id"])
+                                              **registering_unit(current_user))
         if saved.ok:
             flash(f"已将 {intake.trainee.name} 登记入 {intake.discharge_year} 年度退役军人安置名单。", "success")
             return redirect(url_for("veterans.year", year=intake.discharge_year, status="all"))
@@ -97,4 +97,5 @@ def edit(intake_id: int):
     return render_template(
         "ten_groups/workforce/veterans_form.html", form=form, intake=intake, can_edit=can_edit, found=found,
         status=people.status_of(found), training_statuses=people.TRAINING_STATUSES,
+        trainee_visible=can_view(current_user, intake.trainee),
     ), 400 if form.errors else 200
