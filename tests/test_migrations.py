@@ -101,7 +101,7 @@ def test_the_reconciliation_index_covers_the_enrollment_id_on_postgresql():
 
 
 def test_seeded_parameter_texts_are_rewritten_in_plain_words_with_an_audit_entry_each(tmp_path):
-    """Migration 0022: rows still holding 0007's first seeded texts ("穗人社函〔2020〕22号(004)", "issue 7 二;",
+    """Migration 0023: rows still holding 0007's first seeded texts ("穗人社函〔2020〕22号(004)", "issue 7 二;",
     "初始数据(DOMAIN.md)") get the document's number and a plain 登记人, one audit entry per row; a row the
     city bureau recorded itself is left as it is."""
     url = fresh_database_url(tmp_path, "plainwords")

@@ -5,8 +5,8 @@ internal issue ("issue 7 二;") and gave "初始数据(DOMAIN.md)" as the 登记
 exactly those seeded texts are rewritten (a row the city bureau recorded itself is left alone), each
 change with its entry in the audit log, as the application writes them (``audit.record_updates``).
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-11-25 09:00:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0021'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
