@@ -1,4 +1,6 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -144,3 +146,56 @@ def test_the_reconciliation_index_covers_the_enrollment_id_on_postgresql():
         pytest.skip("SQLite's indexes carry the rowid, which is the id")
     definition = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_enrollments_counting'"))
     assert definition.endswith("(session_id, status, trainee_id, result, is_employed) INCLUDE (id)")
+
+
+def test_seeded_parameter_texts_are_rewritten_in_plain_words_with_an_audit_entry_each(tmp_path):
+    """Migration 0023: rows still holding 0007's first seeded texts ("穗人社函〔2020〕22号(004)", "issue 7 二;",
+    "初始数据(DOMAIN.md)") get the document's number and a plain 登记人, one audit entry per row; a row the
+    city bureau recorded itself is left as it is."""
+    url = fresh_database_url(tmp_path, "plainwords")
+    app = make_test_app(url)
+    old_claim_days = "issue 7 二;穗人社函〔2020〕22号(004) 之四 二(七):完成培训后60日内申请补贴"
+    old_advance = "穗人社函〔2020〕22号(004) 之四 二(五):可按补贴标准的20%申请预支"
+    try:
+        with app.app_context():
+            upgrade(revision="0021")
+            with db.engine.begin() as connection:  # a database seeded before the texts were changed
+                connection.execute(text("UPDATE subsidy_parameters SET recorded_by = '初始数据(DOMAIN.md)'"))
+                connection.execute(text("UPDATE subsidy_parameters SET basis = :basis WHERE key = 'training_claim_days'"),
+                                   {"basis": old_claim_days})
+                connection.execute(text("UPDATE subsidy_parameters SET basis = :basis WHERE key = 'advance_percent'"),
+                                   {"basis": old_advance})
+                connection.execute(text(
+                    "INSERT INTO subsidy_parameters (key, value, effective_from, basis, recorded_by, recorded_at) "
+                    "VALUES ('advance_percent', 25, '2027-01-01', :basis, '市局甲', '2026-12-01')"),
+                    {"basis": "穗人社函〔2020〕22号(004) 之四 二(五) 市局另行通知"})
+                audit_before = connection.execute(text("SELECT count(*) FROM audit_log")).scalar()
+            upgrade()
+            with db.engine.connect() as connection:
+                rows = {(key, str(effective_from)[:10]): (basis, recorded_by) for key, effective_from, basis, recorded_by
+                        in connection.execute(text("SELECT key, effective_from, basis, recorded_by FROM subsidy_parameters"))}
+                entries = connection.execute(text(
+                    "SELECT entity_type, entity_id, action, actor_name, actor_id, changes, reason FROM audit_log "
+                    "ORDER BY id")).all()[audit_before:]
+                ids = dict(connection.execute(text(
+                    "SELECT key, id FROM subsidy_parameters WHERE effective_from < '2021-01-01'")).all())
+            db.engine.dispose()
+    finally:
+        drop_database(url)
+    seeded = {key: value for (key, day), value in rows.items() if day == "2020-01-01"}
+    assert len(seeded) == 11
+    assert seeded["training_claim_days"] == ("穗人社函〔2020〕22号 之四 二(七):完成培训后60日内申请补贴", "系统初始数据")
+    assert seeded["advance_percent"] == ("穗人社函〔2020〕22号 之四 二(五):可按补贴标准的20%申请预支", "系统初始数据")
+    assert all(by == "系统初始数据" and "(004)" not in basis and "issue" not in basis for basis, by in seeded.values())
+    assert rows[("advance_percent", "2027-01-01")] == ("穗人社函〔2020〕22号(004) 之四 二(五) 市局另行通知", "市局甲")
+
+    assert len(entries) == 11  # one per changed row, none for the bureau's own row
+    assert {(e.entity_type, e.action, e.actor_name, e.actor_id) for e in entries} == {
+        ("subsidy_parameters", "update", "系统", None)}
+    assert all(e.reason and "正式文号" in e.reason for e in entries)
+    by_row = {e.entity_id: e.changes if isinstance(e.changes, dict) else json.loads(e.changes) for e in entries}
+    assert by_row[str(ids["training_claim_days"])] == {
+        "before": {"basis": old_claim_days, "recorded_by": "初始数据(DOMAIN.md)"},
+        "after": {"basis": "穗人社函〔2020〕22号 之四 二(七):完成培训后60日内申请补贴", "recorded_by": "系统初始数据"}}
+    assert by_row[str(ids["notice_days"])] == {  # its basis named no document: only the 登记人 changes
+        "before": {"recorded_by": "初始数据(DOMAIN.md)"}, "after": {"recorded_by": "系统初始数据"}}

@@ -43,11 +43,13 @@ DROP_LEDGER_TRIGGERS = {
 }
 
 #: The policy values of DOMAIN.md, in force from 2020 (穗人社函〔2020〕22号) until the city bureau
-#: records a new version on the parameters page.
-P004 = "穗人社函〔2020〕22号(004)"
+#: records a new version on the parameters page. The texts are shown as the rows' 依据 and 登记人, so
+#: they name the documents as people cite them (databases seeded with the earlier texts: 0022).
+P004 = "穗人社函〔2020〕22号"
 P13 = "粤人社规〔2023〕13号(广东省职业技能培训补贴管理办法)"
+SEEDED_BY = "系统初始数据"
 SEED_PARAMETERS = (
-    ("training_claim_days", 60, f"issue 7 二;{P004} 之四 二(七):完成培训后60日内申请补贴"),
+    ("training_claim_days", 60, f"{P004} 之四 二(七):完成培训后60日内申请补贴"),
     ("certificate_claim_months", 12, f"{P13}:取得证书之日起12个月内申领"),
     ("yearly_subsidy_cap", 3, f"{P13}:每人每年享受职业技能培训补贴不超过3次"),
     ("review_working_days", 30, f"{P004} 之四 二(四)、(七):材料齐备之日起30个工作日内完成审核"),
@@ -74,7 +76,7 @@ def _seed_parameters():
     )
     op.bulk_insert(table, [
         {"key": key, "value": value, "effective_from": date(2020, 1, 1), "basis": basis,
-         "recorded_by": "初始数据(DOMAIN.md)", "recorded_at": datetime(2026, 11, 24)}
+         "recorded_by": SEEDED_BY, "recorded_at": datetime(2026, 11, 24)}
         for key, value, basis in SEED_PARAMETERS
     ])
 

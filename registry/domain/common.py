@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
@@ -37,6 +38,16 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # not reached
+
+
+def hours_text(value: Decimal | int | float | None) -> str:
+    """Hours as people write them: 354 for 354.0, 12.5 for 12.50; '' for none recorded."""
+    if value is None:
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        return str(value)
+    return format(number.normalize(), "f") if number else "0"
 
 
 class TimestampMixin:

@@ -1,6 +1,8 @@
 """Certificates over HTTP: issuing by the base, bureau status changes, public verification."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -111,6 +113,11 @@ def test_replacement_points_to_the_new_certificate(client, world, app):
     assert response.location == f"/certificates/{replacement.id}"
     answer = client.get(url_of(app, certificate), headers={"Accept": "application/json"}).get_json()
     assert answer["outcome"] == "revoked" and answer["certificate"]["replaced_by"] == replacement.number
+    assert answer["certificate"]["replaced_by_display"] == display_number(replacement.number)
+    page = client.get(url_of(app, certificate)).text
+    shown = re.search(r'data-testid="fact-replaced-by">([^<]*)<', page).group(1)
+    assert shown == display_number(replacement.number) != replacement.number  # grouped, as the 证书编号 above
+    assert re.search(r'data-testid="fact-number">([^<]*)<', page).group(1) == display_number(certificate.number)
 
 
 def test_public_page_shows_masked_data_and_logs_the_check(client, world, app):

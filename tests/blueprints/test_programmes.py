@@ -75,9 +75,23 @@ def test_landing_page_states_the_policy_with_its_sources(client, world):
     programme = catalogue["yuecai"]
     assert programme.summary in policy
     for source in programme.sources:
-        assert source.file in policy and source.item in policy
+        assert f"{source.document} {source.item}" in policy
     assert "穗人社函〔2020〕22号" in policy
     assert "中式烹调师" in section(html, "occupations")
+
+
+INTERNAL_CITATION = re.compile(r"[(（]00\d[)）]|(?<![\d.-])00\d 之|\.txt\b|DOMAIN|issue \d|文件 0")
+
+
+def test_landing_pages_cite_the_documents_not_the_policy_files(client, world):
+    """Users see 穗人社函〔2020〕22号 之九 二, never the registry's file numbers or names (004, 004_….txt)."""
+    factories.login(client, "p_city")
+    for programme in catalogue.all():
+        html = client.get(f"/programmes/{programme.code}/").get_data(as_text=True)
+        assert not INTERNAL_CITATION.search(html), (programme.code, INTERNAL_CITATION.search(html))
+        for source in programme.sources:
+            assert source.file not in html
+            assert f"{source.document} {source.item}" in section(html, "policy")
 
 
 def test_city_sees_the_city_measures_against_targets(client, world):

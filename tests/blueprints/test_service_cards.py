@@ -191,6 +191,49 @@ def test_the_public_page_shows_the_live_status_with_masked_data(app, client, wor
     assert events == 3
 
 
+def fact(page: str, name: str) -> str:
+    import re
+
+    found = re.search(rf'data-testid="{name}"[^>]*>(.*?)</dd>', page, re.S)
+    return re.sub(r"<[^>]+>|\s+", "", found.group(1)) if found else ""
+
+
+def test_the_public_page_s_status_agrees_with_its_verdict(app, client, world):
+    """A card that stands on its record but whose holder's health check lapsed or retraining is overdue
+    does not say plainly 有效 under a headline that says not to let the holder in: 证件状态 says why."""
+    import time_machine
+    from datetime import datetime, timedelta
+
+    card = issued_card(world)
+    path = scan_path(app, card)
+    page = client.get(path).text
+    assert fact(page, "fact-status") == "有效"
+    expires_on = records.latest_health_check(world["person"].id).expires_on
+    lapsed = expires_on + timedelta(days=1)
+    with time_machine.travel(datetime.combine(lapsed, datetime.min.time()).replace(hour=12), tick=False):
+        page = client.get(path).text
+        data = client.get(path, headers={"Accept": "application/json"}).get_json()
+    assert 'data-outcome="health_expired"' in page and "体检已过期或不合格,暂不宜上门服务" in page
+    shown = f"有效(体检已于{expires_on:%Y-%m-%d}过期,暂不宜上门服务)"
+    assert fact(page, "fact-status") == shown
+    assert data["card"]["status"] == "有效" and data["card"]["status_text"].replace(" ", "") == shown
+    assert split_code(cards.card_code(card, app.config["REGISTRY_PUBLIC_BASE_URL"]))[1] == path.rsplit("/", 1)[1]
+
+    due = client.get(path, headers={"Accept": "application/json"}).get_json()["card"]["retraining_due"]
+    overdue = datetime.fromisoformat(due) + timedelta(days=1, hours=12)
+    with time_machine.travel(overdue, tick=False):
+        page = client.get(path).text
+    assert fact(page, "fact-status") == f"有效(体检已于{expires_on:%Y-%m-%d}过期,暂不宜上门服务;回炉培训已于{due}逾期)"
+
+    records.record_health_check(world["person"], default_rules(), today(), "海珠区妇幼保健院", "unfit")
+    db.session.commit()
+    assert fact(client.get(path).text, "fact-status") == "有效(最近一次体检不合格,暂不宜上门服务)"
+    records.record_credit(world["person"], "black", "投诉属实", today())
+    db.session.commit()
+    page = client.get(path).text
+    assert 'data-outcome="suspended"' in page and fact(page, "fact-status") == "已暂停(持证人被列入黑名单)"
+
+
 def test_a_tampered_card_code_is_altered_and_shows_no_photo(app, client, world):
     card = issued_card(world)
     path = scan_path(app, card)

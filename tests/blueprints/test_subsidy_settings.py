@@ -119,6 +119,19 @@ def test_the_parameters_page_shows_the_seeded_policy_values(client, world):
     assert "穗人社函〔2020〕22号" in page and "2020-01-01" in page
 
 
+def test_the_seeded_parameters_cite_the_documents_and_a_plain_recorder(client, world):
+    """依据 and 登记人 of the seeded versions as people write them: no file number, issue number or file name."""
+    factories.login(client, "s_city")
+    for url in (f"{URL}/", *(f"{URL}/parameters/{key}" for key in parameters.PARAMETERS)):
+        page = text(client.get(url))
+        for shorthand in ("(004)", "004 之", "issue 7", "DOMAIN.md", ".txt"):
+            assert shorthand not in page, (url, shorthand)
+    page = text(client.get(f"{URL}/parameters/advance_percent"))
+    assert "穗人社函〔2020〕22号 之四 二(五):可按补贴标准的20%申请预支" in page and "系统初始数据" in page
+    page = text(client.get(f"{URL}/parameters/training_claim_days"))
+    assert "穗人社函〔2020〕22号 之四 二(七):完成培训后60日内申请补贴" in page
+
+
 def test_city_staff_add_a_version_and_both_are_kept(client, world):
     factories.login(client, "s_city")
     response = client.post(f"{URL}/parameters/training_claim_days",

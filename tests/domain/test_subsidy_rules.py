@@ -47,7 +47,8 @@ def test_the_migration_seeds_every_parameter_with_the_policy_value():
     for key, expected in SEEDED.items():
         row = parameters.in_force(key, date(2026, 6, 1))
         assert (row.value, row.effective_from) == (expected, date(2020, 1, 1)), key
-        assert row.basis and row.recorded_by == "初始数据(DOMAIN.md)"
+        assert row.basis and row.recorded_by == "系统初始数据"
+        assert "(004)" not in row.basis and "issue" not in row.basis, key
 
 
 def test_no_version_before_the_first_one_is_a_clear_error():
@@ -63,7 +64,7 @@ def test_a_new_version_applies_from_its_day_and_the_old_one_before():
     assert parameters.value("training_claim_days", date(2030, 1, 1)) == 90
     history = parameters.history("training_claim_days")
     assert [(r.value, r.effective_from) for r in history] == [(90, date(2027, 3, 1)), (60, date(2020, 1, 1))]
-    assert history[1] is seeded and seeded.value == 60 and seeded.basis.startswith("issue 7")
+    assert history[1] is seeded and seeded.value == 60 and seeded.basis.startswith("穗人社函〔2020〕22号 之四 二(七)")
 
 
 def test_a_version_dated_between_two_others_applies_only_until_the_later_one():

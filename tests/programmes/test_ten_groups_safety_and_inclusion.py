@@ -7,6 +7,7 @@ the field and nothing saved."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -531,6 +532,22 @@ def test_the_overdue_filter_and_the_landing_panel(client, world):
     assert 'data-testid="appointment-counts"' in landing and "逾期未考核或再培训逾期" in landing
     assert "高中/中专/技校及以上" in landing
     assert 'data-measure="safety_managers"' in landing
+
+
+def test_an_appointments_training_shows_its_hours_as_written(client, world):
+    """48 学时, not the stored 48.0; the rule cites 穗人社函〔2020〕22号, not the file number."""
+    on = today()
+    appointment = appoint(world, on - timedelta(days=60), name="丁学时", on=on)
+    passed(world, appointment, "safety_manager_initial", on - timedelta(days=20), hours="48.0")
+    passed(world, appointment, "safety_manager_refresher", on - timedelta(days=2), hours="16.5")
+    db.session.commit()
+    db.session.expire_all()
+    sign_in(client, "city")
+    page = client.get(f"/ten-groups/safety-appointments/{appointment.id}").text
+    shown = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
+    assert "48" in shown and "16.5" in shown and "48.0" not in page
+    form = client.get("/ten-groups/safety-appointments/new").text
+    assert "(穗人社函〔2020〕22号 之九 二)" in form and "004 之" not in form
 
 
 # === 职业能力评估 (004 之十 六(一)) =====================================================================

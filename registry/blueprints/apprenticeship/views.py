@@ -357,9 +357,10 @@ def _count_apprentices(user) -> int:
 
 register_records(
     PROGRAMME.code,
-    RecordLink("学徒制备案", "apprenticeship.index", "企业的备案、学徒名册、开训和离职报告、预支与结算申领(004 之四 二)",
+    RecordLink("学徒制备案", "apprenticeship.index", "企业的备案、学徒名册、开训和离职报告、预支与结算申领(穗人社函〔2020〕22号 之四 二)",
                count=_count_filings, roles=STAFF),
     RecordLink("备案学徒", "apprenticeship.index", "备案中的学徒人数(含已离职)", count=_count_apprentices, roles=STAFF),
-    RecordLink("进展情况表和年度名录", "apprenticeship.reports_page", "6月5日、12月5日前的进展情况表和12月15日前的企业、培训机构名录(004 之四 四(一))",
+    RecordLink("进展情况表和年度名录", "apprenticeship.reports_page",
+               "6月5日、12月5日前的进展情况表和12月15日前的企业、培训机构名录(穗人社函〔2020〕22号 之四 四(一))",
                roles=("city", "district")),
 )

@@ -46,10 +46,10 @@ NEW_WORKERS = register(
         certificate_types=("skill_level", "training_qualified"),
         extra_measures=(
             Measure("high_skill_leaders", "高技能领军人才培训人次", counts=workforce.high_skill_leaders,
-                    rule="「高技能领军人才研修」班期的培训人次(004 之一 二)"),
+                    rule="「高技能领军人才研修」班期的培训人次(穗人社函〔2020〕22号 之一 二)"),
             Measure("top_talent", "拔尖技能人才培训人次", counts=workforce.top_talent,
                     rule="「拔尖技能人才研修」班期、技师/高级技师等级班期,或参训人开班时已持有技师/高级技师职业技能等级证书的培训人次;"
-                         "高技能领军人才研修不重复计入(004 之一 三)"),
+                         "高技能领军人才研修不重复计入(穗人社函〔2020〕22号 之一 三)"),
         ),
         # 之一 二、三: "到2021年,全市开展高技能领军人才培训600人次以上" and "……拔尖技能人才培训600人次以上".
         target_presets=(
@@ -84,11 +84,11 @@ JOB_CHANGERS = register(
         # (workforce.models.JobChangeRecord). 之五 sets no figure, so there is no preset.
         extra_measures=(
             Measure("laid_off_trainings", "裁员失业人员转岗转业培训人次", counts=workforce.laid_off,
-                    rule="登记为被裁员或解除、终止劳动合同的参训人次(004 之五 四)"),
+                    rule="登记为被裁员或解除、终止劳动合同的参训人次(穗人社函〔2020〕22号 之五 四)"),
             Measure("redeployed_trainings", "分流转岗、停工转产职工岗前培训人次", counts=workforce.redeployed,
-                    rule="登记为企业分流转岗或长期停工转产职工的参训人次(004 之五 四)"),
+                    rule="登记为企业分流转岗或长期停工转产职工的参训人次(穗人社函〔2020〕22号 之五 四)"),
             Measure("service_sector_trainings", "转岗服务业培训人次", counts=workforce.service_sector,
-                    rule="离岗职工(被裁员、解除或终止合同、分流转岗、停工转产)参加中式烹调师、家政服务员、养老护理员、电子商务师班期的人次(004 之五 四)"),
+                    rule="离岗职工(被裁员、解除或终止合同、分流转岗、停工转产)参加中式烹调师、家政服务员、养老护理员、电子商务师班期的人次(穗人社函〔2020〕22号 之五 四)"),
         ),
         ten_groups_number=5,
         serves_tags=("unemployed", "hard_to_employ"),
@@ -117,10 +117,10 @@ RURAL_LABOUR = register(
             Measure("rural_ecommerce", "农村电商培训人次", counts=occupation_in("rural_ecommerce"), rule="「农村电商」班期的培训人次"),
             Measure("coop_trainings", "供销合作社培训人次", counts=occupation_in("coop_training"), rule="「供销合作社系统培训」班期的培训人次"),
             Measure("low_income_trainings", "低保家庭劳动力培训人次", counts=workforce.low_income,
-                    rule="实名登记为低保家庭劳动力或子女、或学员类别为脱贫/低保家庭的参训人次(004 之六 一)"),
+                    rule="实名登记为低保家庭劳动力或子女、或学员类别为脱贫/低保家庭的参训人次(穗人社函〔2020〕22号 之六 一)"),
             Measure("registered", "农村劳动力实名登记人数", "人", tally=workforce.registered_labourers,
                     records_endpoint="rural_labour.index",
-                    rule="当年登记进入农村劳动力培训实名登记台账的人数(004 之六 二)"),
+                    rule="当年登记进入农村劳动力培训实名登记台账的人数(穗人社函〔2020〕22号 之六 二)"),
         ),
         # 之六 三: "到2020年,全市培育新型职业农民9000人以上" (2019–2020); 四: "全市开展农村电商培训5000人次
         # 以上" (到2021年末); 五: "开展供销社系统各类职业技能提升培训4000人次以上" (2019–2021).
@@ -191,7 +191,7 @@ SCHOOL_LEAVERS = register(
 
 #: Minimum class hours for heads and safety managers of high-risk firms (004 之九 二).
 SAFETY_MINIMUM_HOURS = {"safety_manager_initial": 48, "safety_manager_refresher": 16}
-SAFETY_HOURS_RULE = "高危企业主要负责人和安全管理人员初次安全培训不少于48学时、每年再培训不少于16学时(004 之九 二)"
+SAFETY_HOURS_RULE = "高危企业主要负责人和安全管理人员初次安全培训不少于48学时、每年再培训不少于16学时(穗人社函〔2020〕22号 之九 二)"
 
 
 def minimum_pass_hours(occupation_code: str) -> tuple[int, str] | None:
@@ -208,7 +208,7 @@ def certificate_valid_years(occupation_code: str) -> int | None:
 #: Special operations whose new applicants must have finished senior high school (004 之九 六:
 #: "严格危险化学品作业新申请特种作业操作证的人员须具备高中以上文化程度制度").
 HIGH_SCHOOL_OCCUPATIONS = ("hazardous_chemicals",)
-HIGH_SCHOOL_RULE = "危险化学品作业新申请特种作业操作证的人员须具备高中以上文化程度(004 之九 六)"
+HIGH_SCHOOL_RULE = "危险化学品作业新申请特种作业操作证的人员须具备高中以上文化程度(穗人社函〔2020〕22号 之九 六)"
 
 
 def enrolment_refusal(session, trainee) -> str | None:

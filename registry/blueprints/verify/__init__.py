@@ -57,6 +57,7 @@ def public_view(verdict: verification.Verdict) -> dict:
             "status_on": record.status_on.isoformat() if record.status_on else None,
             "status_reason": record.status_reason_name or None,
             "replaced_by": record.replaced_by_number,
+            "replaced_by_display": display_number(record.replaced_by_number) if record.replaced_by_number else None,
         }
     elif verdict.fields is not None and verdict.outcome == "unknown":
         data["signed"] = {"holder": verdict.fields.holder, "title": verdict.fields.title}

@@ -25,7 +25,7 @@ from .models import CreditRecord, ServiceCard
 from ..common import add_months
 from .policy import card_programme_codes, rules_for
 from .records import credit_in_force
-from .standing import OUTCOME_TEXT, WorkerFacts, card_problems
+from .standing import OUTCOME_TEXT, WorkerFacts, card_problems, status_text
 
 
 @dataclass
@@ -112,6 +112,8 @@ def public_view(verdict: CardVerdict) -> dict:
         "status": card.status_name,
         "status_on": card.status_on.isoformat() if card.status_on else None,
         "status_reason": card.status_reason_name or None,
+        #: What the page lists as 证件状态: the record's status, with what today's facts add to it.
+        "status_text": status_text(card, facts, verdict.problems),
         "replaced_by": display_number(card.replaced_by.number) if card.replaced_by else None,
         "health_check_until": health.expires_on.isoformat() if health and health.result == "fit" else None,
         "health_ok": facts.health_ok,

@@ -144,6 +144,30 @@ def card_problems(card: ServiceCard, facts: WorkerFacts) -> list[str]:
     return problems_of(card.status, facts.credit.is_black, facts.health_ok, facts.retrain_overdue)
 
 
+def status_text(card: ServiceCard, facts: WorkerFacts, problems: list[str]) -> str:
+    """The card's 证件状态 as the public page lists it, in agreement with its verdict: a card that
+    stands on its record but not on today's facts says why it may not be used at the door now
+    (有效(体检已于 2026-04-04 过期,暂不宜上门服务)); a black-listed holder's card is 已暂停."""
+    if card.status != "active":
+        on = f",{card.status_on:%Y-%m-%d}" if card.status_on else ""
+        return f"{card.status_name}({card.status_reason_name}{on})" if card.status_reason_name else card.status_name
+    if "suspended" in problems:
+        return "已暂停(持证人被列入黑名单)"
+    notes = []
+    if "health_expired" in problems:
+        check = facts.health_check
+        if check is None:
+            lapse = "无体检记录"
+        elif check.result != "fit":
+            lapse = "最近一次体检不合格"
+        else:
+            lapse = f"体检已于 {check.expires_on:%Y-%m-%d} 过期"
+        notes.append(f"{lapse},暂不宜上门服务")
+    if "retrain_overdue" in problems:
+        notes.append(f"回炉培训已于 {facts.retraining_due:%Y-%m-%d} 逾期")
+    return f"{card.status_name}({';'.join(notes)})" if notes else card.status_name
+
+
 def card_outcome(card: ServiceCard, facts: WorkerFacts) -> str:
     problems = card_problems(card, facts)
     return problems[0] if problems else "valid"

@@ -42,7 +42,7 @@ ASSESSMENT_MONTHS = 6
 REFRESHER_MONTHS = 12
 EARLIEST = date(2000, 1, 1)
 STANDING_RULE = ("自任职之日起6个月内须考核合格(初次培训不少于48学时);此后每年再培训不少于16学时,"
-                 "距上次合格满一年未再培训的为「年度再培训逾期」(004 之九 二)")
+                 "距上次合格满一年未再培训的为「年度再培训逾期」(穗人社函〔2020〕22号 之九 二)")
 #: Standings that need the bureau's attention.
 OVERDUE = ("overdue", "refresher_overdue")
 

@@ -34,7 +34,7 @@ DOCUMENT_TYPE = "resident_id"
 FINISHED = ("completed", "closed")
 NOT_FINISHED = ("planned", "open", "in_progress")
 STATUS_RULE = ("按身份证号码匹配系统中的参训记录,只计初级(五级)及以上等级的班期:合格或已结业(缺考除外)为「已参训」,"
-               "已报名或在训为「培训中」,其余有培训意愿者为「未参训」(004 之八 一)")
+               "已报名或在训为「培训中」,其余有培训意愿者为「未参训」(穗人社函〔2020〕22号 之八 一)")
 EARLIEST_YEAR = 2000
 
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\s]{2,60}$")

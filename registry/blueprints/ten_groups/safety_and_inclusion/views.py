@@ -48,7 +48,7 @@ def _ledger_panel(user, year: int) -> dict:
 register_records(
     SCHOOL_LEAVERS.code,
     RecordLink("两后生工作台账", "school_leaver_ledger.index",
-               "每名两后生的学校、离校年份、所在街道和培训意愿,以及按身份证号码匹配的参训情况(004 之八 四)",
+               "每名两后生的学校、离校年份、所在街道和培训意愿,以及按身份证号码匹配的参训情况(穗人社函〔2020〕22号 之八 四)",
                count=lambda user: _count(SchoolLeaver, user), roles=BUREAU),
     RecordLink("有意愿未参训", "school_leaver_ledger.index", "有培训意愿、尚无初级以上参训记录的两后生:逐一跟进,确保不遗漏",
                count=lambda user: _count(SchoolLeaver, user, ledger.status_expression() == "untrained"),
@@ -65,13 +65,13 @@ def _appointments_panel(user, year: int) -> dict:
     return {"counts": counts, "names": appointments.STANDING_NAMES, "total": sum(counts.values()),
             "rule": appointments.STANDING_RULE, "any_overdue": ANY_OVERDUE,
             "enrolment_rule": "危险化学品安全作业班期报名(逐个报名和表格导入)时核验学员登记的文化程度:须高中/中专/技校及以上,"
-                              "未登记文化程度的须先登记(004 之九 六)"}
+                              "未登记文化程度的须先登记(穗人社函〔2020〕22号 之九 六)"}
 
 
 register_records(
     SAFETY.code,
     RecordLink("主要负责人和安全管理人员任职考核", "safety_appointments.index",
-               "高危企业主要负责人和安全管理人员的任职日期、6个月考核期限和年度再培训(004 之九 二)",
+               "高危企业主要负责人和安全管理人员的任职日期、6个月考核期限和年度再培训(穗人社函〔2020〕22号 之九 二)",
                count=lambda user: _count(SafetyAppointment, user), roles=APPOINTMENT_ROLES),
     RecordLink("逾期未考核或再培训逾期", "safety_appointments.index", "任职满6个月仍未考核合格,或距上次合格满一年未再培训",
                count=lambda user: _count(SafetyAppointment, user,
@@ -92,7 +92,7 @@ def _assessments_panel(user, year: int) -> dict:
 register_records(
     DISABILITY.code,
     RecordLink("职业能力评估记录", "capability_assessments.index",
-               "残疾人职业能力评估:评估机构、残疾类别和等级、评估结论、适合的职业和建议(004 之十 六(一))",
+               "残疾人职业能力评估:评估机构、残疾类别和等级、评估结论、适合的职业和建议(穗人社函〔2020〕22号 之十 六(一))",
                count=lambda user: _count(CapabilityAssessment, user), roles=ASSESSMENT_ROLES),
 )
 register_panel(DISABILITY.code, Panel("职业能力评估", TEMPLATES + "assessments_panel.html", _assessments_panel,

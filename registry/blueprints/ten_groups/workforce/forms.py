@@ -23,7 +23,7 @@ class LabourerFields(RegistryForm):
     town = StringField("镇(街道)", validators=[DataRequired("请填写所在镇(街道)"), Length(max=40)])
     village = StringField("村(社区)", validators=[DataRequired("请填写所在村(社区)"), Length(max=40)])
     low_income_role = SelectField("低保家庭", choices=[("", "否")] + list(LOW_INCOME_ROLES.items()), default="",
-                                  description="004 之六 一:精准掌握低保家庭劳动力及子女情况")
+                                  description="穗人社函〔2020〕22号 之六 一:精准掌握低保家庭劳动力及子女情况")
     is_weak_village = BooleanField("属经济相对薄弱村")
     training_need = SelectField("培训需求", choices=[("", "请选择")] + list(TRAINING_NEEDS.items()), default="")
     wants_training = BooleanField("有培训意愿", default=True)

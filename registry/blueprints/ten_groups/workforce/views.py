@@ -51,7 +51,7 @@ def _job_change_panel(user, year: int) -> dict:
 
 
 register_records("job_change", RecordLink(
-    "转岗转业人员情况", "job_change.index", "每名参训职工的原单位、原岗位、离岗情况和拟转岗位(004 之五 三、四)",
+    "转岗转业人员情况", "job_change.index", "每名参训职工的原单位、原岗位、离岗情况和拟转岗位(穗人社函〔2020〕22号 之五 三、四)",
     count=lambda user: job_change.records_count(visible(TrainingSession, user))))
 register_panel("job_change", Panel("参训职工情况", TEMPLATES + "job_change_panel.html", _job_change_panel))
 
@@ -70,7 +70,7 @@ def _rural_panel(user, year: int) -> dict:
 
 register_records(
     "rural_labour",
-    RecordLink("农村劳动力实名登记台账", "rural_labour.index", "实名登记的农村劳动力,含低保家庭、经济相对薄弱村标识和每人的参训情况(004 之六 二)",
+    RecordLink("农村劳动力实名登记台账", "rural_labour.index", "实名登记的农村劳动力,含低保家庭、经济相对薄弱村标识和每人的参训情况(穗人社函〔2020〕22号 之六 二)",
                count=_open_labourers, roles=KEEPERS),
     RecordLink("有培训意愿、尚未参训", "rural_labour.index", "台账中有培训意愿但未参加过培训的人员",
                count=lambda user: rural.summary(visible(RuralLabourer, user))[0].waiting, roles=KEEPERS,
@@ -86,7 +86,7 @@ def _veterans_panel(user, year: int) -> dict:
 
 
 register_records("veterans", RecordLink(
-    "退役军人安置名单与适应性培训", "veterans.index", "按退役年度登记的接收安置退役军人,以及每年度适应性培训的覆盖情况(004 之七 二)",
+    "退役军人安置名单与适应性培训", "veterans.index", "按退役年度登记的接收安置退役军人,以及每年度适应性培训的覆盖情况(穗人社函〔2020〕22号 之七 二)",
     count=lambda user: db.session.scalar(select(func.count(VeteranIntake.id)).where(visible(VeteranIntake, user))) or 0,
     roles=KEEPERS))
 register_panel("veterans", Panel("各退役年度适应性培训覆盖情况", TEMPLATES + "veterans_panel.html", _veterans_panel, roles=KEEPERS))
