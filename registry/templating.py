@@ -8,7 +8,7 @@ from flask import Flask
 from .auth import permissions
 from .blueprints.years import year_options
 from .domain.catalogue import LEVELS, catalogue
-from .domain.common import hours_text, local_time
+from .domain.common import plain_number, local_time
 from .domain.identifiers import mask_document, mask_name
 
 
@@ -33,7 +33,7 @@ def _occupation_name(code: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(occupation_name=_occupation_name, date=_date, percent=_percent, hours=hours_text,
+    app.jinja_env.filters.update(occupation_name=_occupation_name, date=_date, percent=_percent, hours=plain_number, score=plain_number,
                                  mask_name=mask_name, mask_document=mask_document)
     app.jinja_env.globals.update(catalogue=catalogue, LEVELS=LEVELS, permissions=permissions, nav_items=nav_items,
                                  year_options=year_options)

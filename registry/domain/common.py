@@ -40,8 +40,8 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)  # not reached
 
 
-def hours_text(value: Decimal | int | float | None) -> str:
-    """Hours as people write them: 354 for 354.0, 12.5 for 12.50; '' for none recorded."""
+def plain_number(value: Decimal | int | float | None) -> str:
+    """A number as people write it (hours, scores): 354 for 354.0, 12.5 for 12.50; '' for none recorded."""
     if value is None:
         return ""
     number = value if isinstance(value, Decimal) else Decimal(str(value))

@@ -1,14 +1,16 @@
-"""Hours as people write them: 354 学时, 12.5 学时 — never the stored 354.0 — on every page that shows
-attended or planned hours, and in the messages that name them."""
+"""Hours and scores as people write them: 354 学时, 12.5 学时, 85 分 — never the stored 354.0 — on every
+page that shows attended or planned hours or scores, and in the messages that name them."""
 import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from registry.domain.common import hours_text, today
+from registry.domain.common import plain_number, today
 from registry.domain.errors import DomainError
 from registry.domain.training import operations, results
+from registry.domain.training.models import Enrollment
 from registry.extensions import db
 from tests import factories
 
@@ -19,8 +21,8 @@ YEAR = today().year
     (Decimal("354.0"), "354"), (Decimal("12.5"), "12.5"), (Decimal("12.50"), "12.5"), (Decimal("100.0"), "100"),
     (Decimal("0.0"), "0"), (Decimal("0.5"), "0.5"), (400, "400"), (48.0, "48"), (None, ""),
 ])
-def test_hours_text(stored, shown):
-    assert hours_text(stored) == shown
+def test_plain_number(stored, shown):
+    assert plain_number(stored) == shown
 
 
 @pytest.fixture
@@ -87,3 +89,16 @@ def test_messages_name_the_hours_as_written(world):
                                   running.start_date, running.end_date, 300, running.capacity)
     with pytest.raises(DomainError, match=r"(最多 354 学时)"):
         operations.update_session(running, data)
+
+
+def test_scores_show_as_written(client, world):
+    """成绩 85 and 72.5, never the stored 85.0, on the session page and in the results grid."""
+    for person, score in ((world["whole"], "85.0"), (world["half"], "72.5")):
+        db.session.scalars(select(Enrollment).where(Enrollment.trainee_id == person.id)).one().score = Decimal(score)
+    db.session.commit()
+    db.session.expire_all()
+    factories.login(client, "h_clerk")
+    page = client.get(f"/sessions/{world['session'].id}").text
+    assert "85.0" not in page and "85" in cells(page) and "72.5" in cells(page)
+    grid = client.get(f"/sessions/{world['session'].id}/results").text
+    assert 'value="85"' in grid and 'value="72.5"' in grid and "85.0" not in grid

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ..catalogue import LEVELS, catalogue
 from ..certificates.operations import holds_counted_certificate
-from ..common import hours_text, today
+from ..common import plain_number, today
 from ..errors import DomainError
 from ..organisations.models import Enterprise, TrainingBase
 from ..trainees.models import Trainee
@@ -177,7 +177,7 @@ def update_session(session: TrainingSession, data: SessionData) -> TrainingSessi
         select(func.max(Enrollment.attended_hours)).where(Enrollment.session_id == session.id)
     )
     if recorded is not None and data.planned_hours < recorded:
-        raise DomainError(f"计划学时不能少于已为学员录入的实到学时(最多 {hours_text(recorded)} 学时)", "planned_hours")
+        raise DomainError(f"计划学时不能少于已为学员录入的实到学时(最多 {plain_number(recorded)} 学时)", "planned_hours")
     for field in ("programme_code", "occupation_code", "kind", "start_date", "end_date", "planned_hours",
                   "capacity", "mode"):
         setattr(session, field, getattr(data, field))

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from ...extensions import db
 from ..audit import set_reason
 from ..catalogue import ASSESSMENT_TYPES, catalogue
-from ..common import hours_text, today
+from ..common import plain_number, today
 from ..errors import DomainError
 from .models import RESULTS, Enrollment, TrainingSession
 from .operations import rule_hook
@@ -75,7 +75,7 @@ def check_result(session: TrainingSession, data: ResultData, on: date) -> Result
     hours = _decimal(data.attended_hours, "attended_hours", "实到学时")
     score = _decimal(data.score, "score", "成绩")
     if hours is not None and hours > session.planned_hours:
-        raise DomainError(f"实到学时 {hours_text(hours)} 超过计划学时 {session.planned_hours}", "attended_hours")
+        raise DomainError(f"实到学时 {plain_number(hours)} 超过计划学时 {session.planned_hours}", "attended_hours")
     if score is not None and score > MAX_SCORE:
         raise DomainError("成绩应在 0 到 100 之间", "score")
     result = data.result or None
@@ -103,7 +103,7 @@ def check_result(session: TrainingSession, data: ResultData, on: date) -> Result
             raise DomainError("合格须填写实到学时", "attended_hours")
         minimum = minimum_pass_hours(session)
         if minimum and hours < minimum[0]:
-            raise DomainError(f"实到学时 {hours_text(hours)} 低于最低要求 {hours_text(minimum[0])} 学时,不能评为合格。依据:{minimum[1]}",
+            raise DomainError(f"实到学时 {plain_number(hours)} 低于最低要求 {plain_number(minimum[0])} 学时,不能评为合格。依据:{minimum[1]}",
                               "attended_hours")
     return ResultData(hours, result, score, assessed_on, assessment_type)
 
