@@ -151,7 +151,12 @@ def verify_qr_command(code: str, keys_path: str | None, revocations_path: str | 
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"结果:{verdict.text}({verdict.outcome})")
-    if verdict.fields:
+    if verdict.fields and verdict.wording:  # another document signed the same way (a service card)
+        f, wording = verdict.fields, verdict.wording
+        click.echo(f"证件编号:{f.number}\n持证人:{f.holder}\n{wording.title_label}:{f.title}\n发证日期:{f.issued_on}")
+        if wording.hint:
+            click.echo(f"提示:{wording.hint}")
+    elif verdict.fields:
         f = verdict.fields
         click.echo(f"证书编号:{f.number}\n持证人:{f.holder}\n职业(工种):{f.title}\n等级:{f.level or '专项'}\n"
                    f"发证日期:{f.issued_on}\n有效期至:{f.valid_until or '长期有效'}")

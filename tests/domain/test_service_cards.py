@@ -333,3 +333,22 @@ def test_offline_verification_knows_cards_from_the_published_files(keyring, cler
     verdict = verification.verify_offline(code, keys, verification.revocation_list(keyring, "测试"), today())
     assert verdict.outcome == "suspended"
     assert verification.verify_offline(code[:-3] + "AAA", keys, None, today()).outcome == "altered"
+
+
+def test_the_offline_command_says_a_card_is_genuine_not_that_its_holder_may_serve(app, keyring, clerk, rules, tmp_path):
+    """Offline only the signature and the revocation list are known: the command calls a card 真实 and
+    says to check its live standing online, never 证书真实有效, and names its service types, not an occupation."""
+    import json
+
+    from registry.domain.certificates.signing import published_keys
+
+    person, _ = factories.card_worker(keyring, clerk)
+    code = cards.card_code(issue(person, rules, keyring), "https://registry.example.cn")
+    (tmp_path / "keys.json").write_text(json.dumps(published_keys(keyring.public_keys(), keyring.current_key_id(), "测试")))
+    (tmp_path / "revocations.json").write_text(json.dumps(verification.revocation_list(keyring, "测试")))
+    files = ["--keys", str(tmp_path / "keys.json"), "--revocations", str(tmp_path / "revocations.json")]
+    result = app.test_cli_runner().invoke(args=["verify-qr", code, *files])
+    assert result.exit_code == 0, result.output
+    assert "结果:上门服务证真实(valid)" in result.output and "证书真实有效" not in result.output
+    assert "服务类型:居家" in result.output and "职业(工种)" not in result.output and "等级" not in result.output
+    assert "提示:体检、回炉培训等实时状态请联网扫码查看" in result.output

@@ -42,6 +42,20 @@ DOCUMENT_READERS: dict[str, Callable[[str, SignedFields, date], Any]] = {}
 REVOCATION_SOURCES: list[Callable[[], list[dict]]] = []
 
 
+@dataclass(frozen=True)
+class OfflineWording:
+    """How another signed document words what an offline check can say of it (the published files
+    only): its verdicts, the name of its title field, and what to check online."""
+    outcomes: dict[str, str]
+    title_label: str
+    hint: str | None = None
+
+
+#: Other documents' offline wording, by signed document type (registered by the document's package);
+#: a certificate's is OUTCOME_TEXT and the fields of the certificate.
+OFFLINE_WORDING: dict[str, OfflineWording] = {}
+
+
 @dataclass
 class Verdict:
     kind: ClassVar[str] = "certificate"
@@ -211,8 +225,13 @@ class OfflineVerdict:
     entry: dict | None = None
 
     @property
+    def wording(self) -> OfflineWording | None:
+        return OFFLINE_WORDING.get(self.fields.document_type) if self.fields else None
+
+    @property
     def text(self) -> str:
-        return OUTCOME_TEXT[self.outcome]
+        own = self.wording.outcomes.get(self.outcome) if self.wording else None
+        return own or OUTCOME_TEXT[self.outcome]
 
 
 def verify_offline(code: str, keys_document: dict, revocations: dict | None, on: date) -> OfflineVerdict:

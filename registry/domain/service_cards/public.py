@@ -163,5 +163,10 @@ def revocation_entries() -> list[dict]:
 
 
 verification.DOCUMENT_READERS[DOCUMENT_TYPE] = read_scanned_card
+# Offline, only the signature and the revocation list are known: a genuine card, not its live standing.
+verification.OFFLINE_WORDING[DOCUMENT_TYPE] = verification.OfflineWording(
+    {"valid": "上门服务证真实", "suspended": OUTCOME_TEXT["suspended"], "revoked": "上门服务证已注销或已换发",
+     "altered": OUTCOME_TEXT["altered"]},
+    title_label="服务类型", hint="体检、回炉培训等实时状态请联网扫码查看")
 if revocation_entries not in verification.REVOCATION_SOURCES:
     verification.REVOCATION_SOURCES.append(revocation_entries)
