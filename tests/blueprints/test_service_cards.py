@@ -233,6 +233,10 @@ def test_the_public_page_s_status_agrees_with_its_verdict(app, client, world):
     page = client.get(path).text
     assert 'data-outcome="suspended"' in page and fact(page, "fact-status") == "已暂停(持证人被列入黑名单)"
 
+    # The staff card page's 证件状态 says the same as the public page.
+    sign_in(client, "jzclerk")
+    assert fact(client.get(f"/service-cards/{card.id}").text, "status-text") == "已暂停(持证人被列入黑名单)"
+
 
 def test_a_tampered_card_code_is_altered_and_shows_no_photo(app, client, world):
     card = issued_card(world)

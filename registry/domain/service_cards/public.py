@@ -42,6 +42,11 @@ class CardVerdict:
         return OUTCOME_TEXT[self.outcome]
 
     @property
+    def status_text(self) -> str:
+        """证件状态 in agreement with the verdict (standing.status_text), for the staff and public pages."""
+        return status_text(self.card, self.facts, self.problems)
+
+    @property
     def certificate(self) -> ServiceCard | None:
         """What the scan view logs and compares the holder with (it reads ``.id`` and ``.trainee``)."""
         return self.card
@@ -113,7 +118,7 @@ def public_view(verdict: CardVerdict) -> dict:
         "status_on": card.status_on.isoformat() if card.status_on else None,
         "status_reason": card.status_reason_name or None,
         #: What the page lists as 证件状态: the record's status, with what today's facts add to it.
-        "status_text": status_text(card, facts, verdict.problems),
+        "status_text": verdict.status_text,
         "replaced_by": display_number(card.replaced_by.number) if card.replaced_by else None,
         "health_check_until": health.expires_on.isoformat() if health and health.result == "fit" else None,
         "health_ok": facts.health_ok,
