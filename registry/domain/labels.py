@@ -19,15 +19,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Boolean, DateTime, select
+from sqlalchemy import Boolean, DateTime, Numeric, select
 
 from ..extensions import db
 from .audit import REDACTED, AuditLog
 from .catalogue import catalogue
-from .common import local_time
+from .common import local_time, plain_number
 from .identifiers import mask_document, mask_name, mask_phone
 from .subsidies.standards import yuan
 
@@ -85,6 +86,8 @@ class ColumnLabel:
     #: A private person's identifier (``document``, ``name``, ``phone``): shown masked, as on the
     #: registry's lists; the full value only on the person's page, where viewing it is logged.
     personal: str | None = None
+    #: A decimal (hours, scores): shown as people write it, 160 for 160.0.
+    is_decimal: bool = False
     #: The unit a number is stored in, where it is shown in another (``fen``: money, shown in yuan).
     unit: str | None = None
 
@@ -116,6 +119,7 @@ def _lookup() -> dict[str, TableLabels]:
                 isinstance(column.type, DateTime),
                 next((key.column.table.name for key in column.foreign_keys), None),
                 column.info.get("personal"),
+                isinstance(column.type, Numeric),
                 column.info.get("unit"),
             )
         mapper = classes.get(table_name)
@@ -186,7 +190,7 @@ def referenced_names(entries: Iterable[AuditLog], entity_id: str | None = None) 
 
 def value_label(table_name: str, column_name: str, value: Any) -> str:
     """A stored value as a clerk reads it: （空）, 是/否, a code's Chinese name, a timestamp in China
-    Standard Time, money in yuan, a person's document number, name or phone masked, else the value as text.
+    Standard Time, a decimal as people write it (160 for 160.0), money in yuan, a person's document number, name or phone masked, else the value as text.
     A redacted value (******) stays as it is."""
     if value is None or value == "":
         return EMPTY
@@ -197,6 +201,11 @@ def value_label(table_name: str, column_name: str, value: Any) -> str:
         return YES if value else NO
     if column is not None and column.personal and isinstance(value, str):
         return MASKS[column.personal](value)
+    if column is not None and column.is_decimal and isinstance(value, (str, int, float)):
+        try:
+            return plain_number(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
     if column is not None and column.unit == "fen" and isinstance(value, int):
         return yuan(value)  # the label says 元, as the subsidy pages show money
     if column is not None and column.choices is not None and isinstance(value, (str, int)):

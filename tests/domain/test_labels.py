@@ -93,7 +93,9 @@ def test_values_as_a_clerk_reads_them():
     assert value_label("users", "password_hash", REDACTED) == REDACTED
     assert value_label("trainees", "document_type", "no_such_code") == "no_such_code"
     assert value_label("training_sessions", "place", "本中心实训楼") == "本中心实训楼"
-    assert value_label("enrollments", "attended_hours", "40.0") == "40.0"
+    assert value_label("enrollments", "attended_hours", "40.0") == "40"  # as the pages write hours
+    assert value_label("enrollments", "attended_hours", "12.5") == "12.5"
+    assert value_label("enrollments", "score", "75.0") == "75"
     assert value_label("import_batches", "affected_ids", {"trainees": [1]}) == '{"trainees": [1]}'
     # Timestamps are stored in UTC and shown in China Standard Time, as the page's own time column.
     assert value_label("trainees", "created_at", "2026-11-24T13:19:18.872131") == "2026-11-24 21:19:18"
