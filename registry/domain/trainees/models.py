@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...extensions import db
@@ -40,8 +40,15 @@ class Trainee(TimestampMixin, db.Model):
 
     __tablename__ = "trainees"
     __label__ = "学员"
-    # Number first: the same index finds a person by number alone (an import's look-up).
-    __table_args__ = (UniqueConstraint("document_number", "document_type"),)
+    # Number first: the same index finds a person by number alone (an import's look-up). The
+    # registering district's index leaves out the people no district registered (most of them, and
+    # every imported one), which only ever are looked up by a district's id (migration 0025).
+    __table_args__ = (
+        UniqueConstraint("document_number", "document_type"),
+        Index("ix_trainees_registered_district_id", "registered_district_id",
+              postgresql_where=text("registered_district_id IS NOT NULL"),
+              sqlite_where=text("registered_district_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_type: Mapped[str] = mapped_column(String(24), info={"label": "证件类型", "choices": DOCUMENT_TYPES})
@@ -59,7 +66,7 @@ class Trainee(TimestampMixin, db.Model):
     registered_base_id: Mapped[int | None] = mapped_column(ForeignKey("training_bases.id"), index=True,
                                                            info={"label": "登记基地"})
     #: The district bureau that registered this person (None when a base or the city did); gives it sight of them.
-    registered_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True,
+    registered_district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"),
                                                                info={"label": "登记区"})
 
     tags: Mapped[list["TraineeTag"]] = relationship(
