@@ -14,10 +14,10 @@ Each side runs ``--runs`` times per row count (default 3 up to 20,000 rows, 1 ab
 each import with a file of its own (new people, into a session of its own); the best run of each
 side counts, as timeit takes the least of its repeats: other work on the machine only ever adds
 time (the floor alone varied by a third between single runs). It prints every run, rows/s of the
-best runs and ``ratio <import rows/s / floor rows/s>`` on a line of its own (goal
->= 0.5), the runs' own ratios, and the import's peak memory (goal < 500 MB at 100,000 rows): peak RSS growth over the
-RSS just before the upload, per phase (VmHWM reset via /proc/self/clear_refs; ru_maxrss where that
-is unavailable). Each measurement runs in a fresh process, so file generation and the other
+best runs and ``ratio <import rows/s / floor rows/s>`` on a line of its own (goal >= 0.5), the
+runs' own ratios, and the import's peak memory (goal < 500 MB at 100,000 rows): peak RSS growth
+over the RSS just before the upload, per phase (VmHWM reset via /proc/self/clear_refs; ru_maxrss
+where that is unavailable). Each measurement runs in a fresh process, so file generation and the other
 measurement do not pollute it.
 
 Database (throwaway.py): a SQLite file in a temp dir; or, when REGISTRY_DATABASE_URL points at
@@ -482,9 +482,10 @@ def report(rows: int, wrong: int, floors: list[dict], results: list[dict]) -> No
     verdict_memory = "met" if peak["memory_mb"] < MEMORY_GOAL_MB else "NOT met"
     print(f"goals: ratio >= {RATIO_GOAL} {verdict_ratio}; memory < {MEMORY_GOAL_MB} MB {verdict_memory}")
     print(f"load average after this case: {load_average()}")
-    for result in results:
-        if result["enrolled"] != rows - wrong or result["status"] != "confirmed":
-            print(f"WARNING: expected {rows - wrong:,} enrolled after confirmation, found {result['enrolled']:,}")
+    for run, outcome in enumerate(results, 1):
+        if outcome["enrolled"] != rows - wrong or outcome["status"] != "confirmed":
+            print(f"WARNING: run {run}: expected {rows - wrong:,} enrolled after confirmation, "
+                  f"found {outcome['enrolled']:,}")
 
 
 def main() -> int:
