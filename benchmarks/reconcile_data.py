@@ -594,9 +594,12 @@ class Generator:
 def analyze(app, postgres: bool) -> None:
     from sqlalchemy import text
 
+    from registry.domain.reconciliation import tallies
     from registry.extensions import db
 
     if postgres:
+        tallies.rebuild()  # the loader skipped the triggers that keep the sessions' tallies
+        db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
     else:

@@ -6,7 +6,7 @@ from .trainees.models import Trainee, TraineeTag  # noqa: F401
 from .training.models import Enrollment, TrainingSession  # noqa: F401
 from .imports.models import ImportBatch  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter, VerificationEvent  # noqa: F401
-from .reconciliation.models import Target, TargetRevision  # noqa: F401
+from .reconciliation.models import SessionTally, Target, TargetRevision  # noqa: F401
 from .service_cards.models import (  # noqa: F401
     CreditRecord, HealthCheck, IdentityCheck, ServiceCard, ServiceCardType, StarRating, WorkerPhoto, WorkRecord,
 )

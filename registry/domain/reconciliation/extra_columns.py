@@ -38,6 +38,18 @@ class ExtraColumns:
         return [case((counting.measure_condition(p, m), func.count()), else_=0)
                 for p, m in self.on_session]
 
+    def on_session_sums(self, trainings: ColumnElement[int]) -> list[ColumnElement[int]]:
+        """The same measures summed over sessions whose 人次 are ``trainings`` (tallies.py)."""
+        return [func.sum(case((counting.measure_condition(p, m), trainings), else_=0)) for p, m in self.on_session]
+
+    def slot_programmes(self) -> list[str]:
+        """The programmes with a measure that looks at each enrollment."""
+        return sorted(self.by_programme)
+
+    def width(self) -> int:
+        """How many columns the measures take: the on-session ones, then the slots."""
+        return len(self.on_session) + max((len(m) for m in self.by_programme.values()), default=0)
+
     def slot_columns(self) -> list[ColumnElement[int]]:
         columns = []
         for slot in range(max((len(m) for m in self.by_programme.values()), default=0)):

@@ -28,8 +28,9 @@ from ..training.models import Enrollment, TrainingSession
 from . import counting
 from .counting import Scope
 from .extra_columns import ExtraColumns
+from . import tallies
 from .grouping import group_rows
-from .models import Target
+from .models import SessionTally, Target
 from .people import People, count_measures
 from .results import (  # noqa: F401  (GROUPINGS, Reconciliation and Row are read from here too)
     ADDITIVE, GROUPINGS, Figures, Grain, GrainFigures, Reconciliation, Row, TargetProgress, trainings_target,
@@ -122,21 +123,27 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
     """The additive measures by grain (programme, track, occupation, month and district, and the base
     when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
 
-    One statement gives them all: the common figures, 取证, the extras decided by the session alone,
-    and those whose condition looks at each enrollment (ExtraColumns)."""
+    Where the database keeps the sessions' tallies (PostgreSQL), the common figures, 取证 and the extras
+    decided by the session alone are their sums, and only the extras whose condition looks at each
+    enrollment walk the 人次 of their own programmes. Elsewhere one walk gives them all (ExtraColumns)."""
     extra = ExtraColumns(scope, extras)
-    common = [
-        func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
-        func.count().filter(counting.PASSED),
-        func.count().filter(counting.ASSESSED),
-        func.count().filter(counting.EMPLOYED),
-        _certified(),
-        *extra.on_session_columns(),
-        *extra.slot_columns(),
-    ]
-    readers, width, none = extra.readers(), len(common), ()
+    conditions = counting.session_conditions(scope, jurisdiction)
+    if tallies.kept():
+        rows = _tallied_by_grain(extra, conditions, by_base)
+    else:
+        common = [
+            func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
+            func.count().filter(counting.PASSED),
+            func.count().filter(counting.ASSESSED),
+            func.count().filter(counting.EMPLOYED),
+            _certified(),
+            *extra.on_session_columns(),
+            *extra.slot_columns(),
+        ]
+        rows = _by_grain(common, conditions, by_base)
+    readers, width, none = extra.readers(), len(tallies.FIGURES) + extra.width(), ()
     grains: list[GrainFigures] = []
-    for row in _by_grain(common, counting.session_conditions(scope, jurisdiction), by_base):
+    for row in rows:
         key, values = row[:-width], row[-width:]
         programme_code, track_code, occupation_code, month, district_id = key[:5]
         grain = Grain(programme_code, track_code, occupation_code, key[5] if by_base else None, int(month))
@@ -145,6 +152,35 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
         extras = {measure: values[5 + i] for i, measure in readers.get(programme_code, none)}
         grains.append(GrainFigures(grain, district_id, figures, extras))
     return grains
+
+
+def _tallied_by_grain(extra: ExtraColumns, session_conditions: list[ColumnElement[bool]], by_base: bool) -> list[tuple]:
+    """What _by_grain gives, with the common figures and the extras decided by the session summed from
+    the sessions' tallies (tallies.py), and only the extras that look at each enrollment (the slots)
+    counted from the 人次, of their own programmes' sessions alone."""
+    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
+            counting.MONTH, TrainingBase.district_id]
+    if by_base:
+        keys.append(TrainingSession.base_id)
+    sums = [func.sum(getattr(SessionTally, figure)) for figure in tallies.FIGURES]
+    sums += extra.on_session_sums(SessionTally.trainings)
+    statement = (
+        select(*keys, *[cast(c, BigInteger) for c in sums])
+        .select_from(TrainingSession)
+        .join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+        .join(SessionTally, SessionTally.session_id == TrainingSession.id)
+        .where(SessionTally.trainings > 0, *session_conditions)  # as the walk: sessions with 人次
+        .group_by(*keys)
+    )
+    rows = db.session.execute(statement).all()
+    slots = extra.slot_columns()
+    if not slots:
+        return rows
+    in_slot_programmes = TrainingSession.programme_code.in_(extra.slot_programmes())
+    counted = {tuple(row[:len(keys)]): tuple(row[len(keys):])
+               for row in _by_grain(slots, [*session_conditions, in_slot_programmes], by_base)}
+    nothing = (0,) * len(slots)
+    return [(*row, *counted.get(tuple(row[:len(keys)]), nothing)) for row in rows]
 
 
 def _by_grain(columns: list[ColumnElement[int]], session_conditions: list[ColumnElement[bool]],

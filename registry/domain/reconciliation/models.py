@@ -93,3 +93,18 @@ class TargetRevision(db.Model):
     user_id: Mapped[int | None] = mapped_column(Integer, info={"label": "调整人账号"})
 
     target: Mapped[Target] = relationship(back_populates="revisions")
+
+
+class SessionTally(db.Model):
+    """One session's additive figures (人次, 合格, 考核, 就业, 取证), written by PostgreSQL's triggers only
+    (migration 0026; tallies.py), never by the ORM."""
+
+    __tablename__ = "session_tallies"
+    __label__ = "班期统计"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True)
+    trainings: Mapped[int] = mapped_column(Integer, server_default="0")
+    passed: Mapped[int] = mapped_column(Integer, server_default="0")
+    assessed: Mapped[int] = mapped_column(Integer, server_default="0")
+    employed: Mapped[int] = mapped_column(Integer, server_default="0")
+    certified: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -13,6 +13,9 @@ ride on the programme's mask: a programme with k of them gets 2^k keys, (program
 session met), so a 人次 still has one key, decided once per session. Measures whose condition looks
 at each enrollment (other tables) are counted together in one more query, a COUNT(DISTINCT) FILTER
 per measure over the 人次 of their programmes only.
+
+On PostgreSQL, which has GROUPING SETS, the masks give way to one COUNT(DISTINCT) per key of every
+dimension asked and for the whole scope, in one statement (People._count_by_grouping_sets).
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, distinct, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, distinct, func, literal, select, tuple_
 
 from ...extensions import db
 from ..organisations.models import TrainingBase
@@ -157,6 +160,9 @@ class People:
     def _run(self) -> None:
         if self._total is not None:
             return
+        if db.session.get_bind().dialect.name == "postgresql":
+            self._count_by_grouping_sets()
+            return
         if self._programmes is None or None in self._keys.values():
             self._read_keys()
         masked = {d: sorted(keys, key=repr) for d, keys in self._keys.items() if 0 < len(keys) <= MASK_BITS}
@@ -182,6 +188,42 @@ class People:
         self._total = total
         self._per.update({d: dict(counts) for d, counts in per.items()})
         self._met.update(met)
+
+    def _count_by_grouping_sets(self) -> None:
+        """Where the engine has GROUPING SETS (PostgreSQL): one COUNT(DISTINCT trainee) per key of every
+        dimension asked and for the whole scope, and the measures on the session alone as FILTERed
+        COUNT(DISTINCT) in the same statement. PostgreSQL sorts the 人次 once per chain of nested sets
+        and counts each key's people from its own sorted run: on a million enrollments cheaper than
+        grouping 240,000 people by hash for their masks (which SQLite, without GROUPING SETS, does)."""
+        dimensions = list(self._keys)
+        columns: list[ColumnElement] = []
+        positions = {d: [_position(columns, column) for column in KEY_COLUMNS[d]] for d in dimensions}
+        measures = [(p, m) for p, found in self._on_session_measures().items() for m in found]
+        labelled = [column.label(f"k{i}") for i, column in enumerate(columns)]
+        counts = [func.count(distinct(Enrollment.trainee_id))]
+        counts += [func.count(distinct(Enrollment.trainee_id)).filter(counting.measure_condition(p, m))
+                   for p, m in measures]
+        every = func.grouping(*columns) if columns else literal(0)
+        sets = [tuple_(*[labelled[i] for i in positions[d]]) for d in dimensions] + [tuple_()]
+        statement = counting.participations(*labelled, every, *counts, scope=self.scope,
+                                            jurisdiction=self.jurisdiction).group_by(func.grouping_sets(*sets))
+        if any(DIMENSIONS[d].needs_base for d in dimensions):
+            statement = statement.join(TrainingBase, TrainingSession.base_id == TrainingBase.id)
+        width = len(columns)
+        # GROUPING() has a bit per column, the first column the highest, set where the row rolls it up.
+        rolled_up = {d: sum(1 << (width - 1 - i) for i in range(width) if i not in positions[d]) for d in dimensions}
+        per: dict[str, dict[tuple, int]] = {d: {} for d in dimensions}
+        for row in db.session.execute(statement):
+            grouping, people = row[width], row[width + 1]
+            if grouping == (1 << width) - 1:
+                self._total = people
+                self._met.update(zip(measures, row[width + 2:]))
+            for dimension in dimensions:
+                if grouping == rolled_up[dimension] and people:
+                    per[dimension][tuple(_plain(row[i]) for i in positions[dimension])] = people
+        self._total = self._total or 0
+        self._met.update({m: self._met.get(m, 0) for m in measures})
+        self._per.update(per)
 
     def _read_keys(self) -> None:
         """The programmes and the keys of the dimensions asked, from the scope's sessions: one DISTINCT
