@@ -102,9 +102,9 @@ class SessionTally(db.Model):
     __tablename__ = "session_tallies"
     __label__ = "班期统计"
 
-    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True)
-    trainings: Mapped[int] = mapped_column(Integer, server_default="0")
-    passed: Mapped[int] = mapped_column(Integer, server_default="0")
-    assessed: Mapped[int] = mapped_column(Integer, server_default="0")
-    employed: Mapped[int] = mapped_column(Integer, server_default="0")
-    certified: Mapped[int] = mapped_column(Integer, server_default="0")
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), primary_key=True, info={"label": "班期"})
+    trainings: Mapped[int] = mapped_column(Integer, server_default="0", info={"label": "培训人次"})
+    passed: Mapped[int] = mapped_column(Integer, server_default="0", info={"label": "合格人数"})
+    assessed: Mapped[int] = mapped_column(Integer, server_default="0", info={"label": "考核人次"})
+    employed: Mapped[int] = mapped_column(Integer, server_default="0", info={"label": "就业人数"})
+    certified: Mapped[int] = mapped_column(Integer, server_default="0", info={"label": "取证人数"})
