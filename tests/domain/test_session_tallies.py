@@ -23,8 +23,8 @@ def postgresql_only(app):
 
 
 def tally_of(session) -> tuple:
-    row = db.session.get(tallies.SessionTally, session.id)
-    db.session.refresh(row) if row is not None else None
+    """The session's tally as the database has it now (the triggers write behind the ORM's back)."""
+    row = db.session.get(tallies.SessionTally, session.id, populate_existing=True)
     return tuple(getattr(row, f) for f in tallies.FIGURES) if row else (0,) * 5
 
 
