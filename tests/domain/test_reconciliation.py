@@ -1,6 +1,7 @@
 """Reconciliation: the counting rules, targets and their revisions, presets, sheet import, drill-down
 and data-quality checks — on SQLite and PostgreSQL."""
 from datetime import date, timedelta
+from itertools import product
 
 import pytest
 from sqlalchemy import func, select, true
@@ -252,12 +253,14 @@ def test_every_programme_measure_is_the_count_of_its_drilldown(monkeypatch, mask
     for code, measure in measures:
         targets.set_target(targets.TargetData(YEAR, code, measure.code, 1), None, ON)
         targets.set_target(targets.TargetData(YEAR, code, measure.code, 1, district_id=district_a), None, ON)
-    for scope in (Scope(YEAR), Scope(YEAR, district_id=district_a)):
+    # By district, people are not counted by programme: a whole programme's measure is then counted
+    # as the others are, not read from the programme's own count of people.
+    for scope, group_by in product((Scope(YEAR), Scope(YEAR, district_id=district_a)), ("programme", "district")):
         actual = {(p.target.programme_code, p.target.measure_code): p.actual
-                  for p in figures.reconcile(scope, "programme", ON, None).targets}
+                  for p in figures.reconcile(scope, group_by, ON, None).targets}
         for code, measure in measures:
             listed = drilldown.drilldown(scope.narrowed(programme_code=code), measure.code, None).count
-            assert actual[(code, measure.code)] == listed, (scope, code, measure.code)
+            assert actual[(code, measure.code)] == listed, (scope, group_by, code, measure.code)
     city = {(p.target.programme_code, p.target.measure_code): p.actual for p in totals().targets}
     assert city[("yuecai", "assisted_region_persons")] >= 2 and city[("yuecai", "assisted_region_trainings")] >= 2
     assert city[("disability", "new_trainees")] >= 1 and city[("rural_labour", "new_farmers")] == 2
@@ -272,6 +275,8 @@ def test_a_condition_on_the_session_alone_is_told_from_one_on_each_enrollment():
              for code, m in counting.counted_extra_measures()}
     assert alone[("rural_labour", "rural_ecommerce")] and alone[("safety", "special_operations")]
     assert alone[("apprenticeship", "apprentices")]  # every 人次 of the programme
+    assert counting.whole_programme("apprenticeship", "apprentices")  # read from the programme's 人数
+    assert not counting.whole_programme("safety", "special_operations")  # some occupations only
     assert not alone[("yuecai", "assisted_region_trainings")]  # the trainee's tags
     assert not alone[("new_workers", "top_talent")]  # an occupation, a level, or an earlier certificate
     assert not alone[("disability", "new_trainees")]  # earlier participations

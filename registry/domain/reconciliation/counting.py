@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, exists, extract, or_, select, true
 from sqlalchemy.sql import visitors
-from sqlalchemy.sql.expression import ColumnClause
+from sqlalchemy.sql.expression import ColumnClause, True_
 
 from ..catalogue import COMMON_MEASURES, Measure, catalogue
 from ..certificates.models import Certificate
@@ -174,6 +174,12 @@ def measure_condition(programme_code: str | None, measure_code: str) -> ColumnEl
     if measure is None or measure.counts is None:
         raise KeyError(measure_code)
     return and_(TrainingSession.programme_code == programme_code, measure.counts())
+
+
+def whole_programme(programme_code: str | None, measure_code: str) -> bool:
+    """True for a programme's own measure that every 人次 of the programme meets (conditions.every)."""
+    measure = _extra_measure(programme_code, measure_code) if measure_code not in COMMON_CONDITIONS else None
+    return bool(measure and measure.counts and isinstance(measure.counts(), True_))
 
 
 def on_session_alone(condition: ColumnElement[bool]) -> bool:

@@ -46,10 +46,6 @@ class ExtraColumns:
         """The programmes with a measure that looks at each enrollment."""
         return sorted(self.by_programme)
 
-    def width(self) -> int:
-        """How many columns the measures take: the on-session ones, then the slots."""
-        return len(self.on_session) + max((len(m) for m in self.by_programme.values()), default=0)
-
     def slot_columns(self) -> list[ColumnElement[int]]:
         columns = []
         for slot in range(max((len(m) for m in self.by_programme.values()), default=0)):

@@ -49,15 +49,15 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
     targets = targets_in(scope)
     counted = set(counted_extras())
     extras = [key for t in targets if (key := (t.programme_code, t.measure_code)) in counted]
-    by_base = group_by == "base"
+    by_base, by_district = group_by == "base", group_by == "district"
     people = People(scope, jurisdiction)
     people.ask(group_by)
     for target in targets:
         ask_people(people, target)
-    grains = read_at_once(scope, jurisdiction, extras, people, by_base)
+    grains, tallied = read_at_once(scope, jurisdiction, extras, people, tally_keys(targets), by_base, by_district)
     sums = slice_sums(grains)
     elapsed = year_elapsed(scope.year, on)
-    progress = [TargetProgress(t, measure_actual(t, sums, people), elapsed) for t in targets]
+    progress = [TargetProgress(t, measure_actual(t, sums, people, tallied), elapsed) for t in targets]
     rows = group_rows(grains, scope, group_by, people, targets)
     total_figures = Figures()
     for row in rows:  # every grain is in exactly one row
@@ -71,25 +71,48 @@ def _reconcile(scope: Scope, group_by: str, on: date, jurisdiction: ColumnElemen
 
 
 def read_at_once(scope: Scope, jurisdiction: ColumnElement[bool] | None, extras: list[tuple[str, str]],
-                 people: People, by_base: bool = False) -> list[GrainFigures]:
-    """The additive figures (with ``extras``), and what ``people`` was asked, counted: the two walks over
-    the year's 人次 do not wait for each other, so the additive figures (and the 人 measures that look at
-    each enrollment) are read on a second connection while the 人数 masks are read here (beside.py)."""
-    with beside(_additive_and_measures, scope, jurisdiction, extras, by_base,
-                people.per_enrollment_measures()) as additive:
+                 people: People, tallied: list[TallyKey], by_base: bool = False, by_district: bool = False
+                 ) -> tuple[list[GrainFigures], dict[TallyKey, int]]:
+    """The additive figures (with ``extras``), what ``people`` was asked, counted, and the ``tallied``
+    measures: the two walks over the year's 人次 do not wait for each other, so the additive figures
+    (and the 人 measures that look at each enrollment, then the measures that count records of their
+    own) are read on a second connection while the 人数 are counted here (beside.py)."""
+    with beside(_additive_and_measures, scope, jurisdiction, extras, by_base, by_district,
+                people.per_enrollment_measures(), tallied) as additive:
         people.count()
-        grains, met = additive()
+        grains, met, tallies_read = additive()
     people.counted(met)
-    return grains
+    return grains, tallies_read
 
 
 def _additive_and_measures(scope: Scope, jurisdiction: ColumnElement[bool] | None, extras: list[tuple[str, str]],
-                           by_base: bool, measures: list[tuple[str, str]]
-                           ) -> tuple[list[GrainFigures], dict[tuple[str, str], int]]:
-    """additive_figures and count_measures, on the connection they are run on (its own settings)."""
+                           by_base: bool, by_district: bool, measures: list[tuple[str, str]],
+                           tallied: list[TallyKey]
+                           ) -> tuple[list[GrainFigures], dict[tuple[str, str], int], dict[TallyKey, int]]:
+    """additive_figures, count_measures (on the connection they are run on, with its own settings),
+    then read_tallies (with the connection's settings as they were: small queries of other tables)."""
     with tuned_for_aggregates():
-        return (additive_figures(scope, jurisdiction, extras, by_base=by_base),
-                count_measures(scope, jurisdiction, measures))
+        grains = additive_figures(scope, jurisdiction, extras, by_base=by_base, by_district=by_district)
+        met = count_measures(scope, jurisdiction, measures)
+    return grains, met, read_tallies(tallied)
+
+
+#: A measure that counts records of its own (Measure.tally): (programme, measure, year, district).
+TallyKey = tuple[str, str, int, int | None]
+
+
+def tally_keys(targets: Iterable[Target]) -> list[TallyKey]:
+    """The tallied measures ``targets`` are set on."""
+    keys = {_tally_key(t) for t in targets if counting.tallied(t.programme_code, t.measure_code) is not None}
+    return sorted(keys, key=repr)
+
+
+def read_tallies(keys: list[TallyKey]) -> dict[TallyKey, int]:
+    return {key: counting.tallied(key[0], key[1]).tally(key[2], key[3]) for key in keys}
+
+
+def _tally_key(target: Target) -> TallyKey:
+    return (target.programme_code, target.measure_code, target.year, target.district_id)
 
 
 #: PostgreSQL settings while the figures are read. JIT compilation gains nothing on these few large
@@ -119,17 +142,22 @@ def _set_locally(settings: dict[str, str]) -> None:
 
 
 def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
-                     extras: Iterable[tuple[str, str]] = (), by_base: bool = False) -> list[GrainFigures]:
-    """The additive measures by grain (programme, track, occupation, month and district, and the base
-    when ``by_base``), with ``extras``, (programme code, measure code) of programmes' own 人次 measures.
+                     extras: Iterable[tuple[str, str]] = (), by_base: bool = False,
+                     by_district: bool = True) -> list[GrainFigures]:
+    """The additive measures by grain (programme, track, occupation and month, with the district when
+    ``by_district`` and the base when ``by_base``), with ``extras``, (programme code, measure code) of
+    programmes' own 人次 measures. Without ``by_district`` a grain's district is the scope's (None for
+    the city): what the scope's targets and every grouping but the district's need (on the benchmark's
+    year 660 grains instead of 4,752).
 
     Where the database keeps the sessions' tallies (PostgreSQL), the common figures, 取证 and the extras
     decided by the session alone are their sums, and only the extras whose condition looks at each
     enrollment walk the 人次 of their own programmes. Elsewhere one walk gives them all (ExtraColumns)."""
     extra = ExtraColumns(scope, extras)
     conditions = counting.session_conditions(scope, jurisdiction)
+    detail = _detail(by_district, by_base)
     if tallies.kept():
-        rows = _tallied_by_grain(extra, conditions, by_base)
+        rows = _tallied_by_grain(extra, conditions, detail)
     else:
         common = [
             func.count(),  # not of a column: PostgreSQL then reads the enrollments from the covering index alone
@@ -140,28 +168,43 @@ def additive_figures(scope: Scope, jurisdiction: ColumnElement[bool] | None,
             *extra.on_session_columns(),
             *extra.slot_columns(),
         ]
-        rows = _by_grain(common, conditions, by_base)
-    readers, width, none = extra.readers(), len(tallies.FIGURES) + extra.width(), ()
+        rows = _by_grain(common, conditions, detail)
+    readers, none = extra.readers(), ()
+    keys = 4 + len(detail)
+    district_at = 4 if by_district else None
+    base_at = keys - 1 if by_base else None
     grains: list[GrainFigures] = []
     for row in rows:
-        key, values = row[:-width], row[-width:]
-        programme_code, track_code, occupation_code, month, district_id = key[:5]
-        grain = Grain(programme_code, track_code, occupation_code, key[5] if by_base else None, int(month))
-        trainings, passed, assessed, employed, certified = values[:5]
+        programme_code, track_code, occupation_code, month = row[:4]
+        grain = Grain(programme_code, track_code, occupation_code, None if base_at is None else row[base_at], int(month))
+        district_id = scope.district_id if district_at is None else row[district_at]
+        trainings, passed, assessed, employed, certified = row[keys:keys + 5]
         figures = Figures(trainings, 0, passed, assessed, certified, employed)
-        extras = {measure: values[5 + i] for i, measure in readers.get(programme_code, none)}
+        extras = {measure: row[keys + 5 + i] for i, measure in readers.get(programme_code, none)}
         grains.append(GrainFigures(grain, district_id, figures, extras))
     return grains
 
 
-def _tallied_by_grain(extra: ExtraColumns, session_conditions: list[ColumnElement[bool]], by_base: bool) -> list[tuple]:
+def _detail(by_district: bool, by_base: bool) -> list[str]:
+    """The grain's keys beyond programme, track, occupation and month."""
+    return ["district"] * by_district + ["base"] * by_base
+
+
+def _grain_keys(detail: list[str], per_session: bool) -> list[ColumnElement]:
+    """A grain's key columns. Walking a session's 人次 (``per_session``), its district is one value
+    per session, taken with max() (the walk groups by the session alone)."""
+    district = func.max(TrainingBase.district_id) if per_session else TrainingBase.district_id
+    more = {"district": district, "base": TrainingSession.base_id}
+    return [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
+            counting.MONTH, *[more[name] for name in detail]]
+
+
+def _tallied_by_grain(extra: ExtraColumns, session_conditions: list[ColumnElement[bool]],
+                      detail: list[str]) -> list[tuple]:
     """What _by_grain gives, with the common figures and the extras decided by the session summed from
     the sessions' tallies (tallies.py), and only the extras that look at each enrollment (the slots)
     counted from the 人次, of their own programmes' sessions alone."""
-    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
-            counting.MONTH, TrainingBase.district_id]
-    if by_base:
-        keys.append(TrainingSession.base_id)
+    keys = _grain_keys(detail, per_session=False)
     sums = [func.sum(getattr(SessionTally, figure)) for figure in tallies.FIGURES]
     sums += extra.on_session_sums(SessionTally.trainings)
     statement = (
@@ -178,20 +221,17 @@ def _tallied_by_grain(extra: ExtraColumns, session_conditions: list[ColumnElemen
         return rows
     in_slot_programmes = TrainingSession.programme_code.in_(extra.slot_programmes())
     counted = {tuple(row[:len(keys)]): tuple(row[len(keys):])
-               for row in _by_grain(slots, [*session_conditions, in_slot_programmes], by_base)}
+               for row in _by_grain(slots, [*session_conditions, in_slot_programmes], detail)}
     nothing = (0,) * len(slots)
     return [(*row, *counted.get(tuple(row[:len(keys)]), nothing)) for row in rows]
 
 
 def _by_grain(columns: list[ColumnElement[int]], session_conditions: list[ColumnElement[bool]],
-              by_base: bool) -> list[tuple]:
-    """(programme, track, occupation, month, district[, base], *sums of ``columns``): the inner GROUP
+              detail: list[str]) -> list[tuple]:
+    """(programme, track, occupation, month[, district][, base], *sums of ``columns``): the inner GROUP
     BY walks the sessions and their 人次 session by session (in key order: SQLite needs no sort), the
     outer one sums the sessions by grain, so the page reads a few thousand rows, not one per session."""
-    keys = [TrainingSession.programme_code, TrainingSession.track_code, TrainingSession.occupation_code,
-            counting.MONTH, func.max(TrainingBase.district_id)]  # one district per session
-    if by_base:
-        keys.append(TrainingSession.base_id)
+    keys = _grain_keys(detail, per_session=True)
     per_session = (
         select(*[k.label(f"k{i}") for i, k in enumerate(keys)], *[c.label(f"v{i}") for i, c in enumerate(columns)])
         .select_from(TrainingSession)
@@ -268,15 +308,16 @@ def ask_people(people: People, target: Target) -> None:
         people.ask_measure(code, measure)
 
 
-def measure_actual(target: Target, sums: dict[str, dict[SliceKey, GrainFigures]], people: People) -> int | None:
+def measure_actual(target: Target, sums: dict[str, dict[SliceKey, GrainFigures]], people: People,
+                   tallied: dict[TallyKey, int]) -> int | None:
     """What happened for a target's year, programme, track or occupation, district and measure
-    (``target`` may be an unsaved one, to read a measure nobody set a target for)."""
+    (``target`` may be an unsaved one, to read a measure nobody set a target for); a measure that
+    counts records of its own is read from ``tallied`` (read_tallies)."""
     code, measure = target.programme_code, target.measure_code
     if not counting.is_counted(code, measure):
         return None
-    tallied = counting.tallied(code, measure)
-    if tallied is not None:
-        return tallied.tally(target.year, target.district_id)
+    if counting.tallied(code, measure) is not None:
+        return tallied[_tally_key(target)]
     if measure == "persons":
         return people.per(_people_dimension(target)).get(_people_key(target), 0)
     if counting.is_distinct(code, measure):
@@ -327,11 +368,13 @@ def _programme_year(programme, scope: Scope, on: date, jurisdiction: ColumnEleme
     }
     for probe in probes.values():
         ask_people(people, probe)
-    sums = slice_sums(read_at_once(scope, jurisdiction, counted_extras(programme_code), people))
+    grains, tallied = read_at_once(scope, jurisdiction, counted_extras(programme_code), people,
+                                   tally_keys(probes.values()))
+    sums = slice_sums(grains)
     rows = []
     for code, probe in probes.items():
         name = programme.measures[code]
-        actual = measure_actual(probe, sums, people)
+        actual = measure_actual(probe, sums, people, tallied)
         progress = TargetProgress(targets[code], actual, elapsed) if code in targets else None
         rows.append(MeasureYear(code, name, counting.measure_unit(programme_code, code), actual, progress))
     return rows
