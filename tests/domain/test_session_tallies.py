@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, insert, update
 
 from registry.domain.certificates.models import Certificate
-from registry.domain.reconciliation import figures, tallies
+from registry.domain.reconciliation import additive, figures, tallies
 from registry.domain.reconciliation.counting import Scope
 from registry.domain.training.models import Enrollment
 from registry.extensions import db
@@ -91,7 +91,7 @@ def test_the_figures_from_the_tallies_equal_the_walk_over_the_enrollments(world,
     assert any(code == "yuecai" for code, _ in extras) and any(code == "safety" for code, _ in extras)
 
     def read(by_base):
-        grains = figures.additive_figures(Scope(YEAR), None, extras, by_base=by_base)
+        grains = additive.additive_figures(Scope(YEAR), None, extras, by_base=by_base)
         return sorted(((g.grain, g.district_id, g.figures, sorted(g.extras.items())) for g in grains), key=repr)
 
     for by_base in (False, True):

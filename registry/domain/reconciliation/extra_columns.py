@@ -1,5 +1,5 @@
 """The programmes' own 人次 measures as columns of the additive figures' per-session GROUP BY
-(figures.additive_figures; docs/reconciliation.md, Scale)."""
+(additive.additive_figures; docs/reconciliation.md, Scale)."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -3,7 +3,7 @@
 Statement-level triggers (migration 0026) add every change to enrollments and certificates to
 ``session_tallies`` as it is made, by the rules of counting.py, so the reconciliation sums one row
 per session instead of walking every 人次 (docs/reconciliation.md, Scale). SQLite has the table but
-no triggers: there the figures are read from the enrollments (figures.additive_figures).
+no triggers: there the figures are read from the enrollments (additive.additive_figures).
 
 A bulk load that skips triggers (``session_replication_role = replica``, as the benchmark's loader
 does) must call ``rebuild`` afterwards; ``drift`` lists the sessions whose tally disagrees with the
