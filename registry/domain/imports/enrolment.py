@@ -203,8 +203,7 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
     one-by-one form does; only new people need every field a registration needs.
     """
     check_session(session)
-    for row in result.rows:
-        row.reset()
+    result.start_resolving()
     known = _known_trainees({row.checked[1] for row in result.rows if not row.problems})
     # trainee id → (status, withdrawn on) of everyone already on this session's roster
     roster = select(Enrollment.trainee_id, Enrollment.status, Enrollment.withdrawn_on).where(

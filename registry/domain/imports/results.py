@@ -58,8 +58,7 @@ def read(filename: str, content: bytes) -> Preview:
 def resolve(session: TrainingSession, result: Preview, on: date, by_bureau: bool, reason: str | None) -> Preview:
     """Check every row against the session's roster and the result rules; change nothing."""
     check_session(session, by_bureau, reason)
-    for row in result.rows:
-        row.reset()
+    result.start_resolving()
     roster = {
         (trainee.document_type, trainee.document_number): enrollment
         for enrollment, trainee in db.session.execute(
