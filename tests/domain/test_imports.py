@@ -672,3 +672,13 @@ def test_read_rows_picks_the_columns_of_full_short_and_blank_rows():
         (2, ("1", "2", "3")), (4, (None, None, "0")), (7, ("4", None, "6"))]
     missing = tables.read_rows(columns, "b.csv", "甲,丙\n1,3\n".encode())
     assert [row.raw for row in missing.rows] == [("1", None, "3")] and missing.absent == {"b"}
+
+
+def test_the_checks_read_the_cells_in_the_order_of_the_registration_fields():
+    # _registration hands a row's values to TraineeData positionally, in the order they were read.
+    from dataclasses import fields
+
+    from registry.domain.imports import enrolment
+    from registry.domain.trainees.operations import TraineeData
+
+    assert tuple(field.name for field in fields(TraineeData)) == enrolment._READ_ORDER

@@ -101,10 +101,9 @@ def recheck(batch: ImportBatch, context: Context) -> Preview:
 
 
 def _count(batch: ImportBatch, preview: Preview) -> None:
+    counts = preview.counts()
     batch.total_rows = len(preview.rows)
-    batch.ready_rows = preview.count("ready")
-    batch.error_rows = preview.count("error")
-    batch.unchanged_rows = preview.count("unchanged")
+    batch.ready_rows, batch.error_rows, batch.unchanged_rows = counts["ready"], counts["error"], counts["unchanged"]
 
 
 def _lock(batch_id: int) -> ImportBatch:
