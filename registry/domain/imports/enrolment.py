@@ -27,7 +27,7 @@ from ..common import today, utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee, TraineeTag
-from ..trainees.operations import TraineeData, check_trainee
+from ..trainees.operations import TraineeData, check_trainee_fields
 from ..training.models import Enrollment, TrainingSession
 from ..training.operations import ENROLLING_STATES, active_count, enrolment_rule, withdrawn_note
 from .tables import Column, Preview, Row, read_rows
@@ -149,13 +149,12 @@ def _registration(typed: tuple, on: date) -> tuple:
     # took 0.42 µs a row instead of 0.15.
     data = TraineeData(document_type, number, name, hukou_type, sex, birth_date, phone, education, tags, region)
     try:
-        values, warnings = check_trainee(data, on=on, normalised=True)
+        document, _, sex, birth_date, phone, region = check_trainee_fields(data, on=on, normalised=True)
     except DomainError as error:
         return (*known, f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
     # The typed tags (one tuple per distinct cell, which the stored form then writes once) unless the region added one.
-    return (*known, values["sex"], values["birth_date"].toordinal(), values["phone"], values["hukou_type"],
-            values["education"], values["assisted_region"], tuple(sorted(tags)) if region else typed_tags,
-            tuple(warnings))
+    return (*known, sex, birth_date.toordinal(), phone, hukou_type, education or None, region,
+            tuple(sorted(tags)) if data.assisted_region else typed_tags, tuple(document.warnings))
 
 
 def _known_trainees(numbers: set[str]) -> dict[tuple[str, str], Any]:
@@ -215,7 +214,7 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
         checked = row.checked
         document_type, number, name = checked[0], checked[1], checked[2]
         key = (document_type, number)
-        trainee = known.get(key)
+        trainee = known.get(key) if known else None
         if trainee is not None:
             if not _known_person(row, name, trainee):
                 continue
@@ -231,7 +230,8 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
             row.values = {"document_type": document_type, "document_number": number, "name": name, "sex": sex,
                           "birth_date": date.fromordinal(birth_date), "phone": phone, "hukou_type": hukou_type,
                           "education": education, "assisted_region": region, "tags": tags}
-            row.notes.extend(warnings)
+            if warnings:
+                row.notes.extend(warnings)
             continue
         row.values = {"document_type": document_type, "document_number": number, "name": trainee.name,
                       "trainee_id": trainee.id}

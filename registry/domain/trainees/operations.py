@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ..common import today
 from ..errors import DomainError
-from ..identifiers import GB11643_DOCUMENTS, check_document, mask_name, normalise_code
+from ..identifiers import GB11643_DOCUMENTS, IdentityDocument, check_document, mask_name, normalise_code
 from .models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, SEXES, Trainee, TraineeTag
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -48,9 +48,30 @@ def find_trainee(document_type: str, document_number: str) -> Trainee | None:
 
 def check_trainee(data: TraineeData, *, on: date | None = None, normalised: bool = False) -> tuple[dict, list[str]]:
     """Validate every field; derive sex and birth date from a GB 11643 number and cross-check them.
+    Returns the trainee's column values and the document's warnings."""
+    document, name, sex, birth_date, phone, region = check_trainee_fields(data, on=on, normalised=normalised)
+    values = dict(
+        document_type=data.document_type,
+        document_number=document.number,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        phone=phone,
+        hukou_type=data.hukou_type,
+        education=data.education or None,
+        assisted_region=region,
+    )
+    return values, document.warnings
 
-    An import checking many rows gives ``on`` (today, once) and ``normalised`` (its document number
-    and phone are already normalise_code's result); the rules and messages are the form's.
+
+def check_trainee_fields(data: TraineeData, *, on: date | None = None, normalised: bool = False
+                         ) -> tuple[IdentityDocument, str, str, date, str, str | None]:
+    """check_trainee's rules, giving what they accept as a tuple: (document, name, sex, birth date,
+    phone, assisted region); hukou and education are the data's own (education None where blank).
+
+    An import checking many rows calls this (no dictionary per row) with ``on`` (today, once) and
+    ``normalised`` (its document number and phone are already normalise_code's result); the rules
+    and messages are the form's.
     """
     on = today() if on is None else on
     document = check_document(data.document_type, data.document_number, on=on, normalised=normalised)
@@ -91,18 +112,7 @@ def check_trainee(data: TraineeData, *, on: date | None = None, normalised: bool
         raise DomainError("已选“帮扶地区”,请选择来源地区", "assisted_region")
     if "assisted_region" not in data.tags:
         region = None
-    values = dict(
-        document_type=data.document_type,
-        document_number=document.number,
-        name=name,
-        sex=sex,
-        birth_date=birth_date,
-        phone=phone,
-        hukou_type=data.hukou_type,
-        education=data.education or None,
-        assisted_region=region,
-    )
-    return values, document.warnings
+    return document, name, sex, birth_date, phone, region
 
 
 def _set_tags(trainee: Trainee, tags: set[str]) -> None:
