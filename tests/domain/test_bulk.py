@@ -55,3 +55,17 @@ def test_dates_are_written_as_sqlalchemy_writes_them():
     ids = insert_new(db.session.connection(), insert(Trainee), FIELDS, rows)
     stored = db.session.execute(select(Trainee.birth_date).where(Trainee.id.in_(ids)).order_by(Trainee.id)).scalars()
     assert list(stored) == [date(1, 1, 1), date(999, 12, 31), date(2024, 2, 29), date(2024, 1, 2)]
+
+
+def test_shared_dates_and_times_are_written_exactly():
+    # On PostgreSQL the values every row shares go into the COPY as text made once per statement
+    # (psycopg's own text for them): what is read back is what was given, to the microsecond.
+    from datetime import datetime
+
+    stamp, old = datetime(2026, 11, 25, 8, 9, 10, 123456), datetime(1, 1, 1, 0, 0)
+    ids = insert_new(db.session.connection(), insert(Trainee), FIELDS[:4] + FIELDS[5:], [
+        ("resident_id", f"S{index}", "共同", "M", "urban") for index in range(3)
+    ], {"phone": "", "birth_date": date(999, 12, 31), "created_at": stamp, "updated_at": old})
+    stored = db.session.execute(select(Trainee.birth_date, Trainee.created_at, Trainee.updated_at)
+                                .where(Trainee.id.in_(ids))).all()
+    assert [tuple(row) for row in stored] == [(date(999, 12, 31), stamp, old)] * 3
