@@ -50,6 +50,26 @@ def normalise_code(value: str | None) -> str:
     return re.sub(r"[\s\-_./·]", "", text).upper()
 
 
+#: A phone number as the registry keeps it: an 11-digit mobile, or a landline's area code (0 and 2 or 3
+#: digits) and its 7 or 8 digits.
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+#: The country code in front of a number: +86 or 0086, or a bare 86 before an 11-digit mobile.
+_COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$))")
+
+
+def normalise_phone(value: str | None) -> str:
+    """What a clerk would consider the same phone number: normalise_code's folding, without brackets
+    round the area code or the country code (+86 138 0013 8000, (020)8765 4321, +86-20-8765-4321 →
+    13800138000, 02087654321, 02087654321: a landline's leading 0 comes back with its area code)."""
+    if value and value.isascii() and value.isdigit() and not value.startswith(("86", "00")):
+        return value  # the usual cell: nothing to fold or strip
+    number = normalise_code(value).replace("(", "").replace(")", "")
+    national = _COUNTRY_CODE.sub("", number)
+    if national != number and national[:1] not in ("", "0", "1"):
+        national = "0" + national
+    return national
+
+
 @dataclass(slots=True)
 class IdentityDocument:
     document_type: str

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .identifiers import normalise_code
+from .identifiers import normalise_code, normalise_phone
 
 EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -99,15 +99,19 @@ DOCUMENT_TYPE_WORDS = _table({
 #: 1 and 2 are the GB/T 2261.1 codes (0 unknown and 9 unstated are refused: they say nothing).
 SEX_WORDS = _table({"M": ("男", "男性", "男士", "1", "M", "MALE"), "F": ("女", "女性", "女士", "2", "F", "FEMALE")})
 HUKOU_WORDS = _table({
-    "urban": ("城镇", "城市", "城镇户口", "非农", "非农业", "非农业户口", "居民户口", "urban"),
-    "rural": ("农村", "农业", "农村户口", "农业户口", "rural"),
+    "urban": ("城镇", "城市", "非农", "非农业", "居民", "城镇居民", "urban"),
+    "rural": ("农村", "农业", "农村居民", "rural"),
 })
+#: Around the hukou's kind, what forms add: where it is registered and the word 户口 (本市城镇户口,
+#: 外省农业户籍, 非农户): the kind is all the registry keeps.
+_HUKOU_NOISE = re.compile(r"^(?:本市|外市|本地|外地|本省|外省|省内|省外|市内|市外|广州|非广州)|(?:户口|户籍|户)$")
 EDUCATION_WORDS = _table({
     "primary": ("小学", "小学及以下", "文盲", "半文盲"),
     "junior": ("初中", "初级中学"),
-    "senior": ("高中", "中专", "技校", "职高", "中技", "高中/中专/技校", "中职", "高级中学"),
+    "senior": ("高中", "中专", "技校", "职高", "中技", "高中/中专/技校", "中职", "高级中学", "技工学校", "职业高中",
+               "中等专业学校", "中等职业学校", "中专/技校"),
     "college": ("大专", "专科", "高职", "大学专科"),
-    "bachelor": ("本科", "大学本科", "硕士", "研究生", "博士", "本科及以上"),
+    "bachelor": ("本科", "大学本科", "硕士", "研究生", "博士", "本科及以上", "硕士研究生", "博士研究生", "研究生及以上"),
 })
 TAG_WORDS = _table({
     "veteran": ("退役军人", "退伍军人", "军人"),
@@ -139,14 +143,24 @@ def sex(value: Any) -> str | None:
 
 
 def hukou(value: Any) -> str | None:
-    return _lookup(value, HUKOU_WORDS, "户籍类型")
+    word = text(value).replace(" ", "")
+    bare = _HUKOU_NOISE.sub("", word)  # the place in front and 户口 behind, in one pass
+    if bare.upper() in HUKOU_WORDS:
+        return HUKOU_WORDS[bare.upper()]
+    return _lookup(word, HUKOU_WORDS, "户籍类型")
 
 
 def education(value: Any) -> str | None:
     return _lookup(value, EDUCATION_WORDS, "文化程度")
 
 
+#: No result yet, as the roster (and people) write it: read as a blank cell.
+NO_RESULT_WORDS = frozenset({"未考核", "待考核", "未评价"})
+
+
 def result(value: Any) -> str | None:
+    if text(value).replace(" ", "") in NO_RESULT_WORDS:
+        return None
     return _lookup(value, RESULT_WORDS, "考核结果")
 
 
@@ -209,7 +223,7 @@ def number(value: Any, label: str) -> Decimal | None:
 
 
 def phone(value: Any) -> str:
-    if value.__class__ is str and value.isdigit() and value.isascii():
-        return value  # the usual cell, as text() and normalise_code() would give it back
+    if value.__class__ is str and value.isdigit() and value.isascii() and not value.startswith(("86", "00")):
+        return value  # the usual cell, as text() and normalise_phone() would give it back
     typed = text(value)
-    return normalise_code(typed) if typed else ""
+    return normalise_phone(typed) if typed else ""

@@ -104,6 +104,21 @@ def test_sex_words_and_gb_t_2261_codes(cell, expected):
     assert normalise.sex(cell) == expected
 
 
+@pytest.mark.parametrize("cell,expected", [
+    ("城镇", "urban"), ("城镇户口", "urban"), ("非农业户口", "urban"), ("本市城镇户籍", "urban"), ("非农户", "urban"),
+    ("外省农业户口", "rural"), ("农村户籍", "rural"), ("本地农村", "rural"), ("农业户", "rural"), ("", None),
+])
+def test_hukou_kinds_with_the_place_and_the_word_hukou_around_them(cell, expected):
+    assert normalise.hukou(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["本市", "户口", "半城镇", "城乡"])
+def test_hukou_words_without_a_kind_are_refused(cell):
+    with pytest.raises(ValueError) as error:
+        normalise.hukou(cell)
+    assert "户籍类型" in str(error.value)
+
+
 @pytest.mark.parametrize("cell", ["0", "9", "3", "未知"])
 def test_sex_codes_that_say_nothing_are_refused(cell):
     with pytest.raises(ValueError):
@@ -122,7 +137,14 @@ def test_person_names_lose_typing_noise(cell, expected):
 
 
 @pytest.mark.parametrize("cell,expected", [("１３８００１３８０００", "13800138000"), (13800138000.0, "13800138000"),
-                                           ("020-8765 4321", "02087654321"), ("", "")])
+                                           ("020-8765 4321", "02087654321"), ("", ""),
+                                           # the country code and the brackets round an area code are noise
+                                           ("+86 138 0013 8000", "13800138000"), ("0086-13800138000", "13800138000"),
+                                           ("8613800138000", "13800138000"), (8613800138000, "13800138000"),
+                                           ("（020）8765 4321", "02087654321"), ("+86-20-8765-4321", "02087654321"),
+                                           ("+86 (0)20 8765 4321", "02087654321"),
+                                           # a bare 86 before anything but a mobile is not taken for one
+                                           ("862087654321", "862087654321")])
 def test_phones(cell, expected):
     assert normalise.phone(cell) == expected
 

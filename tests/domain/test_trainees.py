@@ -131,6 +131,13 @@ def test_normalised_fields_are_checked_as_the_raw_ones():
     assert error.value.field == "phone"
 
 
+@pytest.mark.parametrize("typed,kept", [("+86 138 0013 8000", "13800138000"), ("(020) 8765-4321", "02087654321"),
+                                         ("+86-20-8765-4321", "02087654321")])
+def test_a_phone_typed_with_its_country_code_or_brackets_is_kept_as_the_number(typed, kept):
+    values, _ = check_trainee(data(phone=typed))
+    assert values["phone"] == kept
+
+
 def test_update_cannot_take_another_trainees_document():
     one = factories.trainee()
     other = factories.trainee(name="李四")

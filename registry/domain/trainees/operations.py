@@ -10,10 +10,11 @@ from sqlalchemy import select
 from ...extensions import db
 from ..common import today
 from ..errors import DomainError
-from ..identifiers import GB11643_DOCUMENTS, IdentityDocument, check_document, mask_name, normalise_code
+from ..identifiers import (
+    GB11643_DOCUMENTS, PHONE, IdentityDocument, check_document, mask_name, normalise_code, normalise_phone,
+)
 from .models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, SEXES, Trainee, TraineeTag
 
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\s]{2,60}$")
 
 
@@ -70,7 +71,7 @@ def check_trainee_fields(data: TraineeData, *, on: date | None = None, normalise
     phone, assisted region); hukou and education are the data's own (education None where blank).
 
     An import checking many rows calls this (no dictionary per row) with ``on`` (today, once) and
-    ``normalised`` (its document number and phone are already normalise_code's result); the rules
+    ``normalised`` (its document number and phone are already folded: normalise_code, normalise_phone); the rules
     and messages are the form's.
     """
     on = today() if on is None else on
@@ -99,8 +100,8 @@ def check_trainee_fields(data: TraineeData, *, on: date | None = None, normalise
         raise DomainError("请选择户籍类型(城镇/农村)", "hukou_type")
     phone = data.phone or ""
     if phone and not (normalised and phone.isascii()):
-        phone = normalise_code(phone)
-    if phone and not _PHONE.match(phone):
+        phone = normalise_phone(phone)
+    if phone and not PHONE.match(phone):
         raise DomainError("联系电话应为 11 位手机号码或带区号的固定电话", "phone")
     if data.education and data.education not in EDUCATION_LEVELS:
         raise DomainError("文化程度无效", "education")

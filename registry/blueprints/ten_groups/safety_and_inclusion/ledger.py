@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select
 
 from registry.domain.common import today
 from registry.domain.errors import DomainError
-from registry.domain.identifiers import check_document, normalise_code
+from registry.domain.identifiers import PHONE, check_document, normalise_phone
 from registry.domain.organisations.models import District
 from registry.domain.trainees.models import SEXES, Trainee
 from registry.domain.training.models import Enrollment, TrainingSession
@@ -38,7 +38,6 @@ STATUS_RULE = ("按身份证号码匹配系统中的参训记录,只计初级(�
 EARLIEST_YEAR = 2000
 
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•.\s]{2,60}$")
-_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 @dataclass
@@ -84,8 +83,8 @@ def _check(data: LeaverData, on: date) -> dict:
         raise DomainError("请填写「街道(镇)」", "street")
     if len(street) > 40:
         raise DomainError("「街道(镇)」不能超过 40 个字", "street")
-    phone = normalise_code(data.phone) if data.phone else ""
-    if phone and not _PHONE.match(phone):
+    phone = normalise_phone(data.phone) if data.phone else ""
+    if phone and not PHONE.match(phone):
         raise DomainError("「联系电话」应为 11 位手机号码或带区号的固定电话", "phone")
     if data.wants_training is None:
         raise DomainError("请选择「培训意愿」", "wants_training")
