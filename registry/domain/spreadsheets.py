@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import DomainError
 
@@ -28,18 +29,35 @@ def extension_of(filename: str) -> str:
     return name[name.rfind("."):] if "." in name else ""
 
 
-def read_table(filename: str, content: bytes) -> list[list[Any]]:
-    """All rows of the first sheet (or the CSV), as Python values; refuses what it cannot read."""
+def read_sheets(filename: str, content: bytes) -> Iterator[tuple[str, list[list[Any]]]]:
+    """The visible worksheets, first to last, as (name, all rows as Python values), each read only
+    when the caller asks for it (a CSV is one sheet named ""); refuses what it cannot read. Hidden
+    sheets (lists behind drop-downs, old copies) are not the clerk's data."""
     extension = extension_of(filename)
     if extension not in SPREADSHEET_TYPES:
         raise DomainError("只支持 .xlsx、.xls、.ods 或 .csv 文件", "file")
     if not content:
         raise DomainError("上传的文件是空的", "file")
     if extension == ".csv":
-        return _read_csv(content)
-    try:
+        yield "", _read_csv(content)
+        return
+    with _readable(extension):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        names = [sheet.name for sheet in workbook.sheets_metadata
+                 if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible]
+    if not names:
+        raise DomainError("表格中没有可见的工作表", "file")
+    for name in names:
+        with _readable(extension):
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        yield name, rows
+
+
+@contextmanager
+def _readable(extension: str) -> Iterator[None]:
+    """Calamine's errors on a file it cannot read, as the clerk's message."""
+    try:
+        yield
     except (CalamineError, ValueError, OSError) as error:
         raise DomainError(f"无法读取该表格文件,请确认它是有效的 {SPREADSHEET_TYPES[extension]} 文件", "file") from error
     except Exception as error:  # calamine raises its own error classes for damaged files

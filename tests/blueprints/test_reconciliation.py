@@ -119,10 +119,12 @@ def test_city_sets_revises_and_imports_targets(client, world):
     page = client.get(f"/reconciliation/targets?year={YEAR}").get_data(as_text=True)
     assert "300 → 350(省厅新文件)" in page
     content = workbook_bytes([("目标", ["年度", "项目", "区", "指标", "目标值"],
-                               [[YEAR, "粤菜师傅", "天河区", "培训人次", 9], [YEAR, "粤菜师傅", "火星区", "培训人次", 1]])])
+                               [[YEAR, "粤菜师傅", "天河区", "培训人次", 9], [YEAR, "粤菜师傅", "火星区", "培训人次", 1],
+                                [YEAR, "粤菜师傅", "木星区", "培训人次", 1]])])
     preview = client.post("/reconciliation/targets/import", data={"file": (io.BytesIO(content), "t.xlsx")},
                           content_type="multipart/form-data").get_data(as_text=True)
     assert "没有名为「火星区」的区" in preview
+    assert re.findall(r'data-testid="error-reasons">(.*?)</p>', preview) == ["有误的行:「区」 <strong>2</strong> 行。"]
     fixed = workbook_bytes([("目标", ["年度", "项目", "区", "指标", "目标值"], [[YEAR, "粤菜师傅", "天河区", "培训人次", 9]])])
     preview = client.post("/reconciliation/targets/import", data={"file": (io.BytesIO(fixed), "t.xlsx")},
                           content_type="multipart/form-data").get_data(as_text=True)

@@ -1,7 +1,9 @@
 """Spreadsheet imports: messy input read as a clerk means it, wrong rows explained, confirm all-or-nothing."""
 import io
+import zipfile
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -89,9 +91,9 @@ def test_wrong_rows_say_why_and_which_field(session):
     assert "校验位错误" in errors[5] and "「证件号码」" in errors[5]
     assert "与第 4 行重复" in errors[6]
     assert "存成了数字" in errors[7]
-    assert "出生日期与证件号码不符" in errors[8]
-    assert "户籍类型「半城镇」无法识别" in errors[9]
-    assert "证件类型「驾驶证」无法识别" in errors[10]
+    assert "「出生日期」与证件号码不符:号码显示为 1991-01-01" in errors[8]
+    assert "「户籍类型」「半城镇」无法识别" in errors[9]
+    assert errors[10] == "「证件类型」「驾驶证」无法识别"
     assert "户籍类型" in errors[11]
 
 
@@ -104,7 +106,7 @@ def test_birth_dates_are_checked_against_the_day_of_the_upload_as_the_form_does(
     ])
     _, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
     assert [row.errors for row in preview.rows] == [
-        ["「出生日期」出生日期应早于今天"], ["「证件号码」居民身份证号码中的出生日期晚于今天"], []]
+        ["「出生日期」应早于今天"], ["「证件号码」居民身份证号码中的出生日期晚于今天"], []]
 
 
 def test_confirm_imports_ready_rows_once_and_a_second_upload_creates_nothing(session):
@@ -210,6 +212,90 @@ def test_unreadable_files_are_refused_with_a_reason(session, filename, content, 
     assert fragment in error.value.message and count(ImportBatch) == 0
 
 
+def workbook_of(*sheets) -> bytes:
+    """A workbook of (title, rows, hidden) sheets, in that order."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows, hidden in sheets:
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+        if hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_list_is_read_from_the_first_visible_sheet_that_has_the_header(session):
+    person = [1, "甲一", "身份证", factories.id_number(date(1993, 1, 1)), "", "", "", "城镇", "", ""]
+    decoy = [1, "乙一", "身份证", factories.id_number(date(1994, 1, 1)), "", "", "", "城镇", "", ""]
+    content = workbook_of(("填表说明", [["证件号码请设为文本格式"], ["姓名须与证件一致"]], False),
+                          ("旧名单", [HEADERS, decoy], True),  # hidden: not the clerk's data
+                          ("名单", [HEADERS, person], False))
+    batch, preview = batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert [row.raw[0] for row in preview.rows] == ["甲一"] and preview.sheet == "名单"
+    db.session.commit()
+    db.session.expire_all()
+    # the name of the sheet read is kept with the checked rows
+    assert batches.recheck(db.session.get(ImportBatch, batch.id), context(session)).sheet == "名单"
+    # a list on the first sheet is read as it always was, with nothing to say about sheets
+    _, first = batches.upload("enrolment", session, "名单.xlsx",
+                              workbook_of(("名单", [HEADERS, person], False), ("说明", [["x"]], False)), context(session))
+    assert first.sheet == "" and len(first.rows) == 1
+
+
+def test_a_workbook_with_no_header_on_any_sheet_says_how_many_sheets_were_searched(session):
+    content = workbook_of(("说明", [["填表说明"]], False), ("统计", [["合计", 3]], False))
+    with pytest.raises(DomainError) as error:
+        batches.upload("enrolment", session, "名单.xlsx", content, context(session))
+    assert "在全部 2 个工作表的前 10 行中找不到表头" in error.value.message and count(ImportBatch) == 0
+
+
+def test_headers_with_notes_in_brackets_are_read_by_their_names(session):
+    headers = ["序号", "姓名【必填】", "证件类型", "身份证号码（18位）", "性别", "出生日期(年-月-日)", "手机号码（必填）",
+               "户口性质[城镇/农村]", "学历（初中/高中…）", "人员类别", "备注(其他)"]
+    row = [1, "甲一", "身份证", factories.id_number(date(1993, 1, 1)), "", "", "13800138000", "农村", "高中", "", "x"]
+    _, preview = batches.upload("enrolment", session, "名单.xlsx", xlsx([row], headers=headers), context(session))
+    [read] = preview.rows
+    assert read.status == "ready" and read.values["hukou_type"] == "rural" and read.values["education"] == "senior"
+    assert read.values["phone"] == "13800138000" and preview.ignored_headers == ["序号", "备注(其他)"]
+
+
+def ods(rows) -> bytes:
+    """A minimal OpenDocument spreadsheet (as LibreOffice and WPS save one) of text cells."""
+    cells = lambda row: "".join(  # noqa: E731
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>' for v in row)
+    body = "".join(f"<table:table-row>{cells(row)}</table:table-row>" for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="名单">{body}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def test_an_opendocument_sheet_from_libreoffice_or_wps_is_read_as_an_excel_one(session):
+    number = factories.id_number(date(1993, 1, 1))
+    rows = [HEADERS, [1, "甲一", "身份证", number, "", "", "13800138000", "农村", "高中", "退役军人"]]
+    _, preview = batches.upload("enrolment", session, "名单.ods", ods(rows), context(session))
+    [row] = preview.rows
+    assert row.status == "ready" and row.values["document_number"] == number
+    assert (row.values["hukou_type"], row.values["tags"]) == ("rural", ("veteran",))
+
+
 def test_template_has_the_chinese_headers():
     sheet = load_workbook(io.BytesIO(batches.template_workbook("enrolment"))).active
     assert [c.value for c in sheet[1]][:3] == ["姓名", "证件类型", "证件号码"]
@@ -263,6 +349,42 @@ def running_session(session):
     session.end_date = today() - timedelta(days=2)
     session.status = "in_progress"
     return session
+
+
+def test_the_sessions_own_roster_uploads_as_its_results_sheet(session):
+    from registry.domain.training import operations as ops
+    from registry.domain.training.exports import roster_workbook
+
+    running_session(session)
+    people = [factories.trainee(f"学员{'甲乙丙'[i]}", document_number=factories.id_number(date(1991, 9, i + 1)))
+              for i in range(3)]
+    assessed, waiting, gone = (factories.enrollment(session, person, result=None, hours=None) for person in people)
+    assessed.attended_hours, assessed.result, assessed.score = 80, "passed", 90
+    assessed.assessed_on, assessed.assessment_type = today() - timedelta(days=1), "skill_level"
+    ops.withdraw(gone, today(), "家中有事")
+    db.session.commit()
+
+    def roster() -> bytes:
+        enrollments = db.session.scalars(select(Enrollment).order_by(Enrollment.id)).all()
+        return roster_workbook(session, enrollments)
+
+    # as downloaded: nothing to change, and nothing wrong (未考核 is no result; who left has nothing to record)
+    _, preview = batches.upload("results", session, "花名册.xlsx", roster(), context(session))
+    assert [row.status for row in preview.rows] == ["unchanged", "unchanged", "unchanged"]
+    assert preview.rows[2].notes == ["该学员已退训,不录入结果"]
+    # the clerk fills in the one still waiting
+    sheet = load_workbook(io.BytesIO(roster()))
+    table = sheet["花名册"]
+    headers = [cell.value for cell in table[1]]
+    for header, value in (("实到学时", 76), ("考核结果", "不合格"), ("成绩", 41),
+                          ("考核日期", today() - timedelta(days=1)), ("考核类型", "职业技能等级认定")):
+        table.cell(row=3, column=headers.index(header) + 1).value = value
+    table.cell(row=4, column=headers.index("考核结果") + 1).value = "合格"  # a result for one who left
+    filled = io.BytesIO()
+    sheet.save(filled)
+    _, preview = batches.upload("results", session, "花名册.xlsx", filled.getvalue(), context(session))
+    assert [row.status for row in preview.rows] == ["unchanged", "ready", "error"]
+    assert preview.rows[2].errors == ["该学员已退训,不能录入结果"]
 
 
 def test_results_upload_refuses_non_finite_numbers_naming_the_column(session):
@@ -527,7 +649,7 @@ def forbid_reading_files(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the file was read again")
 
-    monkeypatch.setattr(tables, "read_table", refuse)
+    monkeypatch.setattr(tables, "read_sheets", refuse)
 
 
 def test_the_file_is_read_once_and_its_checked_rows_kept_with_the_batch(session, monkeypatch):
@@ -542,7 +664,7 @@ def test_the_file_is_read_once_and_its_checked_rows_kept_with_the_batch(session,
     preview = batches.recheck(batch, context(session))
     assert [row.status for row in preview.rows] == ["ready", "error"]
     assert preview.rows[0].values["tags"] == ("veteran",) and preview.rows[0].values["birth_date"] == date(1993, 1, 1)
-    assert "户籍类型「半城镇」无法识别" in preview.rows[1].errors[0]
+    assert preview.rows[1].errors[0] == "「户籍类型」「半城镇」无法识别"
     # the wrong row goes back as typed: its date cell is still a date
     sheet = load_workbook(io.BytesIO(batches.error_workbook(preview))).active
     assert sheet.cell(row=2, column=5).value == datetime(1990, 12, 3)

@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..spreadsheets import workbook_bytes
 from ..training.models import TrainingSession
 from ..training.operations import lock_session
+from ..training.results import not_started
 from . import enrolment, results
 from .models import ImportBatch
 from .tables import Column, Preview, collector_paused, error_rows, pack, unpack
@@ -44,6 +45,14 @@ def _guard(kind: str, session: TrainingSession, context: Context) -> None:
         results.check_session(session, context.by_bureau, context.reason)
     else:
         raise DomainError("导入类型无效")
+
+
+def closed_to(kind: str, session: TrainingSession) -> str | None:
+    """Why this session takes no file of this kind in its present state, whoever sends it (the upload
+    page says so before a file is chosen); None when it does. _guard asks the same, and more."""
+    if kind == "enrolment":
+        return enrolment.not_enrolling(session)
+    return not_started(session)
 
 
 def _resolve(kind: str, session: TrainingSession, preview: Preview, context: Context) -> Preview:

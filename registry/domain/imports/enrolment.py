@@ -30,7 +30,7 @@ from ..trainees.models import Trainee, TraineeTag
 from ..trainees.operations import TraineeData, check_trainee_fields
 from ..training.models import Enrollment, TrainingSession
 from ..training.operations import ENROLLING_STATES, active_count, enrolment_rule, withdrawn_note
-from .tables import Column, Preview, Row, read_rows
+from .tables import Column, Preview, Row, field_message, read_rows
 
 COLUMNS = [
     Column("name", "姓名", ("学员姓名", "名字"), required=True, example="张三明"),
@@ -95,7 +95,7 @@ def _read_column(key: str, cells: tuple) -> tuple[list, dict[int, str]]:
             try:
                 outcomes[token] = function(cell)
             except ValueError as error:
-                outcomes[token] = _Refusal(f"「{label}」{error}")
+                outcomes[token] = _Refusal(field_message(label, str(error)))
         values = list(map(outcomes.__getitem__, tokens))
         if any(outcome.__class__ is _Refusal for outcome in outcomes.values()):
             for index, value in enumerate(values):
@@ -107,7 +107,7 @@ def _read_column(key: str, cells: tuple) -> tuple[list, dict[int, str]]:
         try:
             values.extend(map(function, islice(cells, len(values), None)))
         except ValueError as error:  # values holds the cells before the refused one
-            refusals[len(values)] = f"「{label}」{error}"
+            refusals[len(values)] = field_message(label, str(error))
             values.append(None)
     return values, refusals
 
@@ -151,7 +151,7 @@ def _registration(typed: tuple, on: date) -> tuple:
     try:
         document, _, sex, birth_date, phone, region = check_trainee_fields(data, on=on, normalised=True)
     except DomainError as error:
-        return (*known, f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
+        return (*known, field_message(LABELS[error.field], error.message) if error.field in LABELS else error.message)
     # The typed tags (one tuple per distinct cell, which the stored form then writes once) unless the region added one.
     return (*known, sex, birth_date.toordinal(), phone, hukou_type, education or None, region,
             tuple(sorted(tags)) if data.assisted_region else typed_tags, tuple(document.warnings))
@@ -192,9 +192,17 @@ def _numbered(numbers: list[str]):
     return connection.exec_driver_sql(_NUMBERED[name], (numbers if name == "postgresql" else json.dumps(numbers),))
 
 
+def not_enrolling(session: TrainingSession) -> str | None:
+    """Why this session takes no more enrolments, or None while it does."""
+    if session.status in ENROLLING_STATES:
+        return None
+    return f"班期已{session.status_name},不能再报名"
+
+
 def check_session(session: TrainingSession) -> None:
-    if session.status not in ENROLLING_STATES:
-        raise DomainError(f"班期已{session.status_name},不能再报名", "file")
+    refusal = not_enrolling(session)
+    if refusal:
+        raise DomainError(refusal, "file")
 
 
 def read(filename: str, content: bytes) -> Preview:

@@ -13,7 +13,7 @@ from ..identifiers import mask_name
 from ..trainees.models import Trainee
 from ..training.models import Enrollment, TrainingSession
 from ..training.results import ResultData, check_can_change_records, check_result
-from .tables import Column, Preview, Row, normalise_into, read_rows
+from .tables import Column, Preview, Row, field_message, normalise_into, read_rows
 
 COLUMNS = [
     Column("name", "姓名", ("学员姓名",), example="张三明"),
@@ -86,7 +86,12 @@ def resolve(session: TrainingSession, result: Preview, on: date, by_bureau: bool
             continue
         seen[enrollment.id] = row.number
         if enrollment.status == "withdrawn":
-            row.fail("该学员已退训,不能录入结果")
+            # The roster lists those who left, with nothing (or what was kept) in their result columns.
+            if all(getattr(data, f) in (None, getattr(enrollment, f)) for f in FIELDS):
+                row.status = "unchanged"
+                row.notes.append("该学员已退训,不录入结果")
+            else:
+                row.fail("该学员已退训,不能录入结果")
             continue
         for field in FIELDS:
             if field in result.absent:
@@ -95,7 +100,7 @@ def resolve(session: TrainingSession, result: Preview, on: date, by_bureau: bool
         try:
             checked = check_result(session, data, on)
         except DomainError as error:
-            row.fail(f"「{LABELS[error.field]}」{error.message}" if error.field in LABELS else error.message)
+            row.fail(field_message(LABELS[error.field], error.message) if error.field in LABELS else error.message)
             continue
         row.values = {"enrollment_id": enrollment.id, **{f: getattr(checked, f) for f in FIELDS}}
         if all(getattr(enrollment, f) == row.values[f] for f in FIELDS):

@@ -21,12 +21,12 @@ from typing import Any, Callable
 import lz4.block
 
 from ..errors import DomainError
-from ..spreadsheets import read_table
+from ..spreadsheets import read_sheets
 
 #: How many rows above the header a clerk's sheet may carry (titles, notes).
 HEADER_SEARCH_ROWS = 10
 #: Version of the stored form of checked rows (``pack``); another version is read again from the file.
-PACK_VERSION = 4
+PACK_VERSION = 5
 
 
 @contextmanager
@@ -65,6 +65,20 @@ def _clean_header(value: Any) -> str:
     text = unicodedata.normalize("NFKC", str(value or ""))
     text = re.sub(r"[\s*＊:]|(必填)|\(必填\)|(选填)|\(选填\)", "", text)
     return text.upper()
+
+
+#: A note in brackets after a header's name: 身份证号码(18位), 出生日期(年-月-日), 文化程度(初中/高中…).
+_HEADER_NOTE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def _header_column(cell: Any, lookup: dict[str, Column]) -> Column | None:
+    """The import column a header cell names: by its name, else by its name without bracketed notes."""
+    key = _clean_header(cell)
+    if key in lookup:
+        return lookup[key]
+    if "(" in key or "[" in key or "【" in key:
+        return lookup.get(_HEADER_NOTE.sub("", key))
+    return None
 
 
 @dataclass(slots=True, eq=False)
@@ -122,6 +136,8 @@ class Preview:
     ignored_headers: list[str] = field(default_factory=list)
     #: Keys of the known columns the sheet does not have (rows carry no cell for them).
     absent: set[str] = field(default_factory=set)
+    #: The name of the sheet read when it is not the workbook's first (whose first rows had no header).
+    sheet: str = ""
     #: Whether a resolve has set the rows' outcomes (else they are as the checks without records left them).
     resolved: bool = False
 
@@ -141,6 +157,13 @@ class Preview:
         """Rows by status, in one pass (``count`` per status walks every row each time)."""
         return Counter(map(attrgetter("status"), self.rows))
 
+    def reasons(self, limit: int = 6) -> list[tuple[str, int]]:
+        """What is wrong, most rows first: each wrong row counted once, under the column its first
+        reason names (「户籍类型」), or under the reason itself when it names none (超出班期容量 …).
+        A file missing a column a new person needs shows as one line, not as one row after another."""
+        tally = Counter(_reason_key(row.errors[0]) for row in self.rows if row.status == "error" and row.errors)
+        return tally.most_common(limit)
+
     @property
     def ready(self) -> list[Row]:
         return [row for row in self.rows if row.status == "ready"]
@@ -157,22 +180,44 @@ class Preview:
         return self.wrong + [row for row in self.rows if row.status != "error"]
 
 
-def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
-    """Find the header row, map its columns (by name or alias) and return the non-empty rows."""
-    table = read_table(filename, content)
+def _find_header(columns: list[Column], table: list[list[Any]]) -> tuple[int, dict[int, Column]] | None:
+    """The header row's index in the first HEADER_SEARCH_ROWS rows and its columns by position, or None."""
     lookup = {}
     for column in columns:
         for name in (column.header, *column.aliases):
             lookup[_clean_header(name)] = column
     for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
-        mapping = {position: lookup[_clean_header(cell)] for position, cell in enumerate(row)
-                   if _clean_header(cell) in lookup}
+        mapping = {position: column for position, cell in enumerate(row)
+                   if (column := _header_column(cell, lookup)) is not None}
         found = {column.key for column in mapping.values()}
         if all(column.key in found for column in columns if column.required):
+            return index, mapping
+    return None
+
+
+def _reason_key(message: str) -> str:
+    """A reason's column (「出生日期」) when it starts by naming one, else the whole reason."""
+    if message.startswith("「") and "」" in message:
+        return message[:message.index("」") + 1]
+    return message
+
+
+def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
+    """Find the header row, map its columns (by name or alias) and return the non-empty rows.
+
+    The header is looked for in the first visible sheet, then in the next ones: a workbook whose first
+    sheet is 填表说明 is read from the sheet that has the list (and the preview names it)."""
+    searched = 0
+    for sheet, table in read_sheets(filename, content):
+        searched += 1
+        header = _find_header(columns, table)
+        if header is not None:
             break
     else:
         required = "、".join(f"「{c.header}」" for c in columns if c.required)
-        raise DomainError(f"在表格前 {HEADER_SEARCH_ROWS} 行中找不到表头,表头须包含 {required} 列", "file")
+        where = f"全部 {searched} 个工作表的" if searched > 1 else "表格"
+        raise DomainError(f"在{where}前 {HEADER_SEARCH_ROWS} 行中找不到表头,表头须包含 {required} 列", "file")
+    index, mapping = header
     duplicates = [c.header for c in columns if sum(1 for m in mapping.values() if m is c) > 1]
     if duplicates:
         raise DomainError(f"表头中「{'、'.join(duplicates)}」列出现了不止一次", "file")
@@ -201,7 +246,14 @@ def read_rows(columns: list[Column], filename: str, content: bytes) -> Preview:
     if not rows:
         raise DomainError("表格中没有数据行", "file")
     absent = {column.key for column in columns} - set(where)
-    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=absent)
+    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=absent,
+                   sheet=sheet if searched > 1 else "")
+
+
+def field_message(label: str, message: str) -> str:
+    """A row's reason headed by its column: 「出生日期」应早于今天, not 「出生日期」出生日期应早于今天 (the
+    shared rules name their field in their messages, for the forms; here the heading names it)."""
+    return f"「{label}」{message.removeprefix(label)}"
 
 
 def normalise_into(row: Row, key: str, label: str, function: Callable[[Any], Any]) -> Any:
@@ -209,7 +261,7 @@ def normalise_into(row: Row, key: str, label: str, function: Callable[[Any], Any
     try:
         return function(row.cell(key))
     except ValueError as error:
-        row.fail(f"「{label}」{error}")
+        row.fail(field_message(label, str(error)))
         return None
 
 
@@ -284,7 +336,7 @@ def pack(preview: Preview) -> bytes:
             if not types <= _PLAIN:
                 tagged.update(index for index, cell in enumerate(column) if cell.__class__ is tuple)
         columns.append(column)
-    document = (preview.ignored_headers, sorted(preview.absent), [row.number for row in rows], columns,
+    document = (preview.ignored_headers, sorted(preview.absent), preview.sheet, [row.number for row in rows], columns,
                 sorted(tagged), [row.problems for row in rows], [row.checked for row in rows])
     return _format() + lz4.block.compress(marshal.dumps(document))
 
@@ -294,7 +346,8 @@ def unpack(columns: list[Column], packed: bytes) -> Preview | None:
     header = _format()
     if not packed.startswith(header):
         return None
-    ignored, absent, numbers, cells, tagged, problems, checked = marshal.loads(lz4.block.decompress(packed[len(header):]))
+    ignored, absent, sheet, numbers, cells, tagged, problems, checked = marshal.loads(
+        lz4.block.decompress(packed[len(header):]))
     keys = tuple(column.key for column in columns)
     stored = list(zip(*cells)) or [()] * len(numbers)
     for index in tagged:  # a row with a tagged date keeps a list, read back when its cells are asked for
@@ -306,7 +359,7 @@ def unpack(columns: list[Column], packed: bytes) -> Preview | None:
     for row in rows:
         if row.problems:  # a new Row is otherwise as reset() leaves it
             row.reset()
-    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=set(absent))
+    return Preview(columns=columns, rows=rows, ignored_headers=ignored, absent=set(absent), sheet=sheet)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from .. import normalise
 from ..audit import set_reason
 from ..catalogue import Programme, catalogue
 from ..errors import DomainError
-from ..imports.tables import Column, Preview, Row, normalise_into, read_rows
+from ..imports.tables import Column, Preview, Row, field_message, normalise_into, read_rows
 from ..organisations.models import District
 from .models import Target, TargetRevision
 
@@ -164,7 +164,7 @@ def preview_import(filename: str, content: bytes) -> Preview:
         try:
             check(data)
         except DomainError as error:
-            row.fail(f"「{_field_label(error.field)}」{error.message}")
+            row.fail(field_message(_field_label(error.field), error.message))
             continue
         existing = find(data)
         reason = normalise.text(row.cells.get("reason")) or ""

@@ -6,7 +6,7 @@ from ..spreadsheets import workbook_bytes
 from .models import Enrollment, TrainingSession
 
 ROSTER_HEADERS = [
-    "序号", "姓名", "证件类型", "证件号码", "性别", "出生日期", "联系电话", "户籍类型", "人员类别", "状态",
+    "序号", "姓名", "证件类型", "证件号码", "性别", "出生日期", "联系电话", "户籍类型", "文化程度", "人员类别", "帮扶地区", "状态",
     "实到学时", "考核结果", "成绩", "考核日期", "考核类型", "就业情况", "就业日期", "就业单位", "退训日期", "退训原因",
 ]
 
@@ -27,7 +27,7 @@ def roster_rows(enrollments: list[Enrollment], masked: bool = False) -> list[lis
             name, document, birth_date, phone = t.name, t.document_number, t.birth_date, t.phone
         rows.append([
             number, name, t.document_type_name, document, t.sex_name, birth_date, phone,
-            t.hukou_name, "、".join(t.tag_names), e.status_name, e.attended_hours,
+            t.hukou_name, t.education_name, "、".join(t.tag_names), t.assisted_region, e.status_name, e.attended_hours,
             e.result_name if e.status != "withdrawn" else "", e.score, e.assessed_on, e.assessment_type_name,
             _employment(e), e.employed_on, e.employer_name, e.withdrawn_on, e.withdrawal_reason,
         ])

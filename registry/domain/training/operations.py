@@ -22,12 +22,13 @@ from ..organisations.models import Enterprise, TrainingBase
 from ..trainees.models import Trainee
 from .models import SESSION_KINDS, SESSION_MODES, SESSION_STATUSES, Enrollment, TrainingSession
 
-#: Allowed moves between session states (issue 3: planned → open → in progress → completed → closed).
+#: Allowed moves between session states (issue 3: planned → open → in progress → completed → closed),
+#: the next state first: the session page offers them in this order, so the move it proposes is forward.
 TRANSITIONS = {
     "planned": ("open",),
-    "open": ("planned", "in_progress"),
+    "open": ("in_progress", "planned"),
     "in_progress": ("completed",),
-    "completed": ("in_progress", "closed"),
+    "completed": ("closed", "in_progress"),
     "closed": (),
 }
 ENROLLING_STATES = ("planned", "open", "in_progress")

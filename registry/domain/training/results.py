@@ -108,6 +108,14 @@ def check_result(session: TrainingSession, data: ResultData, on: date) -> Result
     return ResultData(hours, result, score, assessed_on, assessment_type)
 
 
+def not_started(session: TrainingSession) -> str | None:
+    """Why no hours or results can be recorded in this session yet (issue 3: no results before the
+    session starts), or None once its training is under way."""
+    if session.status in RESULT_STATES:
+        return None
+    return f"班期{session.status_name},培训尚未开始,不能录入学时和结果"
+
+
 def check_can_change_records(session: TrainingSession, by_bureau: bool, reason: str | None) -> None:
     """After a session is closed only bureau staff change its records, and each change has a reason."""
     if session.status == "closed":
@@ -115,8 +123,9 @@ def check_can_change_records(session: TrainingSession, by_bureau: bool, reason: 
             raise DomainError("班期已归档,只有人社部门可以修改其记录")
         if not (reason or "").strip():
             raise DomainError("班期已归档,修改须填写原因", "reason")
-    if session.status not in RESULT_STATES:
-        raise DomainError(f"班期{session.status_name},培训尚未开始,不能录入学时和结果")
+    refusal = not_started(session)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def record_result(
