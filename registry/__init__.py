@@ -41,11 +41,14 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .extensions import SessionInterface, bootstrap, csrf, db, limiter, login_manager, migrate
+    from .extensions import (
+        RecordIdConverter, SessionInterface, bootstrap, csrf, db, limiter, login_manager, migrate,
+    )
 
     from .domain import models  # noqa: F401  (the whole schema, for Alembic)
 
     app.session_interface = SessionInterface()
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
 
     db.init_app(app)
     migrate.init_app(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter as BaseLimiter
@@ -15,6 +15,7 @@ from flask_wtf import CSRFProtect as BaseCSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.routing import IntegerConverter
 
 #: Stable constraint names, so migrations generated on any engine agree.
 NAMING_CONVENTION = {
@@ -91,7 +92,32 @@ class CSRFProtect(BaseCSRFProtect):
         super().protect(apply_exemptions)
 
 
-db = SQLAlchemy(model_class=Base)
+#: The largest record id: PostgreSQL's ``integer`` (SQLite's rowid goes further, but the registry runs on both).
+#: A number beyond it names no record, and the databases refuse it rather than find nothing.
+MAX_RECORD_ID = 2**31 - 1
+#: The largest page number a list asks the database for: far past any list's last page (so a bigger one is a
+#: 404, as any page past the end), and well inside the databases' range once multiplied by a page size.
+MAX_PAGE = 1_000_000
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in the registry's routes is a record id: a number past MAX_RECORD_ID matches no route (404)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_RECORD_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class RegistrySQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy, its ``paginate`` reading the page number from the request within MAX_PAGE."""
+
+    def paginate(self, select, *, page: int | None = None, **kwargs):
+        if page is None and has_request_context():
+            page = min(request.args.get("page", 1, type=int), MAX_PAGE)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = RegistrySQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.errors import DomainError
 from ..domain.organisations.models import District
-from ..extensions import db
+from ..extensions import MAX_RECORD_ID, db
 from ..forms import RegistryForm
 
 class MultiCheckboxField(SelectMultipleField):
@@ -49,6 +49,24 @@ def named_or_coded(model, text: str):
     from sqlalchemy import or_
 
     return or_(model.name.contains(text), model.credit_code.contains(text.upper()))
+
+
+def record_id(value: str | None) -> int | None:
+    """A number from a URL's query (a filter's base or district, a year, a person to prefill) as an int,
+    or None when it is not one a record could have (past MAX_RECORD_ID the databases refuse it)."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and int(value) <= MAX_RECORD_ID:
+        return int(value)
+    return None
+
+
+def record_choice(value) -> int:
+    """``coerce=`` of a select whose values are record ids: a number no record can have is not a
+    choice (WTForms then says so, in Chinese), rather than a number the database refuses."""
+    number = value if isinstance(value, int) and 0 <= value <= MAX_RECORD_ID else record_id(str(value))
+    if number is None:
+        raise ValueError(value)
+    return number
 
 
 def filter_args() -> dict[str, str]:

@@ -316,6 +316,8 @@ def test_a_print_sheet_of_the_chosen_cards(app, client, world):
     assert [urlsplit_path(t) for t in qr_texts(response.data, 1)] == [scan_path(app, card).upper()]
     response = client.post("/service-cards/sheet.pdf", data={"card_ids": []})
     assert response.status_code == 302  # nothing chosen: back to the list with a message
+    response = client.post("/service-cards/sheet.pdf", data={"card_ids": [str(10**20)]})
+    assert response.status_code == 302  # a number no card can have: the same, not a database error
 
 
 def urlsplit_path(text: str) -> str:

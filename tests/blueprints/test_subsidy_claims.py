@@ -162,6 +162,9 @@ def test_a_correction_with_a_bad_amount_names_the_field(client, world, filed):
                            data={"entry_id": entry.id, "amount": "12.345", "reason": "测试"})
     assert response.status_code == 422 and "金额应为不超过两位小数的正数" in response.text
     response = client.post(f"/subsidies/claims/{filed.id}/corrections",
+                           data={"entry_id": str(10**20), "amount": "100", "reason": "测试"})
+    assert response.status_code == 422  # an entry no ledger can hold: refused, not a database error
+    response = client.post(f"/subsidies/claims/{filed.id}/corrections",
                            data={"entry_id": entry.id, "amount": "-100.50", "reason": "申领金额录入有误"},
                            follow_redirects=True)
     assert "更正 #" in response.text and "-100.50" in response.text

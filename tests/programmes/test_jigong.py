@@ -693,6 +693,8 @@ def test_outcomes_and_finishing_over_http(client, world):
     assert "毕业须填写毕业证书编号" in error_beside(response.get_data(as_text=True), "diploma_number")
     response = client.post(url, data={"status": "graduated", "on": "2026-13-01", "diploma_number": "D1"})
     assert "「结果日期」应为有效日期" in error_beside(response.get_data(as_text=True), "on")
+    response = client.post(url, data={"status": "expelled-by-mars", "on": "2026-06-28"})
+    assert response.status_code == 400  # a status no form offers: refused, not a failure
     assert count(Standing) == 0
     assert client.post(url, data={"status": "graduated", "on": "2026-06-28", "diploma_number": "D20260001"}).status_code == 302
     client.post(f"/jigong/cohorts/{cohort.id}/close", data={"closed_on": "2026-07-01"})

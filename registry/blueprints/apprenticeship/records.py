@@ -20,7 +20,7 @@ from ...domain.identifiers import normalise_code
 from ...domain.organisations.models import District, Enterprise
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...extensions import db
-from ..forms_common import district_choices, flash_form_errors, perform, saving
+from ..forms_common import district_choices, flash_form_errors, perform, record_id, saving
 from ..years import page_year
 from . import forms
 from .views import BUREAU, bp
@@ -72,7 +72,7 @@ def special_grant_remove(grant_id: int):
 
 def _report_scope() -> tuple[int | None, str]:
     requested = request.args.get("district", "")
-    district_id = reconciliation_district(current_user, int(requested) if requested.isdigit() else None)
+    district_id = reconciliation_district(current_user, record_id(requested))
     district = db.session.get(District, district_id) if district_id else None
     return (district.id, district.name) if district else (None, "全市")
 

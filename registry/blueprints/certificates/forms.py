@@ -3,11 +3,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...domain.certificates.models import STATUS_REASONS
 from ...forms import RegistryForm
+from ..forms_common import record_choice
 
 
 class IssueForm(RegistryForm):
     issued_on = DateField("发证日期", validators=[Optional()], description="留空为今天")
-    enrollment_ids = SelectMultipleField("学员", coerce=int, validate_choice=False)
+    enrollment_ids = SelectMultipleField("学员", coerce=record_choice, validate_choice=False)
 
 
 class StatusForm(RegistryForm):

@@ -5,11 +5,12 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...forms import RegistryForm
+from ..forms_common import record_id
 from .models import OPERATOR_KINDS
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "0") and str(value).isdigit() else None
+    return record_id(str(value)) or None if value is not None else None  # 0: none chosen
 
 
 class DesignationForm(RegistryForm):

@@ -22,7 +22,7 @@ from ...domain.organisations.models import District, Enterprise, TrainingBase
 from ...domain.service_cards import reminders
 from ...domain.service_cards.models import ServiceCard
 from ...extensions import db
-from ..forms_common import district_choices, filter_args, save_form, saving
+from ..forms_common import district_choices, filter_args, record_id, save_form, saving
 from ..years import year_filter
 from ..programmes.landing import Panel, RecordLink, register_panel, register_records
 from . import demonstration, stations
@@ -48,8 +48,7 @@ def _district_arg(args: dict) -> int | None:
     """The district filter: district staff always their own; others as asked."""
     if current_user.role == "district":
         return current_user.district_id
-    raw = args.get("district", "")
-    return int(raw) if raw.isdigit() else None
+    return record_id(args.get("district"))
 
 
 # --- demonstration training bases ---------------------------------------------------------------

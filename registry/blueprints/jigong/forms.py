@@ -6,6 +6,7 @@ from datetime import date
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from registry.blueprints.forms_common import record_id
 from registry.forms import RegistryForm
 
 from .models import DESTINATIONS, OUTCOMES, TRAINING_LEVELS
@@ -43,7 +44,7 @@ def _int_or_none(value):
     """A select's number, or None for an empty or foreign value (the operation names the field)."""
     if isinstance(value, int):
         return value
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else None
+    return record_id(value) if isinstance(value, str) else None
 
 
 class MajorForm(RegistryForm):

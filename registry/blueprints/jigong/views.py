@@ -16,7 +16,7 @@ from registry.auth.permissions import (
     reconciliation_district, require, roles_required, visible,
 )
 from registry.blueprints.forms_common import (
-    district_choices, filter_args, flash_form_errors, perform, save_form, saving,
+    district_choices, filter_args, flash_form_errors, perform, record_id, save_form, saving,
 )
 from registry.blueprints.years import year_filter, year_options
 from registry.domain.common import today
@@ -48,11 +48,6 @@ def _school_choices() -> list[tuple[int, str]]:
         .order_by(TrainingBase.name))]
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 # --- majors -----------------------------------------------------------------------------------
 
 @bp.route("/majors/")
@@ -64,7 +59,7 @@ def majors():
              .order_by(TrainingBase.name, Major.code, Major.level.desc()))
     if text := args.get("q", "").strip():
         query = query.where(or_(Major.code.contains(text.upper()), Major.name.contains(text)))
-    if (school := _int_arg("base")) is not None:
+    if (school := record_id(request.args.get("base"))) is not None:
         query = query.where(Major.base_id == school)
     if args.get("flag") == "key":
         query = query.where(Major.key_major_year.is_not(None))
@@ -173,11 +168,11 @@ def cohorts():
     query = (select(Cohort).join(Major, Cohort.major_id == Major.id)
              .join(TrainingBase, Major.base_id == TrainingBase.id)
              .where(visible(Cohort)).order_by(Cohort.intake_year.desc(), TrainingBase.name, Major.code))
-    if (year := _int_arg("intake_year")) is not None:
+    if (year := record_id(request.args.get("intake_year"))) is not None:
         query = query.where(Cohort.intake_year == year)
     if text := args.get("q", "").strip():
         query = query.where(or_(Major.code.contains(text.upper()), Major.name.contains(text)))
-    if (school := _int_arg("base")) is not None:
+    if (school := record_id(request.args.get("base"))) is not None:
         query = query.where(Major.base_id == school)
     if args.get("status") == "in_school":
         query = query.where(Cohort.closed_on.is_(None))
@@ -201,7 +196,7 @@ def new_cohort():
     form = forms.CohortForm()
     form.major_id.choices = [(0, "请选择")] + [(m.id, m.label) for m in running]
     if not form.is_submitted():
-        form.major_id.data = _int_arg("major") or 0
+        form.major_id.data = record_id(request.args.get("major")) or 0
         form.intake_year.data = today().year
     if form.validate_on_submit():
         major = next((m for m in running if m.id == form.major_id.data), None)
@@ -261,7 +256,7 @@ def outcome(cohort_id: int, enrollment_id: int):
         data = cohort_ops.OutcomeData(form.status.data, form.on.data, form.diploma_number.data or "",
                                       form.note.data or "")
         if save_form(form, lambda: cohort_ops.record_outcome(record, enrollment, data, today()),
-                     f"已登记 {enrollment.trainee.name} 的学籍结果:{OUTCOMES[data.status]}。"):
+                     f"已登记 {enrollment.trainee.name} 的学籍结果:{OUTCOMES.get(data.status, '')}。"):
             return redirect(url_for("jigong.cohort", cohort_id=record.id) + f"#student-{enrollment.id}")
     return _rerender("jigong/outcome_form.html", form, cohort=record, enrollment=enrollment, standing=standing,
                      final_year=cohort_ops.final_year_start(record))
@@ -323,7 +318,7 @@ def graduates_list(which: str | None):
     in the city (留本市就业): the records behind the two measures."""
     args = filter_args()
     year = year_filter()
-    district_id = reconciliation_district(current_user, _int_arg("district")) if is_bureau(current_user) else None
+    district_id = reconciliation_district(current_user, record_id(request.args.get("district"))) if is_bureau(current_user) else None
     query = figures.graduates_query(year, cohorts_visible(current_user), district_id, which)
     if text := args.get("q", "").strip():
         query = query.where(Enrollment.trainee_id.in_(select(Trainee.id).where(

@@ -18,7 +18,7 @@ from ...domain.reconciliation.models import Target
 from ...domain.spreadsheets import workbook_bytes
 from ...extensions import db
 from ..forms_common import save_form
-from ..years import page_year, year_options
+from ..years import accepted, page_year, year_options
 from . import _download, bp
 from .forms import ConfirmImportForm, PresetForm, ReviseForm, TargetForm, UploadForm
 
@@ -54,7 +54,7 @@ def target_new():
         if save_form(form, lambda: operations.set_target(data, current_user.id, today(), form.reason.data or ""),
                      "目标已保存"):
             return redirect(url_for(".targets", year=form.year.data))
-    year = form.year.data or today().year
+    year = form.year.data if form.year.data and accepted(form.year.data) else today().year
     rows = db.session.scalars(select(Target).where(Target.year == year)).all()
     return render_template("reconciliation/targets.html", targets=rows, year=year, form=form, can_manage=True,
                            upload=UploadForm(), years=year_options(year, back=5)), 400

@@ -33,7 +33,8 @@ from ...domain.trainees.models import Trainee
 from ...extensions import db
 from ...forms import RegistryForm
 from ..certificates import flush_events, keyring
-from ..forms_common import district_choices, filter_args, flash_form_errors, perform, saving
+from ..forms_common import district_choices, filter_args, flash_form_errors, perform, record_id, saving
+from ..years import year_filter
 from . import forms
 
 bp = Blueprint("service_cards", __name__, url_prefix="/service-cards")
@@ -84,10 +85,10 @@ def index():
                                 Trainee.document_number == normalise_code(text)))
     if args.get("status") in CARD_STATUSES:
         query = query.where(ServiceCard.status == args["status"])
-    if (year := args.get("year", "")).isdigit():
-        query = query.where(ServiceCard.issued_on.between(date(int(year), 1, 1), date(int(year), 12, 31)))
-    if (district := args.get("district", "")).isdigit():
-        query = query.where(ServiceCard.district_id == int(district))
+    if (year := year_filter(args.get("year", ""))) is not None:
+        query = query.where(ServiceCard.issued_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if (district_id := record_id(args.get("district"))) is not None:
+        query = query.where(ServiceCard.district_id == district_id)
     if args.get("reminder") in reminders.REMINDERS:
         query = query.where(reminders.reminder_condition(args["reminder"], columns, rules, on))
     page = db.paginate(query, per_page=30)

@@ -6,6 +6,7 @@ from ...domain.service_cards.models import (
     CREDIT_STATUSES, HEALTH_RESULTS, IDENTITY_METHODS, REPLACEMENT_REASONS, REVOCATION_REASONS,
 )
 from ...forms import RegistryForm
+from ..forms_common import record_choice
 
 SELF_EMPLOYED = 0
 
@@ -32,7 +33,7 @@ class PhotoForm(RegistryForm):
 
 
 class WorkRecordForm(RegistryForm):
-    enterprise_id = SelectField("家政企业", coerce=int, validate_choice=False)
+    enterprise_id = SelectField("家政企业", coerce=record_choice, validate_choice=False)
     employer_name = StringField("或填写用工单位", validators=[Optional(), Length(max=120)],
                                 description="未在本系统登记的单位或家庭")
     started_on = DateField("开始日期", validators=[DataRequired("请填写开始日期")])
@@ -54,13 +55,13 @@ class CreditForm(RegistryForm):
 
 
 class IssueCardForm(RegistryForm):
-    district_id = SelectField("发证区", coerce=int, validate_choice=False)
-    employer_id = SelectField("所属家政企业", coerce=int, validate_choice=False)
+    district_id = SelectField("发证区", coerce=record_choice, validate_choice=False)
+    employer_id = SelectField("所属家政企业", coerce=record_choice, validate_choice=False)
     issued_on = DateField("发证日期", validators=[Optional()], description="留空为今天")
 
 
 class EmployerForm(RegistryForm):
-    employer_id = SelectField("所属家政企业", coerce=int, validate_choice=False)
+    employer_id = SelectField("所属家政企业", coerce=record_choice, validate_choice=False)
 
 
 class RevokeForm(RegistryForm):
@@ -75,4 +76,4 @@ class ReplaceForm(RegistryForm):
 
 
 class SheetForm(RegistryForm):
-    card_ids = SelectMultipleField("证件", coerce=int, validate_choice=False)
+    card_ids = SelectMultipleField("证件", coerce=record_choice, validate_choice=False)

@@ -3,6 +3,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...domain.subsidies.models import OBJECTION_OUTCOMES
 from ...forms import RegistryForm
+from ..forms_common import record_choice
 
 
 class ActionForm(RegistryForm):
@@ -18,7 +19,7 @@ class DecisionForm(RegistryForm):
 class ObjectionForm(RegistryForm):
     received_on = DateField("收到日期", validators=[DataRequired("请填写收到日期")])
     raised_by = StringField("异议人", validators=[Optional(), Length(max=80)], description="可匿名")
-    line_id = SelectField("涉及人员", coerce=int, validate_choice=False)
+    line_id = SelectField("涉及人员", coerce=record_choice, validate_choice=False)
     content = TextAreaField("异议内容", validators=[DataRequired("请填写异议内容"), Length(max=2000)])
 
 
@@ -35,7 +36,7 @@ class PaymentForm(RegistryForm):
 
 
 class CorrectionForm(RegistryForm):
-    entry_id = SelectField("更正的台账记录", coerce=int, validate_choice=False)
+    entry_id = SelectField("更正的台账记录", coerce=record_choice, validate_choice=False)
     amount = StringField("更正金额(元)", validators=[DataRequired("请填写更正金额")],
                          description="追回或核减填负数,如 -500.00;补发填正数")
     reference = StringField("凭证号", validators=[Optional(), Length(max=64)])

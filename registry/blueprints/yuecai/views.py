@@ -24,7 +24,7 @@ from ...domain.identifiers import normalise_code
 from ...domain.organisations.models import BaseRecognition, TrainingBase
 from ...domain.trainees.models import Trainee
 from ...extensions import db
-from ..forms_common import district_choices, filter_args, flash_warnings, save_form, saving
+from ..forms_common import district_choices, filter_args, flash_warnings, record_id, save_form, saving
 from ..years import year_filter, year_options
 from . import chefs, competitions, forms, landing, people, studios
 from .models import AWARDS, COMPETITION_LEVELS, STAR_LEVELS, STUDIO_KINDS, ChefRating, CompetitionResult, Studio
@@ -40,11 +40,6 @@ def _year_arg(args: dict) -> int | None:
     return year_filter(args.get("year", ""))
 
 
-def _int_arg(args: dict, name: str) -> int | None:
-    raw = args.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -55,7 +50,7 @@ def _year_and_district(query, args: dict, dated, district_id):
     year = _year_arg(args)
     if year is not None:
         query = query.where(dated.between(*_year_bounds(year)))
-    if (district := _int_arg(args, "district")) is not None:
+    if (district := record_id(args.get("district"))) is not None:
         query = query.where(district_id == district)
     return query, year
 
@@ -121,7 +116,7 @@ def chefs_index():
     query, year = _year_and_district(query, args, ChefRating.rated_on, ChefRating.district_id)
     if year is None and args.get("history") != "1":  # a year's ratings count superseded ones too
         query = query.where(ChefRating.superseded_on.is_(None))
-    if (stars := _int_arg(args, "stars")) in STAR_LEVELS:
+    if (stars := record_id(args.get("stars"))) in STAR_LEVELS:
         query = query.where(ChefRating.stars == stars)
     if text := args.get("q", "").strip():
         query = query.where(_person_named(text, ChefRating.workplace))
@@ -156,7 +151,7 @@ def rate():
     form.district_id.choices = [(None, "请选择")] + _districts()
     if request.method == "GET":
         form.district_id.data = rating_district(current_user)
-        _prefill_person(form, _chef_in_reach(request.args.get("trainee_id", type=int)))
+        _prefill_person(form, _chef_in_reach(record_id(request.args.get("trainee_id"))))
     if form.validate_on_submit():
         with saving(form) as saved:
             if not can_rate_chefs(current_user, form.district_id.data):
@@ -314,7 +309,7 @@ def competition_new():
     bases = _result_bases()
     _offer_bases(form, bases)
     if request.method == "GET":
-        _prefill_person(form, _visible_trainee(request.args.get("trainee_id", type=int)))
+        _prefill_person(form, _visible_trainee(record_id(request.args.get("trainee_id"))))
     if form.validate_on_submit():
         base = _chosen_base(form, bases)
         with saving(form) as saved:

@@ -16,7 +16,7 @@ from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import district_choices, filter_args, save_form, saving
+from ...forms_common import district_choices, filter_args, record_id, save_form, saving
 from ...years import year_filter, year_options
 from ..rules import DISABILITY
 from . import assessments
@@ -40,8 +40,8 @@ def index():
              .order_by(CapabilityAssessment.assessed_on.desc(), CapabilityAssessment.id.desc()))
     if year:
         query = query.where(assessments.in_year(year))
-    if args.get("district", "").isdigit():
-        query = query.where(CapabilityAssessment.district_id == int(args["district"]))
+    if (district_id := record_id(args.get("district"))) is not None:
+        query = query.where(CapabilityAssessment.district_id == district_id)
     if args.get("recommendation") in RECOMMENDATIONS:
         query = query.where(CapabilityAssessment.recommendation == args["recommendation"])
     if args.get("category") in DISABILITY_CATEGORIES:

@@ -14,7 +14,7 @@ from registry.domain.identifiers import normalise_code
 from registry.domain.trainees.models import Trainee
 from registry.extensions import db
 
-from ...forms_common import district_choices, filter_args, save_form, saving
+from ...forms_common import district_choices, filter_args, record_id, save_form, saving
 from . import ledger
 from .forms import LeaverForm
 from .models import SCHOOL_STAGES, TRAINING_STATUSES, SchoolLeaver
@@ -34,12 +34,12 @@ def index():
         SchoolLeaver.district_id, SchoolLeaver.street, SchoolLeaver.name, SchoolLeaver.id)
     if args.get("status") in TRAINING_STATUSES:
         query = query.where(status == args["status"])
-    if current_user.role == "city" and args.get("district", "").isdigit():
-        query = query.where(SchoolLeaver.district_id == int(args["district"]))
+    if current_user.role == "city" and (district_id := record_id(args.get("district"))) is not None:
+        query = query.where(SchoolLeaver.district_id == district_id)
     if args.get("stage") in SCHOOL_STAGES:
         query = query.where(SchoolLeaver.stage == args["stage"])
-    if args.get("left_year", "").isdigit():
-        query = query.where(SchoolLeaver.left_year == int(args["left_year"]))
+    if (left_year := record_id(args.get("left_year"))) is not None:
+        query = query.where(SchoolLeaver.left_year == left_year)
     if text := args.get("q", "").strip():
         query = query.where(or_(SchoolLeaver.name.contains(text), SchoolLeaver.id_number == normalise_code(text),
                                 SchoolLeaver.school.contains(text), SchoolLeaver.street.contains(text)))

@@ -13,7 +13,7 @@ from ....auth.permissions import (
 )
 from ....domain.common import today
 from ....extensions import db
-from ...forms_common import district_choices, filter_args, save_form, saving
+from ...forms_common import district_choices, filter_args, record_id, save_form, saving
 from . import people, registers, rural
 from .forms import CloseForm, LabourerFields, NewLabourerForm
 from .models import RuralLabourer
@@ -23,16 +23,11 @@ bp = Blueprint("rural_labour", __name__, url_prefix="/ten-groups/rural-labour")
 STAFF = ("city", "district", "base")
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _filters(args: dict) -> rural.Filters:
     return rural.Filters(
-        district_id=_int_arg("district"), low_income=args.get("low_income") == "1",
+        district_id=record_id(args.get("district")), low_income=args.get("low_income") == "1",
         weak_village=args.get("weak_village") == "1", status=args.get("status", ""), wants=args.get("wants", ""),
-        year=_int_arg("year"), text=args.get("q", ""), closed=args.get("closed") == "1",
+        year=record_id(args.get("year")), text=args.get("q", ""), closed=args.get("closed") == "1",
     )
 
 
