@@ -45,6 +45,42 @@
     });
   }
 
+  // Results grid: Enter (Shift+Enter) moves down (up) a column, as in a spreadsheet, instead of
+  // saving the whole page half-typed.
+  document.querySelectorAll("table[data-enter-moves-down]").forEach(function (table) {
+    table.addEventListener("keydown", function (event) {
+      var cell = event.target;
+      if (event.key !== "Enter" || cell.tagName !== "INPUT" || !cell.name) { return; }
+      event.preventDefault();
+      var column = Array.prototype.slice.call(
+        table.querySelectorAll("input[name^='" + cell.name.split("-")[0] + "-']"));
+      var next = column[column.indexOf(cell) + (event.shiftKey ? -1 : 1)];
+      if (next) { next.focus(); next.select(); }
+    });
+  });
+
+  // Session plan: offer in 等级 only the chosen occupation's levels (a 专项 item's is 不分等级).
+  document.querySelectorAll("form[data-occupation-levels]").forEach(function (planForm) {
+    var occupation = planForm.querySelector("select[name=occupation]");
+    var level = planForm.querySelector("select[name=level]");
+    if (!occupation || !level) { return; }
+    var narrow = function () {
+      var chosen = occupation.selectedOptions[0];
+      var levels = chosen && chosen.dataset.levels ? chosen.dataset.levels.split(" ") : null;
+      Array.prototype.forEach.call(level.options, function (option) {
+        var shown = !levels || levels.indexOf(option.value) >= 0;
+        option.hidden = !shown;
+        option.disabled = !shown;
+      });
+      if (level.selectedOptions.length && level.selectedOptions[0].disabled) {
+        var first = Array.prototype.filter.call(level.options, function (option) { return !option.disabled; })[0];
+        level.value = first ? first.value : "";
+      }
+    };
+    occupation.addEventListener("change", narrow);
+    narrow();
+  });
+
   // Subsidy standards and the calculator: offer only the chosen programme's occupations, and only
   // the chosen occupation's levels (the server checks the same; without script every choice shows).
   document.querySelectorAll("form[data-scope-form]").forEach(function (scopeForm) {

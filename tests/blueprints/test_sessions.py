@@ -9,7 +9,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from registry.domain.audit import AuditLog
+from registry.domain.imports.models import ImportBatch
 from registry.domain.common import today
+from registry.domain.trainees.models import EDUCATION_LEVELS
 from registry.domain.training.models import Enrollment, TrainingSession
 from registry.extensions import db
 from tests import factories
@@ -72,6 +74,12 @@ def test_enrol_one_by_one_and_see_errors_in_place(client, clerk):
                        data={"document_type": "resident_id", "document_number": number, "name": "王小明",
                              "hukou_type": "rural"})
     assert good.status_code == 302
+    # back to the form, open and empty, with the cursor in 证件号码 for the next person
+    after = client.get(good.location).text
+    assert "王小明:新登记并报名" in after and "<details open>" in after
+    [number_input] = re.findall(r'<input[^>]*name="document_number"[^>]*>', after)
+    assert "autofocus" in number_input and 'value=""' in number_input
+    assert "autofocus" not in client.get(f"/sessions/{session.id}").text
     twice = client.post(f"/sessions/{session.id}/enrol",
                         data={"document_type": "resident_id", "document_number": number, "name": "王小明"})
     assert "已在本班期报名" in twice.text
@@ -120,12 +128,62 @@ def test_upload_preview_confirm_fix_and_reupload(client, clerk):
     assert db.session.scalar(select(func.count(Enrollment.id))) == 6
 
 
+def preview_page(client, session, workbook) -> str:
+    """Upload ``workbook`` as the session's enrolment list; the preview page it leads to."""
+    content = io.BytesIO()
+    workbook.save(content)
+    content.seek(0)
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (content, "名单.xlsx")}, content_type="multipart/form-data")
+    return client.get(response.location).text
+
+
+def test_the_preview_sums_up_what_is_wrong_by_column(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    workbook = Workbook()
+    workbook.active.append(["姓名", "身份证号"])  # no 户籍 column: every new person lacks it
+    for i in range(4):
+        workbook.active.append([f"学员{'甲乙丙丁'[i]}", factories.id_number(date(1990, 2, i + 1))])
+    bad = factories.id_number(date(1990, 3, 1))
+    workbook.active.append(["错号码", bad[:-1] + ("1" if bad[-1] != "1" else "2")])
+    page = preview_page(client, session, workbook)
+    [summary] = re.findall(r'data-testid="error-reasons">(.*?)</p>', page)
+    assert summary == "有误的行:「户籍类型」 <strong>4</strong> 行、「证件号码」 <strong>1</strong> 行。"
+
+
+def test_the_preview_names_the_sheet_read_when_it_is_not_the_first(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    workbook = load_workbook(spreadsheet([["学员甲", factories.id_number(date(1990, 1, 1)), "城镇"]]))
+    workbook.active.title = "名单"
+    workbook.move_sheet(workbook.create_sheet("填表说明"), offset=-1)
+    page = preview_page(client, session, workbook)
+    assert "读取的是工作表「名单」" in page and 'data-testid="ready-count">1<' in page
+
+
+def test_the_upload_page_says_before_a_file_is_chosen_when_the_session_takes_none(client, clerk):
+    session = make_session(clerk, status="open", start_date=today() + timedelta(days=1))
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}/imports/results").text
+    assert "培训尚未开始,不能录入学时和结果" in page and 'type="file"' not in page
+    response = client.post(f"/sessions/{session.id}/imports/results",
+                           data={"file": (spreadsheet([]), "结果.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 200 and db.session.scalar(select(func.count(ImportBatch.id))) == 0
+    # the enrolment list of the same session is still welcome
+    assert 'type="file"' in client.get(f"/sessions/{session.id}/imports/enrolment").text
+
+
 def test_a_bad_file_is_refused_on_the_upload_page(client, clerk):
     session = make_session(clerk)
     db.session.commit()
     response = client.post(f"/sessions/{session.id}/imports/enrolment",
                            data={"file": (io.BytesIO(b"hello"), "名单.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 200 and "只支持" in response.text
+    # a form field where the file should be (a script's request, not a browser's): asked for the file
+    response = client.post(f"/sessions/{session.id}/imports/enrolment", data={"file": "名单.xlsx"})
+    assert response.status_code == 200 and "请选择文件" in response.text
+    assert db.session.scalar(select(func.count(ImportBatch.id))) == 0
 
 
 @pytest.fixture
@@ -178,6 +236,21 @@ def test_results_grid_refuses_non_finite_numbers_by_name(client, running, field,
     assert db.session.get(Enrollment, first.id).result is None
 
 
+def test_before_training_starts_the_grid_says_so_once_and_saves_nothing(client, clerk):
+    session = make_session(clerk, status="open", start_date=today() + timedelta(days=1))
+    enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    db.session.commit()
+    detail = client.get(f"/sessions/{session.id}").text
+    assert "开始培训后可录入学时和结果" in detail and f"/sessions/{session.id}/results" not in detail
+    page = client.get(f"/sessions/{session.id}/results").text
+    assert "班期报名中,培训尚未开始,不能录入学时和结果" in page and "开班日期" in page
+    assert f'name="attended_hours-{enrollment.id}"' not in page  # nothing to type that could not be saved
+    response = client.post(f"/sessions/{session.id}/results", data=grid([enrollment]), follow_redirects=True)
+    assert response.text.count("培训尚未开始") == 1  # one message, not one per row
+    db.session.expire_all()
+    assert db.session.get(Enrollment, enrollment.id).result is None
+
+
 def test_closed_session_only_bureau_with_reason(client, running):
     session, enrollments = running
     client.post(f"/sessions/{session.id}/results", data=grid(enrollments))
@@ -191,7 +264,11 @@ def test_closed_session_only_bureau_with_reason(client, running):
     first = enrollments[0]
     data = grid(enrollments) | {f"score-{first.id}": "75"}
     no_reason = client.post(f"/sessions/{session.id}/results", data=data)
-    assert "须填写原因" in no_reason.text
+    # asked once, beside the reason field, with what was typed kept and no row blamed for it
+    assert no_reason.text.count("班期已归档,修改须填写原因") == 1 and 'class="invalid-feedback"' in no_reason.text
+    assert 'data-testid="row-error"' not in no_reason.text and 'value="75"' in no_reason.text
+    db.session.expire_all()
+    assert db.session.get(Enrollment, first.id).score != 75
     assert client.post(f"/sessions/{session.id}/results", data=data | {"reason": "复核成绩"}).status_code == 302
     row = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "enrollments",
                                                     AuditLog.entity_id == str(first.id)).order_by(AuditLog.id.desc())).first()
@@ -240,6 +317,16 @@ def test_state_change_through_the_page(client, clerk):
     client.post(f"/sessions/{session.id}/state", data={"target": "in_progress"})
     page = client.get(f"/sessions/{session.id}").text
     assert "未到" in page and "报名中" in page
+
+
+@pytest.mark.parametrize("status, offered", [("open", ["in_progress", "planned"]), ("completed", ["closed", "in_progress"])])
+def test_the_state_a_session_page_proposes_is_the_next_one(client, clerk, status, offered):
+    session = make_session(clerk, status=status)
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}").text
+    select = page[page.index('name="target"'):]
+    select = select[:select.index("</select>")]
+    assert re.findall(r'<option [^>]*value="([a-z_]+)"', select) == offered
 
 
 def test_lookup_tells_a_known_document_with_a_masked_name_only(client, clerk):
@@ -335,6 +422,26 @@ def roster_views(session_id: int) -> list[AuditLog]:
     )).all()
 
 
+def test_a_sessions_roster_uploads_as_the_enrolment_list_of_another(client, clerk):
+    first = make_session(clerk, status="open")
+    people = [
+        factories.trainee("欧阳小明", phone="13800138000", education="senior", tags={"veteran", "unemployed"}),
+        factories.trainee("李四海", document_number=factories.id_number(date(1992, 5, 6)), hukou_type="rural",
+                          tags={"assisted_region", "low_income"}, assisted_region="清远"),
+    ]
+    for person in people:
+        factories.enrollment(first, person, result=None, hours=None)
+    second = make_session(clerk, status="open")
+    db.session.commit()
+    roster = client.get(f"/sessions/{first.id}/roster.xlsx")
+    rows = roster_sheet(roster)
+    assert rows[0]["文化程度"] == EDUCATION_LEVELS["senior"] and rows[1]["帮扶地区"] == "清远"
+    response = client.post(f"/sessions/{second.id}/imports/enrolment",
+                           data={"file": (io.BytesIO(roster.data), "花名册.xlsx")}, content_type="multipart/form-data")
+    page = client.get(response.location).text
+    assert 'data-testid="ready-count">2<' in page and 'data-testid="error-count">0<' in page
+
+
 def test_the_full_roster_download_is_logged_and_an_enterprise_gets_a_masked_one(client, clerk):
     enterprise = factories.enterprise("学徒企业")
     factories.user("entuser", "enterprise", enterprise_id=enterprise.id)
@@ -414,6 +521,19 @@ def test_a_district_user_filtering_by_another_districts_base_sees_nothing(client
     assert listed(client, base=w["b1"].id) == set()
     assert listed(client, district=w["baiyun"].id) == set()
     assert listed(client, programme="yuecai") == {"FLT-A1"}
+
+
+def test_the_base_filter_is_offered_only_where_there_is_a_choice(client, bureau_list):
+    factories.user("filterclerk", "base", base_id=bureau_list["a1"].id)
+    db.session.commit()
+    factories.login(client, "filterclerk")
+    page = client.get("/sessions/").text
+    assert 'name="base"' not in page and ">FLT-A1<" in page
+    assert 'aria-label="日期自"' in page and 'aria-label="日期至"' in page
+    client.post("/auth/logout")
+    factories.login(client, "tianhefilter")
+    page = client.get("/sessions/").text
+    assert 'name="base"' in page and "天河筛选乙" in page and "白云筛选丙" not in page
 
 
 @pytest.mark.parametrize("typed", ["+1+1", "-2+3", "+cmd|' /C calc'!A0", "-SUM(1,2)", "@SUM(1+1)", "=HYPERLINK(\"x\")"])

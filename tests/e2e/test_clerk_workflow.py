@@ -162,7 +162,12 @@ def test_base_clerk_runs_a_session_of_300(page, live_server, live_app, artifacts
     # 1. Plan the session.
     page.goto(f"{live_server}/sessions/new")
     assert page.get_by_role("heading", name="新建班期").is_visible()
+    page.locator("select[name=occupation]").select_option(label="粤菜师傅 · 粤菜(广府菜)烹饪(专项)")
+    offered = page.locator("select[name=level] option:not([disabled])")
+    assert offered.all_inner_texts() == ["专项职业能力(不分等级)"]  # a 专项 item has no levels
     page.locator("select[name=occupation]").select_option(label="粤菜师傅 · 中式烹调师")
+    assert "专项职业能力(不分等级)" not in offered.all_inner_texts()
+    assert page.locator("select[name=level]").input_value() != "0"
     page.locator("select[name=level]").select_option(label="五级/初级工")
     page.locator("select[name=kind]").select_option(label="短期培训")
     page.locator("input[name=start_date]").fill(on.isoformat())
@@ -288,7 +293,12 @@ def test_base_clerk_runs_a_session_of_300(page, live_server, live_app, artifacts
     assert grid.locator("tbody tr[data-enrollment]").count() == TOTAL
     # Two trainees by hand, the rest with the fill-blanks helper.
     first, second = grid.locator("tbody tr[data-enrollment]").nth(0), grid.locator("tbody tr[data-enrollment]").nth(1)
-    first.get_by_label("实到学时").fill("40")
+    first.get_by_label("实到学时").fill("4")
+    first.get_by_label("实到学时").press("Enter")  # as in a spreadsheet: down the column, the page not saved
+    assert page.url.endswith("/results")
+    assert second.get_by_label("实到学时").evaluate("cell => cell === document.activeElement")
+    second.get_by_label("实到学时").press("Shift+Enter")
+    page.keyboard.type("40")  # back up, the typed 4 selected and replaced
     first.get_by_label("考核结果").select_option(label="不合格")
     first.get_by_label("成绩").fill("45")
     second.get_by_label("考核结果").select_option(label="缺考")

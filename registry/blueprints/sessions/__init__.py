@@ -22,8 +22,9 @@ from ...domain.errors import DomainError
 from ...domain.organisations.models import TrainingBase
 from ...domain.training import operations
 from ...domain.training.models import SESSION_STATUSES, Enrollment, TrainingSession
+from ...domain.training.results import not_started
 from ...extensions import db
-from ..forms_common import attach_error, district_choices, filter_args, perform
+from ..forms_common import attach_error, district_choices, filter_args, perform, record_id
 from .forms import EnrolForm, MoveForm, SessionForm, WithdrawForm
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
@@ -68,10 +69,10 @@ def index():
         query = query.where(TrainingSession.programme_code == args["programme"])
     if args.get("status") in SESSION_STATUSES:
         query = query.where(TrainingSession.status == args["status"])
-    if args.get("base", "").isdigit():
-        query = query.where(TrainingSession.base_id == int(args["base"]))
-    if args.get("district", "").isdigit():
-        query = query.where(TrainingBase.district_id == int(args["district"]))
+    if (base_id := record_id(args.get("base"))) is not None:
+        query = query.where(TrainingSession.base_id == base_id)
+    if (district_id := record_id(args.get("district"))) is not None:
+        query = query.where(TrainingBase.district_id == district_id)
     if start := _date_arg("from"):
         query = query.where(TrainingSession.end_date >= start)
     if end := _date_arg("to"):
@@ -89,25 +90,30 @@ def index():
 @login_required
 def detail(session_id: int):
     """One session: its plan, state, roster and the actions the user may take."""
-    return render_detail(get_visible_or_404(TrainingSession, session_id))
+    return render_detail(get_visible_or_404(TrainingSession, session_id), enrol_next=request.args.get("enrol") == "next")
 
 
-def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None, status: int = 200):
-    """The session page; with ``enrol_form`` it shows that form's errors and typed values."""
+def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None, status: int = 200,
+                  enrol_next: bool = False):
+    """The session page; with ``enrol_form`` it shows that form's errors and typed values, with
+    ``enrol_next`` an empty enrolment form, open, its cursor in 证件号码 (one person was just enrolled)."""
     enrollments = db.session.scalars(
         select(Enrollment).where(Enrollment.session_id == session.id).order_by(Enrollment.id)
     ).all()
+    blank = EnrolForm(formdata=None)
+    if enrol_next:
+        blank.document_number.render_kw = {**(blank.document_number.render_kw or {}), "autofocus": True}
     move_form = MoveForm()
     move_form.target.choices = [(t, SESSION_STATUSES[t]) for t in operations.TRANSITIONS[session.status]]
     return render_template(
         "sessions/detail.html", session=session, enrollments=enrollments, move_form=move_form,
-        enrol_form=enrol_form or EnrolForm(formdata=None), open_enrol=enrol_form is not None,
+        enrol_form=enrol_form or blank, open_enrol=enrol_form is not None or enrol_next,
         withdraw_form=WithdrawForm(formdata=None, withdrawn_on=today()),
         active=operations.active_count(session),
         can_edit_roster=can_edit_roster(current_user, session),
         enrolling=session.status in operations.ENROLLING_STATES,
         can_plan=can_plan_sessions(current_user, session.base),
-        can_record=can_record_results(current_user, session),
+        can_record=can_record_results(current_user, session), results_not_started=not_started(session),
         panel=certificate_panel(session),
     ), status
 

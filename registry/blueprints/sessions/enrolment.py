@@ -39,7 +39,8 @@ def enrol(session_id: int):
             flash_warnings(warnings)
             how = "新登记并报名" if created else "已找到已登记学员并报名"
             flash(f"{enrollment.trainee.name}:{how}。", "success")
-            return redirect(url_for("sessions.detail", session_id=session.id) + "#enrol")
+            # Back to the page with the form open and the cursor in 证件号码, ready for the next person.
+            return redirect(url_for("sessions.detail", session_id=session.id, enrol="next"))
     flash("报名未成功,请按提示修改。", "danger")
     return render_detail(session, enrol_form=form)
 
@@ -116,7 +117,8 @@ def upload(session_id: int, kind: str):
     """Upload a spreadsheet; nothing changes until the preview is confirmed."""
     session = _upload_session(session_id, kind)
     form = UploadForm()
-    if form.validate_on_submit():
+    closed = batches.closed_to(kind, session)
+    if closed is None and form.validate_on_submit():
         file = form.file.data
         try:
             batch, _ = batches.store(kind, session, file.filename, file.read(), _context(session, form.reason.data))
@@ -128,7 +130,7 @@ def upload(session_id: int, kind: str):
             return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id,
                                     reason=form.reason.data or None))
     return render_template("sessions/upload.html", session=session, form=form, kind=kind,
-                           kind_name=IMPORT_KINDS[kind])
+                           kind_name=IMPORT_KINDS[kind], closed=closed)
 
 
 def _batch(session_id: int, batch_id: int) -> tuple[TrainingSession, ImportBatch]:

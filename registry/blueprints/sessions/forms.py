@@ -1,5 +1,6 @@
 from sqlalchemy import select
-from wtforms import DateField, FileField, IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ...domain.catalogue import LEVELS, catalogue
@@ -12,15 +13,19 @@ from ...forms import RegistryForm
 from ..forms_common import MultiCheckboxField
 
 
-def occupation_choices(programme_codes) -> list[tuple[str, str]]:
-    """One list for programme and occupation ("粤菜师傅 · 中式烹调师"), so no script is needed."""
+def occupation_choices(programme_codes) -> list[tuple[str, str, dict]]:
+    """One list for programme and occupation ("粤菜师傅 · 中式烹调师"), so no script is needed; each
+    option carries the levels its occupation is assessed at (0: a 专项 item, which has none), which
+    the page's script offers alone in 等级 (the server checks the same)."""
     choices = []
     for programme in catalogue.all():
         if programme.code not in programme_codes:
             continue
         for occupation in programme.occupations:
             suffix = "(专项)" if occupation.special else ""
-            choices.append((f"{programme.code}|{occupation.code}", f"{programme.name} · {occupation.name}{suffix}"))
+            levels = " ".join(map(str, occupation.levels)) if occupation.levels else "0"
+            choices.append((f"{programme.code}|{occupation.code}", f"{programme.name} · {occupation.name}{suffix}",
+                            {"data-levels": levels}))
     return choices
 
 
@@ -68,7 +73,7 @@ class WithdrawForm(RegistryForm):
 
 
 class UploadForm(RegistryForm):
-    file = FileField("表格文件(.xlsx / .csv)", validators=[DataRequired("请选择文件")])
+    file = FileField("表格文件(.xlsx、.xls、.ods 或 .csv)", validators=[FileRequired("请选择文件")])
     reason = StringField("修改原因(已归档班期必填)", validators=[Optional(), Length(max=200)])
 
 

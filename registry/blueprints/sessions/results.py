@@ -10,14 +10,17 @@ from ...auth.permissions import can_record_results, get_visible_or_404, is_burea
 from ...domain import normalise
 from ...domain.audit import record_view
 from ...domain.catalogue import ASSESSMENT_TYPES
+from ...domain.common import today
 from ...domain.errors import DomainError
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...domain.training.exports import roster_workbook
 from ...domain.training.models import RESULTS, Enrollment, TrainingSession
 from ...domain.training.results import (
-    ResultData, allowed_assessment_types, minimum_pass_hours, record_employment, record_result,
+    ResultData, allowed_assessment_types, check_can_change_records, minimum_pass_hours, not_started,
+    record_employment, record_result,
 )
 from ...extensions import db
+from ..forms_common import attach_error
 from . import bp
 from .forms import GridForm
 
@@ -59,6 +62,20 @@ def _apply_row(enrollment: Enrollment, values: dict[str, str], reason: str | Non
         record_employment(enrollment, employed, employed_on, employer, by_bureau, reason)
 
 
+def _apply_rows(rows: list[Enrollment], submitted: dict[int, dict[str, str]], reason: str | None) -> dict[int, str]:
+    """Every row's values (each in a savepoint); the reasons of the rows refused, by enrollment id."""
+    errors: dict[int, str] = {}
+    for enrollment in rows:
+        if enrollment.id not in submitted:  # withdrawn
+            continue
+        try:
+            with db.session.begin_nested():
+                _apply_row(enrollment, submitted[enrollment.id], reason)
+        except DomainError as error:
+            errors[enrollment.id] = error.message
+    return errors
+
+
 @bp.route("/<int:session_id>/results", methods=["GET", "POST"])
 @login_required
 def results_grid(session_id: int):
@@ -69,28 +86,29 @@ def results_grid(session_id: int):
     rows = _grid_rows(session)
     errors: dict[int, str] = {}
     submitted: dict[int, dict[str, str]] = {}
-    if form.validate_on_submit():
+    # Before training starts the page says so once, above no grid, and a post saves nothing.
+    refusal = not_started(session)
+    if refusal is None and form.validate_on_submit():
         reason = (form.reason.data or "").strip() or None
-        for enrollment in rows:
-            if enrollment.status == "withdrawn":
-                continue
-            submitted[enrollment.id] = values = _submitted(enrollment.id)
-            try:
-                with db.session.begin_nested():
-                    _apply_row(enrollment, values, reason)
-            except DomainError as error:
-                errors[enrollment.id] = error.message
-        if errors:
+        submitted = {e.id: _submitted(e.id) for e in rows if e.status != "withdrawn"}
+        try:  # who may change a closed session's records, and why: asked once, beside the reason, not per row
+            check_can_change_records(session, is_bureau(current_user), reason)
+        except DomainError as error:
+            attach_error(form, error)
+            flash("本次没有保存任何数据。", "danger")
+        else:
+            errors = _apply_rows(rows, submitted, reason)
+            if not errors:
+                db.session.commit()
+                flash("已保存学时、考核结果和就业情况。", "success")
+                return redirect(url_for("sessions.detail", session_id=session.id))
             db.session.rollback()
             flash(f"有 {len(errors)} 行需要修改,本次没有保存任何数据。", "danger")
-        else:
-            db.session.commit()
-            flash("已保存学时、考核结果和就业情况。", "success")
-            return redirect(url_for("sessions.detail", session_id=session.id))
     return render_template(
         "sessions/results.html", session=session, rows=rows, form=form, errors=errors, submitted=submitted,
         results=RESULTS, assessment_types={k: ASSESSMENT_TYPES[k] for k in allowed_assessment_types(session)},
-        minimum=minimum_pass_hours(session), needs_reason=session.status == "closed",
+        minimum=minimum_pass_hours(session), needs_reason=session.status == "closed", not_started=refusal,
+        today=today(),
     )
 
 
