@@ -311,6 +311,47 @@ def test_withdraw_through_the_page(client, clerk):
     assert db.session.get(Enrollment, enrollment.id).withdrawal_reason == "家中有事"
 
 
+def test_a_withdrawal_is_cancelled_from_the_roster_by_its_base_alone(client, clerk):
+    session = make_session(clerk, capacity=1)
+    enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    db.session.commit()
+    client.post(f"/sessions/{session.id}/enrollments/{enrollment.id}/withdraw",
+                data={"withdrawn_on": today().isoformat(), "withdrawal_reason": "家中有事"})
+    cancel = f"/sessions/{session.id}/enrollments/{enrollment.id}/cancel-withdrawal"
+    assert f'action="{cancel}"' in client.get(f"/sessions/{session.id}").text
+    page = client.post(cancel, data={"reason": " "}, follow_redirects=True).text
+    assert "撤销退训须填写原因" in page
+    client.post("/auth/logout")
+    factories.login(client, "otherclerk")
+    assert client.post(cancel, data={"reason": "改 URL"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Enrollment, enrollment.id).status == "withdrawn"
+    client.post("/auth/logout")
+    factories.login(client, "clerk")
+    page = client.post(cancel, data={"reason": "点错了行"}, follow_redirects=True).text
+    assert "已撤销退训,恢复在册" in page and f'action="{cancel}"' not in page
+    assert f"/enrollments/{enrollment.id}/withdraw" in page  # back on the roster, it can be withdrawn again
+    db.session.expire_all()
+    kept = db.session.get(Enrollment, enrollment.id)
+    assert (kept.status, kept.withdrawal_reason) == ("enrolled", None)
+    reasons = db.session.scalars(select(AuditLog.reason).where(
+        AuditLog.entity_type == "enrollments", AuditLog.entity_id == str(enrollment.id))).all()
+    assert "撤销退训:点错了行" in reasons
+
+
+def test_a_closed_sessions_withdrawal_stands(client, clerk):
+    session = make_session(clerk, status="closed", start_date=today() - timedelta(days=40),
+                           end_date=today() - timedelta(days=10))
+    enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    enrollment.status, enrollment.withdrawn_on, enrollment.withdrawal_reason = "withdrawn", today(), "病假"
+    db.session.commit()
+    assert "cancel-withdrawal" not in client.get(f"/sessions/{session.id}").text
+    response = client.post(f"/sessions/{session.id}/enrollments/{enrollment.id}/cancel-withdrawal",
+                           data={"reason": "误操作"})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Enrollment, enrollment.id).status == "withdrawn"
+
 def test_state_change_through_the_page(client, clerk):
     session = make_session(clerk, status="open", start_date=today() + timedelta(days=3))
     db.session.commit()

@@ -407,6 +407,16 @@ def test_a_leaving_report_on_day_fifteen_is_on_time_and_day_sixteen_is_flagged(w
         apprentices.report_leaving(on_time, date(2025, 6, 1), "个人原因", date(2025, 6, 18))
 
 
+def test_an_apprentice_who_reported_leaving_stays_withdrawn_from_the_class(world):
+    from registry.domain.training import operations as training
+
+    filing = approved(world, people=("回不来",))
+    apprentice = filing.apprentices[0]
+    apprentices.report_leaving(apprentice, date(2025, 6, 1), "个人原因", date(2025, 6, 2))
+    with pytest.raises(DomainError, match="回不来:该学徒已于 2025-06-01 报告离职,不能撤销退训"):
+        training.cancel_withdrawal(apprentice.enrollment, "误操作")
+    assert apprentice.enrollment.status == "withdrawn" and not apprentices.in_plan(apprentice)
+
 def test_a_leaving_report_is_checked(world):
     filing = approved(world, people=("钱离职",))
     apprentice = filing.apprentices[0]

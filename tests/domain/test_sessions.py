@@ -140,6 +140,37 @@ def test_withdrawal_frees_a_place_and_keeps_the_record(base):
     ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
 
 
+def test_a_withdrawal_is_cancelled_with_a_reason_while_there_is_a_place(base):
+    session = ops.create_session(base, plan(capacity=1))
+    person = person_data()
+    enrollment, _, _ = ops.enrol_person(session, person)
+    with pytest.raises(DomainError, match="不是退训状态"):
+        ops.cancel_withdrawal(enrollment, "误操作")
+    ops.withdraw(enrollment, today() - timedelta(days=1), "找到工作")
+    other, _, _ = ops.enrol_person(session, person_data("李四", date(1991, 1, 1)))
+    with pytest.raises(DomainError) as error:
+        ops.cancel_withdrawal(enrollment, " ")
+    assert error.value.field == "reason"
+    with pytest.raises(DomainError, match="容量 1 人已满"):  # the freed place was taken
+        ops.cancel_withdrawal(enrollment, "误操作")
+    ops.withdraw(other, today(), "另报他班")
+    ops.cancel_withdrawal(enrollment, "误操作")
+    db.session.commit()
+    assert (enrollment.status, enrollment.withdrawn_on, enrollment.withdrawal_reason) == ("enrolled", None, None)
+    assert ops.active_count(session) == 1
+    row = db.session.scalars(
+        select(AuditLog).where(AuditLog.entity_type == "enrollments", AuditLog.entity_id == str(enrollment.id))
+        .order_by(AuditLog.id.desc())
+    ).first()
+    assert row.reason == "撤销退训:误操作"
+    assert row.changes["before"] == {"status": "withdrawn", "withdrawn_on": str(today() - timedelta(days=1)),
+                                     "withdrawal_reason": "找到工作"}
+    ops.withdraw(enrollment, today(), "再次退训")
+    with pytest.raises(DomainError) as error:  # enrolling again points to the roster's way back
+        ops.enrol_person(session, person)
+    assert "请在学员名单中撤销退训" in error.value.message
+
+
 @pytest.fixture
 def running(base):
     session = ops.create_session(base, plan(start_date=today() - timedelta(days=30), capacity=10))

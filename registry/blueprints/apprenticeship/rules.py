@@ -9,6 +9,18 @@ def certificate_type(assessment_type: str) -> str:
     return "apprentice_completion" if assessment_type == "training_qualified" else assessment_type
 
 
+def reinstatement_refusal(enrollment) -> str | None:
+    """An apprentice who reported leaving (004 之四 二(三)) left the plan, so the class's withdrawal stands."""
+    from sqlalchemy import select
+
+    from registry.domain.apprenticeships.models import Apprentice
+    from registry.extensions import db
+
+    left_on = db.session.scalar(select(Apprentice.left_on).where(
+        Apprentice.enrollment_id == enrollment.id, Apprentice.left_on.is_not(None)))
+    return f"该学徒已于 {left_on:%Y-%m-%d} 报告离职,不能撤销退训" if left_on else None
+
+
 PROGRAMME = register(
     Programme(
         code=CODE,
@@ -30,7 +42,7 @@ PROGRAMME = register(
         target_presets=(TargetPreset("apprentices", 4000, "穗人社函〔2020〕22号 之四 一:2019年全市完成4000名新型学徒培训(此后逐步加大)"),),
         ten_groups_number=4,
         session_kinds=("apprentice",),
-        rules={"certificate_type": certificate_type},
+        rules={"certificate_type": certificate_type, "reinstatement_refusal": reinstatement_refusal},
         # 004 之四 二(五)–(七), 三(二)、(四): claimed by the enterprise on its filing (20% advance, the rest
         # for those who passed); never together with 技能晋升培训补贴 for the same occupation and level.
         subsidy=SubsidyPolicy(

@@ -25,7 +25,7 @@ from ...domain.training.models import SESSION_STATUSES, Enrollment, TrainingSess
 from ...domain.training.results import not_started
 from ...extensions import db
 from ..forms_common import attach_error, district_choices, filter_args, perform, record_id
-from .forms import EnrolForm, MoveForm, SessionForm, WithdrawForm
+from .forms import CancelWithdrawalForm, EnrolForm, MoveForm, SessionForm, WithdrawForm
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -109,6 +109,7 @@ def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None,
         "sessions/detail.html", session=session, enrollments=enrollments, move_form=move_form,
         enrol_form=enrol_form or blank, open_enrol=enrol_form is not None or enrol_next,
         withdraw_form=WithdrawForm(formdata=None, withdrawn_on=today()),
+        cancel_withdrawal_form=CancelWithdrawalForm(formdata=None),
         active=operations.active_count(session),
         can_edit_roster=can_edit_roster(current_user, session),
         enrolling=session.status in operations.ENROLLING_STATES,

@@ -16,7 +16,7 @@ from ...domain.training.models import Enrollment, TrainingSession
 from ...extensions import db
 from ..forms_common import attach_error, flash_warnings, perform, saving, trainee_data
 from . import bp, render_detail
-from .forms import ConfirmForm, EnrolForm, UploadForm, WithdrawForm
+from .forms import CancelWithdrawalForm, ConfirmForm, EnrolForm, UploadForm, WithdrawForm
 
 
 def _roster_session(session_id: int) -> TrainingSession:
@@ -78,6 +78,23 @@ def withdraw(session_id: int, enrollment_id: int):
                 f"{enrollment.trainee.name} 已退训。")
     else:
         flash("退训须填写日期和原因。", "danger")
+    return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+@bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/cancel-withdrawal", methods=["POST"])
+@login_required
+def cancel_withdrawal(session_id: int, enrollment_id: int):
+    """Put a withdrawn trainee back on the roster, with a reason (kept in the audit log)."""
+    session = _roster_session(session_id)
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.session_id != session.id:
+        abort(404)
+    form = CancelWithdrawalForm()
+    if form.validate_on_submit():
+        perform(lambda: operations.cancel_withdrawal(enrollment, form.reason.data),
+                f"{enrollment.trainee.name} 已撤销退训,恢复在册。")
+    else:
+        flash("撤销退训须填写原因。", "danger")
     return redirect(url_for("sessions.detail", session_id=session.id))
 
 

@@ -72,6 +72,10 @@ class WithdrawForm(RegistryForm):
     withdrawal_reason = StringField("退训原因", validators=[DataRequired("请填写退训原因"), Length(max=200)])
 
 
+class CancelWithdrawalForm(RegistryForm):
+    reason = StringField("撤销原因", validators=[DataRequired("请填写撤销退训的原因"), Length(max=200)])
+
+
 class UploadForm(RegistryForm):
     file = FileField("表格文件(.xlsx、.xls、.ods 或 .csv)", validators=[FileRequired("请选择文件")])
     reason = StringField("修改原因(已归档班期必填)", validators=[Optional(), Length(max=200)])

@@ -255,7 +255,7 @@ def resolve(session: TrainingSession, result: Preview) -> Preview:
                       "trainee_id": trainee.id}
         status, withdrawn_on = enrolled.get(trainee.id, (None, None))
         if status == "withdrawn":
-            row.fail(f"该学员{withdrawn_note(withdrawn_on)},不能再次报名本班期")
+            row.fail(f"该学员{withdrawn_note(withdrawn_on)},不能再次报名本班期(如需恢复,请在学员名单中撤销退训)")
         elif status is not None:
             row.status = "unchanged"
             row.notes.append("已在本班期报名,不会重复导入")

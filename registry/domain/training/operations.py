@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ..audit import set_reason
 from ..catalogue import LEVELS, catalogue
 from ..certificates.operations import holds_counted_certificate
 from ..common import plain_number, today
@@ -245,7 +246,8 @@ def enrol(session: TrainingSession, trainee: Trainee) -> Enrollment:
     )
     if existing is not None:
         if existing.status == "withdrawn":
-            raise DomainError(f"{trainee.name} {withdrawn_note(existing.withdrawn_on)},不能再次报名本班期",
+            raise DomainError(f"{trainee.name} {withdrawn_note(existing.withdrawn_on)},不能再次报名本班期;"
+                              "如系误操作或学员返回,请在学员名单中撤销退训",
                               "document_number")
         raise DomainError(f"{trainee.name} 已在本班期报名", "document_number")
     refusal = enrolment_refusal(session, trainee)
@@ -294,3 +296,36 @@ def withdraw(enrollment: Enrollment, on: date, reason: str) -> Enrollment:
     enrollment.withdrawal_reason = reason.strip()
     db.session.flush()
     return enrollment
+
+
+def cancel_withdrawal(enrollment: Enrollment, reason: str) -> Enrollment:
+    """Put a withdrawn trainee back on the roster (a withdrawal made by mistake, or a trainee who came
+    back) while there is a place: the session is re-checked as for enrolling (capacity, the programme's
+    enrolment rule and its ``reinstatement_refusal`` hook). The withdrawal's date and reason leave the
+    row; the audit log keeps them, with this reason."""
+    if enrollment.status != "withdrawn":
+        raise DomainError("该学员不是退训状态")
+    if not (reason or "").strip():
+        raise DomainError("请填写撤销退训的原因", "reason")
+    session = lock_session(enrollment.session)
+    if session.status == "closed":
+        raise DomainError("班期已归档,不能撤销退训")
+    if active_count(session) >= session.capacity:
+        raise DomainError(f"班期容量 {session.capacity} 人已满,不能撤销退训")
+    trainee = enrollment.trainee
+    refusal = enrolment_refusal(session, trainee) or _reinstatement_refusal(session, enrollment)
+    if refusal:
+        raise DomainError(f"{trainee.name}:{refusal}")
+    set_reason(db.session, f"撤销退训:{reason.strip()}")
+    enrollment.status = "enrolled"
+    enrollment.withdrawn_on = None
+    enrollment.withdrawal_reason = None
+    db.session.flush()
+    return enrollment
+
+
+def _reinstatement_refusal(session: TrainingSession, enrollment: Enrollment) -> str | None:
+    """The programme's ``reinstatement_refusal`` hook: (enrollment) → why this withdrawal stands, or None
+    (an apprentice who reported leaving the enterprise left the plan, not just the class)."""
+    hook = rule_hook(session, "reinstatement_refusal")
+    return hook(enrollment) if hook else None
