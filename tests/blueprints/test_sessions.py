@@ -45,6 +45,25 @@ def test_clerk_plans_a_session(client, clerk):
     assert session.code in page and "中式烹调师" in page and "计划中" in page
 
 
+def test_a_session_is_planned_like_one_of_the_bases_own(client, clerk):
+    like = make_session(clerk, status="closed", level=4, planned_hours=96, capacity=25, place="白云区某路8号",
+                        mode="hybrid")
+    theirs = make_session(db.session.scalar(select(type(clerk)).where(type(clerk).name == "别的基地")))
+    db.session.commit()
+    assert f'href="/sessions/new?like={like.id}"' in client.get(f"/sessions/{like.id}").text
+    page = client.get(f"/sessions/new?like={like.id}").text
+    assert 'data-testid="planned-like"' in page and like.code in page
+    assert re.search(r'<option[^>]*selected[^>]*value="yuecai\|chinese_cook"|<option[^>]*value="yuecai\|chinese_cook"[^>]*selected', page)
+    assert re.search(r'<option[^>]*selected[^>]*value="4"|<option[^>]*value="4"[^>]*selected', page)
+    assert 'value="96"' in page and 'value="25"' in page and 'value="白云区某路8号"' in page
+    assert re.search(r'<option[^>]*selected[^>]*value="hybrid"|<option[^>]*value="hybrid"[^>]*selected', page)
+    assert not re.search(r'name="start_date"[^>]*value="\d', page)  # a new session has its own dates
+    assert client.get(f"/sessions/new?like={theirs.id}").status_code == 404  # another base's, by URL
+    assert "planned-like" not in client.get("/sessions/new?like=abc").text
+    response = client.post(f"/sessions/new?like={like.id}", data=session_form(level=4, planned_hours=96))
+    created = db.session.scalar(select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert response.location == f"/sessions/{created.id}" and created.status == "planned"
+
 def test_bad_plan_is_shown_beside_the_field(client, clerk):
     response = client.post("/sessions/new", data=session_form(occupation="yuecai|cantonese_roast", level=4))
     assert 'data-field="level"' in response.text and "不分等级" in response.text

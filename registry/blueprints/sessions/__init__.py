@@ -2,7 +2,7 @@
 jurisdiction. Enrolment lives in enrolment.py, hours and results in results.py."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -135,6 +135,9 @@ def new():
     """Plan a session of a programme the base is recognised for."""
     base = current_user.base
     form = SessionForm(base)
+    like = None
+    if request.method == "GET" and (like_id := record_id(request.args.get("like"))) is not None:
+        like = _planned_like(form, like_id)
     if form.validate_on_submit():
         try:
             session = operations.create_session(base, _session_data(form))
@@ -145,7 +148,21 @@ def new():
             db.session.commit()
             flash(f"已创建班期 {session.code}。", "success")
             return redirect(url_for("sessions.detail", session_id=session.id))
-    return render_template("sessions/form.html", form=form, session=None)
+    return render_template("sessions/form.html", form=form, session=None, like=like)
+
+
+def _planned_like(form: SessionForm, like_id: int) -> TrainingSession:
+    """Fill the plan from one of the base's own sessions (the same class run again): all but the dates,
+    which a new session has its own of."""
+    like = get_visible_or_404(TrainingSession, like_id)
+    if not can_plan_sessions(current_user, like.base):
+        abort(404)
+    form.occupation.data = f"{like.programme_code}|{like.occupation_code}"
+    form.level.data = like.level or 0
+    form.enterprise_id.data = like.enterprise_id or 0
+    for name in ("kind", "planned_hours", "capacity", "place", "mode"):
+        getattr(form, name).data = getattr(like, name)
+    return like
 
 
 def _session_field(error: DomainError) -> DomainError:
