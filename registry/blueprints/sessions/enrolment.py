@@ -64,38 +64,38 @@ def lookup(session_id: int):
     return jsonify(found=True, masked_name=mask_name(trainee.name), enrolled=enrolled is not None)
 
 
-@bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
-@login_required
-def withdraw(session_id: int, enrollment_id: int):
-    """Withdraw a trainee with a date and reason; nothing is deleted."""
+def _roster_change(session_id: int, enrollment_id: int, form, change, done: str, refused: str):
+    """A button on one roster row: the row must be in this session, which the user may edit."""
     session = _roster_session(session_id)
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.session_id != session.id:
         abort(404)
-    form = WithdrawForm()
     if form.validate_on_submit():
-        perform(lambda: operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data),
-                f"{enrollment.trainee.name} 已退训。")
+        perform(lambda: change(enrollment), f"{enrollment.trainee.name} {done}")
     else:
-        flash("退训须填写日期和原因。", "danger")
+        flash(refused, "danger")
     return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+@bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(session_id: int, enrollment_id: int):
+    """Withdraw a trainee with a date and reason; nothing is deleted."""
+    form = WithdrawForm()
+    return _roster_change(
+        session_id, enrollment_id, form,
+        lambda enrollment: operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data),
+        "已退训。", "退训须填写日期和原因。")
 
 
 @bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/cancel-withdrawal", methods=["POST"])
 @login_required
 def cancel_withdrawal(session_id: int, enrollment_id: int):
     """Put a withdrawn trainee back on the roster, with a reason (kept in the audit log)."""
-    session = _roster_session(session_id)
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None or enrollment.session_id != session.id:
-        abort(404)
     form = CancelWithdrawalForm()
-    if form.validate_on_submit():
-        perform(lambda: operations.cancel_withdrawal(enrollment, form.reason.data),
-                f"{enrollment.trainee.name} 已撤销退训,恢复在册。")
-    else:
-        flash("撤销退训须填写原因。", "danger")
-    return redirect(url_for("sessions.detail", session_id=session.id))
+    return _roster_change(session_id, enrollment_id, form,
+                          lambda enrollment: operations.cancel_withdrawal(enrollment, form.reason.data),
+                          "已撤销退训,恢复在册。", "撤销退训须填写原因。")
 
 
 # --- spreadsheet uploads -----------------------------------------------------------------------
