@@ -324,6 +324,10 @@ def test_withdraw_through_the_page(client, clerk):
     session = make_session(clerk)
     enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
     db.session.commit()
+    page = client.post(f"/sessions/{session.id}/enrollments/{enrollment.id}/withdraw",
+                       data={"withdrawn_on": "", "withdrawal_reason": "家中有事"}, follow_redirects=True).text
+    assert "退训未成功:请填写退训日期" in page
+    assert db.session.get(Enrollment, enrollment.id).status == "enrolled"
     client.post(f"/sessions/{session.id}/enrollments/{enrollment.id}/withdraw",
                 data={"withdrawn_on": today().isoformat(), "withdrawal_reason": "家中有事"})
     db.session.expire_all()
@@ -339,7 +343,9 @@ def test_a_withdrawal_is_cancelled_from_the_roster_by_its_base_alone(client, cle
     cancel = f"/sessions/{session.id}/enrollments/{enrollment.id}/cancel-withdrawal"
     assert f'action="{cancel}"' in client.get(f"/sessions/{session.id}").text
     page = client.post(cancel, data={"reason": " "}, follow_redirects=True).text
-    assert "撤销退训须填写原因" in page
+    assert "撤销退训未成功:请填写撤销原因" in page
+    page = client.post(cancel, data={"reason": "误" * 201}, follow_redirects=True).text
+    assert "撤销退训未成功:「撤销原因」字段长度不能超过 200 个字符" in page
     client.post("/auth/logout")
     factories.login(client, "otherclerk")
     assert client.post(cancel, data={"reason": "改 URL"}).status_code == 404

@@ -73,8 +73,17 @@ def _roster_change(session_id: int, enrollment_id: int, form, change, done: str,
     if form.validate_on_submit():
         perform(lambda: change(enrollment), f"{enrollment.trainee.name} {done}")
     else:
-        flash(refused, "danger")
+        flash(refused + ";".join(_named_errors(form)), "danger")
     return redirect(url_for("sessions.detail", session_id=session.id))
+
+
+def _named_errors(form) -> list[str]:
+    """The form's messages, each naming its field where WTForms' own message does not (字段长度…)."""
+    named = []
+    for name, messages in form.errors.items():
+        label = form[name].label.text if name != "csrf_token" else ""
+        named += [m if label in m else f"「{label}」{m}" for m in messages]
+    return named
 
 
 @bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/withdraw", methods=["POST"])
@@ -85,7 +94,7 @@ def withdraw(session_id: int, enrollment_id: int):
     return _roster_change(
         session_id, enrollment_id, form,
         lambda enrollment: operations.withdraw(enrollment, form.withdrawn_on.data, form.withdrawal_reason.data),
-        "已退训。", "退训须填写日期和原因。")
+        "已退训。", "退训未成功:")
 
 
 @bp.route("/<int:session_id>/enrollments/<int:enrollment_id>/cancel-withdrawal", methods=["POST"])
@@ -95,7 +104,7 @@ def cancel_withdrawal(session_id: int, enrollment_id: int):
     form = CancelWithdrawalForm()
     return _roster_change(session_id, enrollment_id, form,
                           lambda enrollment: operations.cancel_withdrawal(enrollment, form.reason.data),
-                          "已撤销退训,恢复在册。", "撤销退训须填写原因。")
+                          "已撤销退训,恢复在册。", "撤销退训未成功:")
 
 
 # --- spreadsheet uploads -----------------------------------------------------------------------

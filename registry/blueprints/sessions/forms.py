@@ -73,7 +73,7 @@ class WithdrawForm(RegistryForm):
 
 
 class CancelWithdrawalForm(RegistryForm):
-    reason = StringField("撤销原因", validators=[DataRequired("请填写撤销退训的原因"), Length(max=200)])
+    reason = StringField("撤销原因", validators=[DataRequired("请填写撤销原因"), Length(max=200)])
 
 
 class UploadForm(RegistryForm):
