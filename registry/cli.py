@@ -20,12 +20,15 @@ def register_commands(app: Flask) -> None:
 @click.option("--days", default=7, show_default=True, type=click.IntRange(min=0),
               help="Discard spreadsheet previews not confirmed within this many days.")
 def purge_imports_command(days: int) -> None:
-    """Discard old unconfirmed spreadsheet uploads and delete their files (personal data); run daily."""
-    from .domain.imports.batches import purge_previews
+    """Discard old unconfirmed spreadsheet uploads and delete their files, and the wrong rows that
+    confirmed uploads kept for fixing (personal data); run daily."""
+    from .domain.imports.batches import WRONG_ROWS_KEPT_DAYS, purge_previews, purge_wrong_rows
 
     count = purge_previews(days)
+    wrong = purge_wrong_rows()
     db.session.commit()
     click.echo(f"已放弃 {count} 个超过 {days} 天未确认的上传批次,并删除其文件。")
+    click.echo(f"已删除 {wrong} 个确认导入超过 {WRONG_ROWS_KEPT_DAYS} 天的批次保留的有误行。")
 
 
 @click.command("seed-demo")

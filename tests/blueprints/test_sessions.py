@@ -13,6 +13,7 @@ from registry.domain.imports.models import ImportBatch
 from registry.domain.common import today
 from registry.domain.trainees.models import EDUCATION_LEVELS
 from registry.domain.training.models import Enrollment, TrainingSession
+from registry.domain.training import operations as ops
 from registry.extensions import db
 from tests import factories
 
@@ -334,6 +335,20 @@ def test_withdraw_through_the_page(client, clerk):
     assert db.session.get(Enrollment, enrollment.id).withdrawal_reason == "家中有事"
 
 
+def test_the_roster_counts_who_is_on_it_and_says_why_an_assessed_trainee_has_no_withdraw_button(client, clerk):
+    session = make_session(clerk, status="in_progress", start_date=today() - timedelta(days=3))
+    assessed = factories.enrollment(session, factories.trainee(), result="failed", hours=20)
+    pending = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    gone = factories.enrollment(session, factories.trainee(), result=None, hours=None)
+    ops.withdraw(gone, today(), "家中有事")
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}").text
+    assert 'data-testid="roster-heading">学员名单(在册 2 人,退训 1 人)<' in page
+    assert 'data-testid="withdraw-hint"' in page and "先在「录入学时和结果」中清除" in page
+    withdraw_forms = re.findall(r'/enrollments/(\d+)/withdraw"', page)
+    assert withdraw_forms == [str(pending.id)] and str(assessed.id) not in withdraw_forms
+
+
 def test_a_withdrawal_is_cancelled_from_the_roster_by_its_base_alone(client, clerk):
     session = make_session(clerk, capacity=1)
     enrollment = factories.enrollment(session, factories.trainee(), result=None, hours=None)
@@ -446,18 +461,39 @@ def test_results_import_into_a_closed_session_confirms_without_a_spurious_error(
     assert db.session.get(Enrollment, first.id).score == 66
 
 
-def test_a_confirmed_batch_has_no_file_to_download(client, clerk):
+def test_a_confirmed_batch_keeps_its_wrong_rows_to_download_and_the_session_page_lists_uploads(client, clerk):
     session = make_session(clerk)
     db.session.commit()
     good = [["学员甲", factories.id_number(date(1993, 1, 1)), "城镇"], ["错号码", "440106199001010000", "城镇"]]
     response = client.post(f"/sessions/{session.id}/imports/enrolment",
                            data={"file": (spreadsheet(good), "名单.xlsx")}, content_type="multipart/form-data")
     batch_url = response.location.split("?")[0]
+    pending = client.get(f"/sessions/{session.id}").text
+    assert 'data-testid="pending-uploads"' in pending and batch_url in pending and "名单.xlsx" in pending
+    assert "仍可在本页下载" in client.get(batch_url).text  # said before the clerk confirms
     client.post(batch_url + "/confirm")
     page = client.get(batch_url).text
     assert "上传的文件已删除" in page and 'data-testid="ready-count">1<' in page
+    assert 'data-row="3" data-status="error"' in page and "校验位" in page and "学员甲" not in page
+    errors = client.get(batch_url + "/errors.xlsx")
+    sheet = load_workbook(io.BytesIO(errors.data)).active
+    assert [cell.value for cell in sheet[2]][:3] == ["错号码", None, "440106199001010000"]
+    assert "校验位" in sheet.cell(row=2, column=11).value and sheet.max_row == 2
+    detail = client.get(f"/sessions/{session.id}").text
+    assert 'data-testid="pending-uploads"' not in detail
+    assert 'data-testid="upload-history"' in detail and batch_url in detail and "已导入" in detail
+
+
+def test_a_discarded_batch_has_no_rows_to_download(client, clerk):
+    session = make_session(clerk)
+    db.session.commit()
+    rows = [["错号码", "440106199001010000", "城镇"]]
+    response = client.post(f"/sessions/{session.id}/imports/enrolment",
+                           data={"file": (spreadsheet(rows), "名单.xlsx")}, content_type="multipart/form-data")
+    batch_url = response.location.split("?")[0]
+    client.post(batch_url + "/discard")
     errors = client.get(batch_url + "/errors.xlsx", follow_redirects=True)
-    assert errors.mimetype == "text/html" and "文件已删除" in errors.text
+    assert errors.mimetype == "text/html" and "没有保留有误的行" in errors.text
 
 
 @pytest.mark.parametrize("status", ["completed", "closed"])

@@ -13,6 +13,7 @@ from registry.domain.common import today
 from registry.domain.errors import DomainError
 from registry.domain.imports import batches
 from registry.domain.imports.models import ImportBatch
+from registry.domain.imports.tables import error_rows as tables_error_rows
 from registry.domain.trainees.models import Trainee
 from registry.domain.training import operations as ops
 from registry.domain.training.models import Enrollment
@@ -602,6 +603,46 @@ def test_the_file_is_deleted_once_a_batch_is_confirmed_or_discarded(session):
     assert db.session.get(ImportBatch, discarded.id).content == b""
 
 
+def test_a_confirmation_keeps_only_the_wrong_rows_with_their_reasons_until_purged(app, session):
+    from registry.domain.audit import AuditLog
+    from registry.domain.common import local_time, utcnow
+
+    good = factories.id_number(date(1992, 7, 1))
+    rows = [[1, "甲一", "身份证", good, "", "", "", "城镇", "", ""],
+            [2, "乙二", "身份证", good[:-1] + ("1" if good[-1] != "1" else "2"), "", "", "", "城镇", "", ""],
+            [3, "丙三", "身份证", factories.id_number(date(1993, 7, 1)), "", "", "", "半城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batch, _ = batches.confirm(batch.id, context(session))
+    db.session.commit()
+    db.session.expire_all()
+    confirmed = db.session.get(ImportBatch, batch.id)
+    kept = batches.kept_wrong_rows(confirmed)
+    assert [(row.number, row.status, row.raw[0]) for row in kept.rows] == [(5, "error", "乙二"), (6, "error", "丙三")]
+    assert "校验位" in kept.rows[0].errors[0] and "户籍类型" in kept.rows[1].errors[0]
+    kept_until = batches.wrong_rows_kept_until(confirmed)
+    assert (kept_until - local_time(confirmed.confirmed_at).date()).days == 14
+    headers, written = tables_error_rows(kept)
+    assert headers[-2:] == ["错误原因", "原行号"] and [row[-1] for row in written] == [5, 6]
+    confirmed.confirmed_at = utcnow() - timedelta(days=15)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["purge-imports"]).output.count("1 个") == 1
+    db.session.expire_all()
+    purged = db.session.get(ImportBatch, batch.id)
+    assert purged.status == "confirmed" and purged.checked_rows is None and batches.kept_wrong_rows(purged) is None
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.entity_type == "import_batches",
+                                                       AuditLog.entity_id == str(batch.id)).order_by(AuditLog.id)).all()
+    assert "有误行" in logged[-1].reason and logged[-1].changes["after"]["checked_rows"] == "******"
+
+
+def test_a_confirmation_without_wrong_rows_keeps_nothing(session):
+    rows = [[1, "甲一", "身份证", factories.id_number(date(1992, 7, 1)), "", "", "", "城镇", "", ""]]
+    batch, _ = batches.upload("enrolment", session, "a.xlsx", xlsx(rows), context(session))
+    batch, _ = batches.confirm(batch.id, context(session))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch.id).checked_rows is None
+
+
 def test_purge_imports_discards_old_previews_and_deletes_their_files(app, session):
     from registry.domain.audit import AuditLog
     from registry.domain.common import utcnow
@@ -669,7 +710,12 @@ def test_the_file_is_read_once_and_its_checked_rows_kept_with_the_batch(session,
     sheet = load_workbook(io.BytesIO(batches.error_workbook(preview))).active
     assert sheet.cell(row=2, column=5).value == datetime(1990, 12, 3)
     batch, _ = batches.confirm(batch.id, context(session))
-    assert batch.status == "confirmed" and batch.checked_rows is None and batch.content == b""
+    assert batch.status == "confirmed" and batch.content == b""
+    # only the wrong row is kept, its date cell still a date in the file the clerk downloads to fix
+    kept = batches.kept_wrong_rows(batch)
+    assert [row.number for row in kept.rows] == [5]
+    sheet = load_workbook(io.BytesIO(batches.error_workbook(kept))).active
+    assert sheet.cell(row=2, column=5).value == datetime(1990, 12, 3) and sheet.max_row == 2
     trainee = db.session.scalar(select(Trainee).where(Trainee.name == "甲一"))
     assert (trainee.sex, trainee.phone, trainee.hukou_type, trainee.tag_codes) == ("M", "13800138000", "urban",
                                                                                     {"veteran"})

@@ -19,6 +19,7 @@ from ...domain.catalogue import catalogue
 from ..certificates import session_panel as certificate_panel
 from ...domain.common import today
 from ...domain.errors import DomainError
+from ...domain.imports import batches
 from ...domain.organisations.models import TrainingBase
 from ...domain.training import operations
 from ...domain.training.models import SESSION_STATUSES, Enrollment, TrainingSession
@@ -103,6 +104,10 @@ def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None,
     blank = EnrolForm(formdata=None)
     if enrol_next:
         blank.document_number.render_kw = {**(blank.document_number.render_kw or {}), "autofocus": True}
+    may_edit_roster = can_edit_roster(current_user, session)
+    may_record = can_record_results(current_user, session)
+    uploads = batches.session_batches(
+        session.id, [kind for kind, allowed in (("enrolment", may_edit_roster), ("results", may_record)) if allowed])
     move_form = MoveForm()
     move_form.target.choices = [(t, SESSION_STATUSES[t]) for t in operations.TRANSITIONS[session.status]]
     return render_template(
@@ -110,11 +115,11 @@ def render_detail(session: TrainingSession, enrol_form: EnrolForm | None = None,
         enrol_form=enrol_form or blank, open_enrol=enrol_form is not None or enrol_next,
         withdraw_form=WithdrawForm(formdata=None, withdrawn_on=today()),
         cancel_withdrawal_form=CancelWithdrawalForm(formdata=None),
-        active=operations.active_count(session),
-        can_edit_roster=can_edit_roster(current_user, session),
+        active=operations.active_count(session), uploads=uploads,
+        can_edit_roster=may_edit_roster,
         enrolling=session.status in operations.ENROLLING_STATES,
         can_plan=can_plan_sessions(current_user, session.base),
-        can_record=can_record_results(current_user, session), results_not_started=not_started(session),
+        can_record=may_record, results_not_started=not_started(session),
         panel=certificate_panel(session),
     ), status
 

@@ -183,18 +183,23 @@ def import_batch(session_id: int, batch_id: int):
         show = "all"
     preview = page = None
     if batch.status == "preview":
-        # A confirmed or discarded batch is shown from its counts: re-checking it against the records
-        # as they are now (and the reason a closed session asks for) means nothing any more.
         try:
             preview = batches.recheck(batch, _context(session, reason))
         except DomainError as error:
             flash(error.message, "danger")
-        else:
-            page = page_of(preview, show, request.args.get("page", 1, type=int), PREVIEW_PAGE_ROWS)
+    else:
+        # A decided batch is shown from its counts, and its wrong rows as kept at the confirmation:
+        # re-checking it against the records as they are now means nothing any more.
+        preview = batches.kept_wrong_rows(batch)
+        show = "error"
+    if preview is not None:
+        page = page_of(preview, show, request.args.get("page", 1, type=int), PREVIEW_PAGE_ROWS)
     return render_template(
         "sessions/import_preview.html", session=session, batch=batch, preview=preview, page=page, show=show,
         counts={status: preview.count(status) for status in ("ready", "error", "unchanged")} if preview else None,
         earlier=batches.earlier_import(batch), form=ConfirmForm(formdata=None, reason=reason),
+        kept_days=batches.WRONG_ROWS_KEPT_DAYS,
+        kept_until=batches.wrong_rows_kept_until(batch),
     )
 
 
@@ -235,13 +240,13 @@ def discard_import(session_id: int, batch_id: int):
 def import_errors(session_id: int, batch_id: int):
     """The wrong rows with an error column, ready to fix and upload again."""
     session, batch = _batch(session_id, batch_id)
-    if batch.status != "preview":
-        flash(f"该批次{batch.status_name},上传的文件已删除;请改正后重新上传。", "warning")
-        return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
     try:
-        preview = batches.recheck(batch, _context(session, request.args.get("reason")))
+        preview = batches.wrong_rows(batch, _context(session, request.args.get("reason")))
     except DomainError as error:
         flash(error.message, "danger")
+        return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
+    if preview is None:
+        flash(f"该批次{batch.status_name},没有保留有误的行(上传的文件已删除);请改正后重新上传。", "warning")
         return redirect(url_for("sessions.import_batch", session_id=session.id, batch_id=batch.id))
     stem = batch.filename.rsplit(".", 1)[0] or "名单"
     return send_file(BytesIO(batches.error_workbook(preview)), mimetype=XLSX_MIMETYPE, as_attachment=True,

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from ...extensions import db
 from ..audit import record_updates
-from ..common import today, utcnow
+from ..common import local_time, today, utcnow
 from ..errors import DomainError
 from ..spreadsheets import workbook_bytes
 from ..training.models import TrainingSession
@@ -17,7 +17,11 @@ from ..training.operations import lock_session
 from ..training.results import not_started
 from . import enrolment, results
 from .models import ImportBatch
-from .tables import Column, Preview, collector_paused, error_rows, pack, unpack
+from .tables import Column, Preview, Row, collector_paused, error_rows, pack, unpack
+
+#: Days a confirmed batch keeps the rows it left out as wrong (names and document numbers: PIPL keeps
+#: personal data no longer than its purpose needs; a fortnight covers fixing them and uploading again).
+WRONG_ROWS_KEPT_DAYS = 14
 
 
 @dataclass
@@ -98,6 +102,17 @@ def earlier_import(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
+def session_batches(session_id: int, kinds: list[str], limit: int = 20) -> list[ImportBatch]:
+    """The session's latest uploads of these kinds, newest first (the session page lists them: a
+    preview left unconfirmed is found again, a confirmed one's wrong rows downloaded)."""
+    if not kinds:
+        return []
+    return list(db.session.scalars(
+        select(ImportBatch).where(ImportBatch.session_id == session_id, ImportBatch.kind.in_(kinds))
+        .order_by(ImportBatch.id.desc()).limit(limit)
+    ))
+
+
 def recheck(batch: ImportBatch, context: Context) -> Preview:
     """The batch's checked rows (stored at upload: the file is not read again), resolved against the
     records as they are now: what the preview page shows and the confirmation imports."""
@@ -143,6 +158,7 @@ def confirm(batch_id: int, context: Context) -> tuple[ImportBatch, Preview]:
     batch.confirmed_at = utcnow()
     batch.affected_ids = affected
     _forget_file(batch)
+    batch.checked_rows = _wrong_rows_packed(preview)
     db.session.flush()
     return batch, preview
 
@@ -159,6 +175,39 @@ def _forget_file(batch: ImportBatch) -> None:
     """PIPL: the file is kept only while it awaits a decision; its SHA-256 still recognises it later."""
     batch.content = b""
     batch.checked_rows = None
+
+
+def _wrong_rows_packed(preview: Preview) -> bytes | None:
+    """The rows a confirmation left out as wrong, with their reasons then: the clerk downloads them to
+    fix after confirming too. Only these are kept of the file, and only for WRONG_ROWS_KEPT_DAYS."""
+    wrong = [Row(row.number, row.raw, row.keys, "error", list(row.errors), problems=list(row.errors))
+             for row in preview.wrong]
+    if not wrong:
+        return None
+    return pack(Preview(columns=preview.columns, rows=wrong, sheet=preview.sheet))
+
+
+def kept_wrong_rows(batch: ImportBatch) -> Preview | None:
+    """A confirmed batch's wrong rows as kept at its confirmation (reasons included), or None when
+    there were none or they have been purged."""
+    if batch.status != "confirmed" or not batch.checked_rows:
+        return None
+    return unpack(COLUMNS[batch.kind], batch.checked_rows)
+
+
+def wrong_rows_kept_until(batch: ImportBatch) -> date | None:
+    """The last day a confirmed batch's wrong rows are kept (local time), or None for an undecided one."""
+    if batch.confirmed_at is None:
+        return None
+    return local_time(batch.confirmed_at + timedelta(days=WRONG_ROWS_KEPT_DAYS)).date()
+
+
+def wrong_rows(batch: ImportBatch, context: Context) -> Preview | None:
+    """The wrong rows a clerk downloads to fix: awaiting confirmation, as checked now; confirmed, as
+    kept at the confirmation; None when there is nothing left to download (discarded, or purged)."""
+    if batch.status == "preview":
+        return recheck(batch, context)
+    return kept_wrong_rows(batch)
 
 
 def purge_previews(days: int, now: datetime | None = None) -> int:
@@ -182,6 +231,22 @@ def purge_previews(days: int, now: datetime | None = None) -> int:
     )
     db.session.flush()
     return len(stale)
+
+
+def purge_wrong_rows(now: datetime | None = None) -> int:
+    """Delete the wrong rows of batches confirmed more than WRONG_ROWS_KEPT_DAYS ago; return how many."""
+    cutoff = (now or utcnow()) - timedelta(days=WRONG_ROWS_KEPT_DAYS)
+    purged = db.session.scalars(
+        update(ImportBatch).where(ImportBatch.status == "confirmed", ImportBatch.confirmed_at < cutoff,
+                                  ImportBatch.checked_rows.is_not(None))
+        .values(checked_rows=None).returning(ImportBatch.id).execution_options(synchronize_session="fetch")
+    ).all()
+    record_updates(
+        db.session, ImportBatch,
+        [(batch_id, {"checked_rows": "rows"}, {"checked_rows": ""}) for batch_id in sorted(purged)],
+        reason=f"确认导入已超过 {WRONG_ROWS_KEPT_DAYS} 天,删除保留的有误行",
+    )
+    return len(purged)
 
 
 def error_workbook(preview: Preview) -> bytes:

@@ -32,7 +32,8 @@ class ImportBatch(db.Model):
     #: The uploaded file, until the batch is confirmed or discarded (loaded only when asked for).
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, info={"label": "文件内容"})
     #: The rows as read and checked at upload (tables.pack: compressed marshal), so the preview and the
-    #: confirmation never read the file again; cleared with the file.
+    #: confirmation never read the file again; cleared with the file. Once confirmed, only the rows left
+    #: out as wrong, with their reasons (batches.kept_wrong_rows), until purge-imports deletes them.
     checked_rows: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, info={"label": "已检查的行"})
     status: Mapped[str] = mapped_column(String(16), default="preview",
                                         info={"label": "导入状态", "choices": IMPORT_STATUSES})
