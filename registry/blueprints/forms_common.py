@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import select
-from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,9 +15,39 @@ from ..domain.organisations.models import District
 from ..extensions import MAX_RECORD_ID, db
 from ..forms import RegistryForm
 
+
+class NamedIntegerField(IntegerField):
+    """An integer whose bad input is reported with the field's name (「学制」应为整数)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"「{self.label.text}」应为整数") from None
+
+
+class NamedDateField(DateField):
+    """A date whose bad input is reported with the field's name."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError:
+            self.data = None
+            raise ValueError(f"「{self.label.text}」应为有效日期(年-月-日)") from None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
 
 def district_choices(only_id: int | None = None) -> list[tuple[int, str]]:
     query = select(District).order_by(District.code)

@@ -71,6 +71,46 @@ def test_bad_plan_is_shown_beside_the_field(client, clerk):
     assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
 
 
+def test_bad_numbers_and_dates_are_named_all_at_once(client, clerk):
+    start = today() + timedelta(days=7)
+    page = client.post("/sessions/new", data=session_form(
+        capacity=0, planned_hours="abc", end_date=(start - timedelta(days=1)).isoformat())).text
+    assert re.search(r'data-field="capacity">容量应在 1 到 5000 之间<', page)
+    assert re.search(r'data-field="planned_hours">「计划学时」应为整数<', page)
+    assert re.search(r'data-field="end_date">结业日期不能早于开班日期<', page)  # beside the others, not after them
+    assert "请填写容量" not in page and "请填写计划学时" not in page
+    page = client.post("/sessions/new", data=session_form(planned_hours="12.5", capacity="", start_date="2026-13-01")).text
+    assert "「计划学时」应为整数" in page and "请填写容量" in page and "「开班日期」应为有效日期" in page
+    assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
+
+
+def test_a_finished_sessions_plan_is_not_offered_for_editing(client, clerk):
+    session = make_session(clerk, status="closed", start_date=today() - timedelta(days=40))
+    db.session.commit()
+    response = client.get(f"/sessions/{session.id}/edit", follow_redirects=True)
+    assert response.request.path == f"/sessions/{session.id}" and "班期已归档,不能修改计划" in response.text
+
+
+def test_a_running_session_shows_what_it_keeps_and_saves_the_rest(client, clerk):
+    start = today() - timedelta(days=2)
+    session = make_session(clerk, status="in_progress", start_date=start, end_date=start + timedelta(days=20),
+                           capacity=20)
+    db.session.commit()
+    page = client.get(f"/sessions/{session.id}/edit").text
+    for name in ("occupation", "level", "start_date"):
+        assert re.search(rf'<(select|input)[^>]*disabled[^>]*name="{name}"|<(select|input)[^>]*name="{name}"[^>]*disabled', page)
+        assert re.search(rf'<input type="hidden" name="{name}" value="[^"]+">', page)
+    assert "班期培训中,不能修改" in page
+    assert not re.search(r'<input[^>]*disabled[^>]*name="capacity"|<input[^>]*name="capacity"[^>]*disabled', page)
+    # what the browser sends: the kept fields from their hidden inputs, the rest as edited
+    kept = dict(re.findall(r'<input type="hidden" name="(occupation|level|start_date)" value="([^"]+)">', page))
+    form = session_form(end_date=session.end_date.isoformat(), capacity=25, **kept)
+    response = client.post(f"/sessions/{session.id}/edit", data=form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (session.capacity, session.start_date) == (25, start)
+
+
 def test_only_the_base_plans_its_sessions(client, clerk):
     client.post("/auth/logout")
     factories.login(client, "districtstaff")

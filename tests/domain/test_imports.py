@@ -149,7 +149,7 @@ def test_confirm_rechecks_against_the_records_as_they_are_then(session):
     session.status = "closed"
     with pytest.raises(DomainError) as error:
         batches.confirm(batch.id, context(session))
-    assert "不能再报名" in error.value.message
+    assert error.value.message == "班期已归档,不能再报名"
 
 
 def test_a_failure_during_confirm_changes_nothing(session, monkeypatch):

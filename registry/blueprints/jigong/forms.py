@@ -1,43 +1,13 @@
 """Forms of the 广东技工 pages; the rules themselves are checked by majors.py and cohorts.py."""
 from __future__ import annotations
 
-from datetime import date
-
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from registry.blueprints.forms_common import record_id
+from registry.blueprints.forms_common import NamedDateField, NamedIntegerField, record_id
 from registry.forms import RegistryForm
 
 from .models import DESTINATIONS, OUTCOMES, TRAINING_LEVELS
-
-
-class NamedIntegerField(IntegerField):
-    """An integer whose bad input is reported with the field's name (「学制」应为整数)."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(f"「{self.label.text}」应为整数") from None
-
-
-class NamedDateField(DateField):
-    """A date whose bad input is reported with the field's name."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(f"「{self.label.text}」应为有效日期(年-月-日)") from None
 
 
 def _int_or_none(value):

@@ -183,11 +183,16 @@ def edit(session_id: int):
     """Change a session's plan before it finishes."""
     session = get_visible_or_404(TrainingSession, session_id)
     require(can_plan_sessions(current_user, session.base))
+    refusal = operations.plan_refusal(session)
+    if refusal:
+        flash(refusal, "warning")
+        return redirect(url_for("sessions.detail", session_id=session.id))
     form = SessionForm(session.base, obj=session)
     if request.method == "GET":
         form.occupation.data = f"{session.programme_code}|{session.occupation_code}"
         form.level.data = session.level or 0
         form.enterprise_id.data = session.enterprise_id or 0
+    _show_fixed_fields(form, session)
     if form.validate_on_submit():
         try:
             operations.update_session(session, _session_data(form))
@@ -199,6 +204,19 @@ def edit(session_id: int):
             flash("已保存班期计划。", "success")
             return redirect(url_for("sessions.detail", session_id=session.id))
     return render_template("sessions/form.html", form=form, session=session)
+
+
+#: The form's field for each plan field a session may keep fixed (operations.fixed_plan_fields).
+_FORM_FIELDS = {"programme_code": "occupation", "occupation_code": "occupation", "level": "level",
+                "start_date": "start_date"}
+
+
+def _show_fixed_fields(form: SessionForm, session: TrainingSession) -> None:
+    """The fields this session keeps as they are: shown, not editable, saying why."""
+    for name in {_FORM_FIELDS[field] for field in operations.fixed_plan_fields(session)}:
+        field = getattr(form, name)
+        field.render_kw = {**(field.render_kw or {}), "disabled": True}
+        field.description = f"班期{session.status_name},不能修改"
 
 
 @bp.route("/<int:session_id>/state", methods=["POST"])

@@ -1,16 +1,18 @@
 from sqlalchemy import select
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...domain.catalogue import LEVELS, catalogue
+from ...domain.errors import DomainError
 from ...domain.identifiers import DOCUMENT_TYPES
 from ...domain.organisations.models import Enterprise, TrainingBase
 from ...domain.trainees.models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES
 from ...domain.training.models import SESSION_KINDS, SESSION_MODES
+from ...domain.training.operations import check_dates
 from ...extensions import db
 from ...forms import RegistryForm
-from ..forms_common import MultiCheckboxField
+from ..forms_common import MultiCheckboxField, NamedDateField, NamedIntegerField
 
 
 def occupation_choices(programme_codes) -> list[tuple[str, str, dict]]:
@@ -33,10 +35,10 @@ class SessionForm(RegistryForm):
     occupation = SelectField("项目 · 职业(工种)", validators=[DataRequired("请选择项目和职业(工种)")])
     level = SelectField("等级", coerce=int, choices=[(0, "专项职业能力(不分等级)")] + list(LEVELS.items()))
     kind = SelectField("班期类型", choices=list(SESSION_KINDS.items()))
-    start_date = DateField("开班日期", validators=[DataRequired("请填写开班日期")])
-    end_date = DateField("结业日期", validators=[DataRequired("请填写结业日期")])
-    planned_hours = IntegerField("计划学时", validators=[DataRequired("请填写计划学时"), NumberRange(1, 10000, "计划学时应在 1 到 10000 之间")])
-    capacity = IntegerField("容量(人)", validators=[DataRequired("请填写容量"), NumberRange(1, 5000, "容量应在 1 到 5000 之间")])
+    start_date = NamedDateField("开班日期", validators=[InputRequired("请填写开班日期")])
+    end_date = NamedDateField("结业日期", validators=[InputRequired("请填写结业日期")])
+    planned_hours = NamedIntegerField("计划学时", validators=[InputRequired("请填写计划学时"), NumberRange(1, 10000, "计划学时应在 1 到 10000 之间")])
+    capacity = NamedIntegerField("容量(人)", validators=[InputRequired("请填写容量"), NumberRange(1, 5000, "容量应在 1 到 5000 之间")])
     place = StringField("培训地点", validators=[Optional(), Length(max=200)])
     mode = SelectField("培训方式", choices=list(SESSION_MODES.items()))
     enterprise_id = SelectField("学徒所在企业(学徒班)", coerce=int, validators=[Optional()])
@@ -47,6 +49,14 @@ class SessionForm(RegistryForm):
         self.enterprise_id.choices = [(0, "—")] + [
             (e.id, e.name) for e in db.session.scalars(select(Enterprise).order_by(Enterprise.name))
         ]
+
+    def validate_end_date(self, field) -> None:
+        """Said beside the other fields' messages, not after they are fixed (the rule: operations.check_dates)."""
+        if self.start_date.data and field.data:
+            try:
+                check_dates(self.start_date.data, field.data)
+            except DomainError as error:
+                raise ValidationError(error.message) from None
 
 
 class MoveForm(RegistryForm):

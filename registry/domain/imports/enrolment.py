@@ -196,7 +196,7 @@ def not_enrolling(session: TrainingSession) -> str | None:
     """Why this session takes no more enrolments, or None while it does."""
     if session.status in ENROLLING_STATES:
         return None
-    return f"班期已{session.status_name},不能再报名"
+    return f"班期{session.status_name},不能再报名"
 
 
 def check_session(session: TrainingSession) -> None:

@@ -96,8 +96,7 @@ def _check_session(base: TrainingBase, data: SessionData, check_recognition: boo
         raise DomainError(f"「{programme.name}」的班期类型可选:{allowed}", "kind")
     if data.mode not in SESSION_MODES:
         raise DomainError("培训方式无效", "mode")
-    if data.end_date < data.start_date:
-        raise DomainError("结业日期不能早于开班日期", "end_date")
+    check_dates(data.start_date, data.end_date)
     if not data.planned_hours or data.planned_hours <= 0:
         raise DomainError("计划学时应为正整数", "planned_hours")
     if not data.capacity or data.capacity <= 0:
@@ -161,15 +160,35 @@ def programme_check(session: TrainingSession, hook: str, *args) -> None:
         guard(session, *args)
 
 
+#: What a session's plan keeps once training has begun (the rest may change until it finishes).
+FIXED_ONCE_STARTED = ("programme_code", "occupation_code", "level", "start_date")
+
+
+def check_dates(start: date, end: date) -> None:
+    """A session ends on or after the day it starts (the form asks this beside its other fields)."""
+    if end < start:
+        raise DomainError("结业日期不能早于开班日期", "end_date")
+
+
+def plan_refusal(session: TrainingSession) -> str | None:
+    """Why this session's plan can no longer change at all (the edit page says so before any typing)."""
+    if session.status in ("completed", "closed"):
+        return f"班期{session.status_name},不能修改计划"
+    return None
+
+
+def fixed_plan_fields(session: TrainingSession) -> tuple[str, ...]:
+    """The SessionData fields this session's plan keeps as they are now."""
+    return FIXED_ONCE_STARTED if session.status == "in_progress" else ()
+
+
 def update_session(session: TrainingSession, data: SessionData) -> TrainingSession:
     """Change a session's plan while it has not finished."""
-    if session.status in ("completed", "closed"):
-        raise DomainError(f"班期已{session.status_name},不能修改计划")
+    refusal = plan_refusal(session)
+    if refusal:
+        raise DomainError(refusal)
     programme_check(session, "check_session_update", data)
-    if session.status == "in_progress" and (
-        data.programme_code != session.programme_code or data.occupation_code != session.occupation_code
-        or data.level != session.level or data.start_date != session.start_date
-    ):
+    if any(getattr(data, name) != getattr(session, name) for name in fixed_plan_fields(session)):
         raise DomainError("培训已开始,项目、职业(工种)、等级和开班日期不能再修改")
     track_code, level = _check_session(session.base, data)
     enrolled = active_count(session)
@@ -227,7 +246,7 @@ def lock_session(session: TrainingSession) -> TrainingSession:
 def check_can_enrol(session: TrainingSession, adding: int = 1) -> None:
     lock_session(session)
     if session.status not in ENROLLING_STATES:
-        raise DomainError(f"班期已{session.status_name},不能再报名")
+        raise DomainError(f"班期{session.status_name},不能再报名")
     remaining = session.capacity - active_count(session)
     if adding > remaining:
         raise DomainError(f"班期容量 {session.capacity} 人,剩余 {max(remaining, 0)} 个名额")
