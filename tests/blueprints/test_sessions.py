@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from registry.blueprints.sessions.results import row_version
 from registry.domain.audit import AuditLog
 from registry.domain.imports.models import ImportBatch
 from registry.domain.common import today
@@ -265,6 +266,7 @@ def grid(enrollments, **per_row):
                   "assessment_type": "skill_level", "is_employed": "", "employed_on": "", "employer_name": ""}
         values.update(per_row.get(e.id, {}))
         data.update({f"{k}-{e.id}": v for k, v in values.items()})
+        data[f"version-{e.id}"] = row_version(e)  # the row as the page showed it
     return data
 
 
@@ -283,6 +285,36 @@ def test_results_grid_saves_everyone_or_no_one(client, running):
     db.session.expire_all()
     saved = db.session.get(Enrollment, first.id)
     assert (saved.result, saved.is_employed, saved.employer_name) == ("passed", True, "广州酒家")
+
+
+def test_results_grid_leaves_alone_what_its_page_did_not_show(client, running):
+    session, (first, second) = running
+    # the page was opened with one trainee; the second was enrolled and recorded in another tab
+    page_data = grid([first])
+    client.post(f"/sessions/{session.id}/results", data=grid([second]) | {f"attended_hours-{second.id}": "70"})
+    assert client.post(f"/sessions/{session.id}/results", data=page_data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Enrollment, second.id).attended_hours == 70  # not on the saved page: untouched
+    # a request that leaves fields out keeps them (a script's partial post clears nothing)
+    response = client.post(f"/sessions/{session.id}/results",
+                           data={f"attended_hours-{first.id}": "75", f"version-{first.id}": row_version(first)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(Enrollment, first.id)
+    assert (kept.attended_hours, kept.result, kept.score) == (75, "passed", 90)
+
+
+def test_results_grid_refuses_a_row_changed_since_the_page_was_opened(client, running):
+    session, (first, second) = running
+    opened = grid([first, second])  # the rows as this page showed them
+    client.post(f"/sessions/{session.id}/results", data=grid([first]) | {f"attended_hours-{first.id}": "66"})
+    db.session.expire_all()
+    response = client.post(f"/sessions/{session.id}/results", data=opened)
+    assert response.status_code == 200 and "此行在您打开本页后已被修改" in response.text
+    assert f'name="attended_hours-{first.id}" value="66"' in response.text  # shown as it is now
+    db.session.expire_all()
+    assert db.session.get(Enrollment, first.id).attended_hours == 66
+    assert db.session.get(Enrollment, second.id).result is None  # all or nothing
 
 
 @pytest.mark.parametrize("field,typed,label", [("attended_hours", "NaN", "实到学时"), ("score", "inf", "成绩"),

@@ -330,3 +330,49 @@ def test_libsodium_and_openssl_give_the_same_verdict_on_signatures(tmp_path, mon
     monkeypatch.setattr(signing, "crypto_sign_open", None)
     assert [key.verify(signature, text) for signature, text in cases] == with_libsodium
     assert with_libsodium == [True] + [False] * 7
+
+
+def test_a_certified_pass_stands_until_its_certificate_is_revoked(base, keyring):
+    from decimal import Decimal
+
+    from registry.domain.training.results import ResultData, allowed_assessment_types, record_result
+
+    session, (holder, other) = passed_session(base, count=2)
+    [certificate] = certs.issue_certificates(session, [holder], keyring, issued_on=today())
+    failed = ResultData("80", "failed", "40", session.end_date, "skill_level")
+    with pytest.raises(DomainError) as error:
+        record_result(holder, failed)
+    assert error.value.field == "result" and "请先撤销证书" in error.value.message
+    for other_type in set(allowed_assessment_types(session)) - {"skill_level"}:
+        with pytest.raises(DomainError):
+            record_result(holder, ResultData("80", "passed", "90", session.end_date, other_type))
+    with pytest.raises(DomainError):
+        record_result(holder, ResultData("80", None, None, None, None))  # cleared
+    # hours and score may still be corrected; a pass without a certificate may change
+    record_result(holder, ResultData("78", "passed", "88", session.end_date, "skill_level"))
+    assert (holder.attended_hours, holder.result) == (Decimal("78.0"), "passed")
+    assert record_result(other, failed).result == "failed"
+    certs.revoke(certificate, "assessment_void", note="复核发现考核无效")
+    assert record_result(holder, failed).result == "failed"
+
+
+def test_a_results_sheet_cannot_undo_a_certified_pass(base, keyring):
+    import io
+
+    from openpyxl import Workbook
+
+    from registry.domain.imports import batches
+
+    session, (holder, other) = passed_session(base, count=2)
+    certs.issue_certificates(session, [holder], keyring, issued_on=today())
+    workbook = Workbook()
+    workbook.active.append(["姓名", "证件号码", "考核结果", "考核日期", "考核类型"])
+    for enrollment in (holder, other):
+        workbook.active.append([enrollment.trainee.name, enrollment.trainee.document_number, "不合格",
+                                session.end_date, "职业技能等级认定"])
+    content = io.BytesIO()
+    workbook.save(content)
+    context = batches.Context(user_id=None, registered_base_id=base.id)
+    _, preview = batches.upload("results", session, "成绩.xlsx", content.getvalue(), context)
+    assert [row.status for row in preview.rows] == ["error", "ready"]
+    assert preview.rows[0].errors == ["「考核结果」该学员已凭此合格结果获发证书,考核结果和考核类型不能更改;如结果确有错误,请先撤销证书"]

@@ -1,4 +1,5 @@
 """Attendance hours, results and employment follow-up for a whole session at once; roster export."""
+import hashlib
 from datetime import date
 from io import BytesIO
 
@@ -10,7 +11,7 @@ from ...auth.permissions import can_record_results, get_visible_or_404, is_burea
 from ...domain import normalise
 from ...domain.audit import record_view
 from ...domain.catalogue import ASSESSMENT_TYPES
-from ...domain.common import today
+from ...domain.common import plain_number, today
 from ...domain.errors import DomainError
 from ...domain.spreadsheets import XLSX_MIMETYPE
 from ...domain.training.exports import roster_workbook
@@ -26,6 +27,7 @@ from .forms import GridForm
 
 GRID_FIELDS = ("attended_hours", "result", "score", "assessed_on", "assessment_type",
                "is_employed", "employed_on", "employer_name")
+STALE_ROW = "此行在您打开本页后已被修改,现已显示最新内容;请核对后重新填写再保存"
 
 
 def _grid_rows(session: TrainingSession) -> list[Enrollment]:
@@ -34,8 +36,37 @@ def _grid_rows(session: TrainingSession) -> list[Enrollment]:
     ).all()
 
 
-def _submitted(enrollment_id: int) -> dict[str, str]:
-    return {field: request.form.get(f"{field}-{enrollment_id}", "").strip() for field in GRID_FIELDS}
+def _shown(enrollment: Enrollment) -> dict[str, str]:
+    """The row's recorded values as the grid shows them."""
+    def text(value) -> str:
+        return "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
+
+    return {
+        "attended_hours": plain_number(enrollment.attended_hours) or "", "result": enrollment.result or "",
+        "score": plain_number(enrollment.score) or "", "assessed_on": text(enrollment.assessed_on),
+        "assessment_type": enrollment.assessment_type or "",
+        "is_employed": {None: "", True: "yes", False: "no"}[enrollment.is_employed],
+        "employed_on": text(enrollment.employed_on), "employer_name": enrollment.employer_name or "",
+    }
+
+
+def row_version(enrollment: Enrollment) -> str:
+    """A digest of the row as the page showed it: a page opened before someone else changed the row
+    (another tab, another clerk, an upload) must not overwrite that change unseen."""
+    return hashlib.sha256(repr(sorted(_shown(enrollment).items())).encode()).hexdigest()[:16]
+
+
+def _submitted(enrollment: Enrollment) -> dict[str, str]:
+    """The row's values as sent; a field the request leaves out keeps what is recorded (never cleared)."""
+    shown = _shown(enrollment)
+    return {field: request.form.get(f"{field}-{enrollment.id}", shown[field]).strip() for field in GRID_FIELDS}
+
+
+def _stale(enrollment: Enrollment) -> str | None:
+    """Why this row is not saved from this page: someone changed it after the page was opened."""
+    if request.form.get(f"version-{enrollment.id}") == row_version(enrollment):
+        return None
+    return STALE_ROW
 
 
 def _employment(values: dict[str, str]) -> tuple[bool | None, date | None, str]:
@@ -66,7 +97,10 @@ def _apply_rows(rows: list[Enrollment], submitted: dict[int, dict[str, str]], re
     """Every row's values (each in a savepoint); the reasons of the rows refused, by enrollment id."""
     errors: dict[int, str] = {}
     for enrollment in rows:
-        if enrollment.id not in submitted:  # withdrawn
+        if enrollment.id not in submitted:  # withdrawn, or not on the page that was sent
+            continue
+        if (stale := _stale(enrollment)) is not None:
+            errors[enrollment.id] = stale
             continue
         try:
             with db.session.begin_nested():
@@ -90,7 +124,8 @@ def results_grid(session_id: int):
     refusal = not_started(session)
     if refusal is None and form.validate_on_submit():
         reason = (form.reason.data or "").strip() or None
-        submitted = {e.id: _submitted(e.id) for e in rows if e.status != "withdrawn"}
+        submitted = {e.id: _submitted(e) for e in rows
+                     if e.status != "withdrawn" and f"version-{e.id}" in request.form}
         try:  # who may change a closed session's records, and why: asked once, beside the reason, not per row
             check_can_change_records(session, is_bureau(current_user), reason)
         except DomainError as error:
@@ -103,11 +138,15 @@ def results_grid(session_id: int):
                 flash("已保存学时、考核结果和就业情况。", "success")
                 return redirect(url_for("sessions.detail", session_id=session.id))
             db.session.rollback()
+            for enrollment_id, message in errors.items():
+                if message == STALE_ROW:
+                    submitted.pop(enrollment_id)  # shown as it is now, not as this page had it
             flash(f"有 {len(errors)} 行需要修改,本次没有保存任何数据。", "danger")
     return render_template(
         "sessions/results.html", session=session, rows=rows, form=form, errors=errors, submitted=submitted,
         results=RESULTS, assessment_types={k: ASSESSMENT_TYPES[k] for k in allowed_assessment_types(session)},
         minimum=minimum_pass_hours(session), needs_reason=session.status == "closed", not_started=refusal,
+        versions={e.id: row_version(e) for e in rows},
         today=today(),
     )
 

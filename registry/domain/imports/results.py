@@ -12,7 +12,7 @@ from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee
 from ..training.models import Enrollment, TrainingSession
-from ..training.results import ResultData, check_can_change_records, check_result
+from ..training.results import ResultData, certificate_refusal, check_can_change_records, check_result
 from .tables import Column, Preview, Row, field_message, normalise_into, read_rows
 
 COLUMNS = [
@@ -101,6 +101,10 @@ def resolve(session: TrainingSession, result: Preview, on: date, by_bureau: bool
             checked = check_result(session, data, on)
         except DomainError as error:
             row.fail(field_message(LABELS[error.field], error.message) if error.field in LABELS else error.message)
+            continue
+        refusal = certificate_refusal(enrollment, checked)
+        if refusal:
+            row.fail(field_message(LABELS["result"], refusal))
             continue
         row.values = {"enrollment_id": enrollment.id, **{f: getattr(checked, f) for f in FIELDS}}
         if all(getattr(enrollment, f) == row.values[f] for f in FIELDS):

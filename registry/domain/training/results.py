@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from ...extensions import db
 from ..audit import set_reason
 from ..catalogue import ASSESSMENT_TYPES, catalogue
+from ..certificates.operations import holds_counted_certificate
 from ..common import plain_number, today
 from ..errors import DomainError
 from .models import RESULTS, Enrollment, TrainingSession
@@ -128,6 +129,19 @@ def check_can_change_records(session: TrainingSession, by_bureau: bool, reason: 
         raise DomainError(refusal)
 
 
+def certificate_refusal(enrollment: Enrollment, checked: ResultData) -> str | None:
+    """A certificate issued for this pass stands on it: while the certificate counts, the result stays
+    合格 under the same assessment (the certificate's type comes from it). Hours, score and date may
+    still be corrected; to undo the pass, the certificate is revoked first."""
+    if enrollment.result != "passed" or (
+        checked.result == "passed" and checked.assessment_type == enrollment.assessment_type
+    ):
+        return None
+    if not holds_counted_certificate(enrollment):
+        return None
+    return "该学员已凭此合格结果获发证书,考核结果和考核类型不能更改;如结果确有错误,请先撤销证书"
+
+
 def record_result(
     enrollment: Enrollment, data: ResultData, on: date | None = None, by_bureau: bool = False, reason: str | None = None
 ) -> Enrollment:
@@ -137,6 +151,9 @@ def record_result(
     if enrollment.status == "withdrawn":
         raise DomainError("已退训的学员不能录入结果", "result")
     checked = check_result(session, data, on or today())
+    refusal = certificate_refusal(enrollment, checked)
+    if refusal:
+        raise DomainError(refusal, "result")
     if reason:
         set_reason(db.session, reason.strip())
     enrollment.attended_hours = checked.attended_hours
