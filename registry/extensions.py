@@ -109,12 +109,17 @@ class RecordIdConverter(IntegerConverter):
 
 
 class RegistrySQLAlchemy(SQLAlchemy):
-    """Flask-SQLAlchemy, its ``paginate`` reading the page number from the request within MAX_PAGE."""
+    """Flask-SQLAlchemy, its ``paginate`` reading the page number from the request within MAX_PAGE;
+    a page past the last (a filter that narrowed the list, an old link) shows the last page, not a 404."""
 
     def paginate(self, select, *, page: int | None = None, **kwargs):
         if page is None and has_request_context():
             page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-        return super().paginate(select, page=page, **kwargs)
+        kwargs.setdefault("error_out", False)
+        pagination = super().paginate(select, page=page, **kwargs)
+        if not pagination.items and pagination.page > 1:
+            pagination = super().paginate(select, page=max(pagination.pages, 1), **kwargs)
+        return pagination
 
 
 db = RegistrySQLAlchemy(model_class=Base)

@@ -24,7 +24,7 @@ def _parse(raw: str | None, last: int) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not accepted(int(raw), last):
+    if not (raw.isascii() and raw.isdigit()) or not accepted(int(raw), last):  # "²".isdigit() is true
         abort(400, description=f"参数「year」须为 {FIRST_YEAR} 至 {last} 之间的年份")
     return int(raw)
 

@@ -24,7 +24,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import JSON, ColumnElement, DateTime, Integer, String, Text, and_, event, inspect, or_
 from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from ..extensions import db
+from ..extensions import MAX_RECORD_ID, db
 from .bulk import insert_rows
 from .common import utcnow
 
@@ -80,7 +80,8 @@ def naming(entity_id: str) -> ColumnElement[bool]:
     """Entries about record ``entity_id`` (``12``, or ``12/veteran`` for a composite key): its own,
     and the many-row entries whose id range covers it."""
     leading = entity_id.split("/", 1)[0].strip()
-    if not leading.isdigit():
+    # ASCII digits only ("²".isdigit() is true, and int() refuses it); past any id, no range covers it.
+    if not (leading.isascii() and leading.isdigit()) or int(leading) > MAX_RECORD_ID:
         return AuditLog.entity_id == entity_id
     number = int(leading)
     return or_(AuditLog.entity_id == entity_id, and_(AuditLog.first_id <= number, AuditLog.last_id >= number))

@@ -308,6 +308,15 @@ def test_audit_page_keeps_redacted_values_and_names_bulk_columns(client):
     assert "document_number" not in outside_titles(page) and "None" not in outside_titles(page)
 
 
+@pytest.mark.parametrize("entity_id", ["99999999999999999999", "²", "-1", "12/³"])
+def test_audit_page_answers_any_typed_record_number(client, entity_id):
+    factories.user("auditor", "city")
+    db.session.commit()
+    factories.login(client, "auditor")
+    response = client.get("/admin/audit", query_string={"entity_type": "trainees", "entity_id": entity_id})
+    assert response.status_code == 200 and "没有记录。" in response.text
+
+
 def test_audit_page_finds_a_record_inside_an_imports_entry(client):
     """An import is logged in entries of many rows each; a search for one record shows its entry and its values."""
     from registry.domain.imports import batches

@@ -112,6 +112,17 @@ def test_a_running_session_shows_what_it_keeps_and_saves_the_rest(client, clerk)
     assert (session.capacity, session.start_date) == (25, start)
 
 
+def test_a_page_past_the_end_of_the_list_shows_its_last_page(client, clerk):
+    for _ in range(31):  # 30 a page
+        make_session(clerk)
+    db.session.commit()
+    page = client.get("/sessions/?page=5").text
+    assert "第 2 / 2 页,共 31 条" in page and page.count('href="/sessions/') > 1
+    assert 'data-testid="list-total">共 31 条' not in page
+    narrowed = client.get("/sessions/?page=2&status=closed").text  # the filter left nothing
+    assert "没有符合条件的班期" in narrowed and "第 " not in narrowed
+
+
 def test_only_the_base_plans_its_sessions(client, clerk):
     client.post("/auth/logout")
     factories.login(client, "districtstaff")

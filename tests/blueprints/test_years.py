@@ -87,7 +87,7 @@ def test_every_programme_page_s_year_links_open_at_the_first_year(client, world,
 def test_a_year_out_of_range_answers_with_the_chinese_message(client, world, url):
     sign_in(client, "city")
     message = f"参数「year」须为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份"
-    for year in (FIRST_YEAR - 1, LAST_YEAR + 1, "abc"):
+    for year in (FIRST_YEAR - 1, LAST_YEAR + 1, "abc", "²", "２０２６"):  # digits int() refuses or ASCII lacks
         response = client.get(url.format(year=year))
         assert response.status_code == 400 and message in response.text, url.format(year=year)
     assert client.get(url.format(year=FIRST_YEAR)).status_code == 200
