@@ -31,6 +31,17 @@
     type.addEventListener("change", check);
   }
 
+  // A choice that cannot be undone by the one who makes it (archiving a session) is asked once more.
+  document.querySelectorAll("form[data-confirm-choice]").forEach(function (choiceForm) {
+    choiceForm.addEventListener("submit", function (event) {
+      var select = choiceForm.querySelector("select");
+      if (select && select.value === choiceForm.dataset.confirmChoice &&
+          !window.confirm(choiceForm.dataset.confirmMessage)) {
+        event.preventDefault();
+      }
+    });
+  });
+
   // Results grid: fill every blank cell of a column with one value.
   var fill = document.querySelector("[data-fill-blanks]");
   if (fill) {

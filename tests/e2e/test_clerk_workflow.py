@@ -339,3 +339,16 @@ def test_base_clerk_runs_a_session_of_300(page, live_server, live_app, artifacts
     assert {row[number_at] for row in data} == {person["证件号码"] for person in people}
     result_at = ROSTER_HEADERS.index("考核结果")
     assert sum(1 for row in data if row[result_at] == "合格") == TOTAL - 2
+
+    # 5. Archiving is asked once more: the base cannot undo it.
+    page.get_by_label("新状态").select_option(label="已归档")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="更改状态").click()
+    page.wait_for_timeout(300)
+    assert asked and "确定归档" in asked[0]
+    assert page.get_by_test_id("session-status").inner_text().strip() == "已结业"
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="更改状态").click()
+    assert page.get_by_test_id("session-status").inner_text().strip() == "已归档"
