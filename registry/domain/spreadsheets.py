@@ -121,7 +121,12 @@ def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
                 if value is not None:
                     widths[column - 1] = min(40, max(widths[column - 1], len(str(value)) + 2))
         for column, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
+            dimension = sheet.column_dimensions[get_column_letter(column)]
+            dimension.width = width
+            if headers[column - 1] in text_columns:
+                # The whole column, not only the cells written: a number typed or pasted below stays
+                # text (an 18-digit ID number would otherwise become 4.40106E+17 and lose digits).
+                dimension.number_format = "@"
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -297,9 +297,25 @@ def test_an_opendocument_sheet_from_libreoffice_or_wps_is_read_as_an_excel_one(s
     assert (row.values["hukou_type"], row.values["tags"]) == ("rural", ("veteran",))
 
 
-def test_template_has_the_chinese_headers():
-    sheet = load_workbook(io.BytesIO(batches.template_workbook("enrolment"))).active
+def test_template_has_the_chinese_headers_no_example_person_and_says_what_each_column_takes(session):
+    workbook = load_workbook(io.BytesIO(batches.template_workbook("enrolment")))
+    sheet = workbook["名单"]
     assert [c.value for c in sheet[1]][:3] == ["姓名", "证件类型", "证件号码"]
+    assert sheet.max_row == 1  # an example row there would be read back as a person (and a wrong one)
+    # the ID and phone columns are text all the way down, so a number typed in keeps its 18 digits
+    assert sheet.column_dimensions["C"].number_format == "@" and sheet.column_dimensions["F"].number_format == "@"
+    notes = {row[0]: row for row in workbook["填写说明"].iter_rows(min_row=2, values_only=True)}
+    assert notes["姓名"][1] == "必填" and "城镇、农村" in notes["户籍类型"][3] and "新学员必填" in notes["户籍类型"][3]
+    assert "高中/中专/技校" in notes["文化程度"][3] and "退役军人" in notes["人员类别"][3]
+    results = {row[0]: row for row in load_workbook(io.BytesIO(batches.template_workbook("results")))["填写说明"]
+               .iter_rows(min_row=2, values_only=True)}
+    assert "合格、不合格、缺考" in results["考核结果"][3] and "专项职业能力考核" in results["考核类型"][3]
+    # each note's words are read as it says: the example values make a ready row
+    example = [[notes[h][2] for h in ("姓名", "证件类型")] + [factories.id_number(date(1990, 3, 7))]
+               + [notes[h][2] for h in ("性别", "出生日期", "联系电话", "户籍类型", "文化程度", "人员类别")]]
+    headers = ["姓名", "证件类型", "证件号码", "性别", "出生日期", "联系电话", "户籍类型", "文化程度", "人员类别"]
+    _, preview = batches.upload("enrolment", session, "a.xlsx", xlsx(example, headers, title=None), context(session))
+    assert [row.status for row in preview.rows] == ["ready"], preview.rows[0].errors
 
 
 def test_results_by_spreadsheet(session):

@@ -256,10 +256,11 @@ def error_workbook(preview: Preview) -> bytes:
 
 
 def template_workbook(kind: str) -> bytes:
+    """名单: the headers alone (an example row there would be read as a person), the ID and phone
+    columns formatted as text; 填写说明: each column's example and what it takes."""
     columns = COLUMNS[kind]
-    example = [[column.example for column in columns]]
-    notes = [[f"{c.header}{'(必填)' if c.required else ''}", c.example] for c in columns]
+    notes = [[c.header, "必填" if c.required else "", c.example, c.note] for c in columns]
     return workbook_bytes(
-        [("名单", [c.header for c in columns], example), ("填写说明", ["列", "示例"], notes)],
+        [("名单", [c.header for c in columns], []), ("填写说明", ["列", "是否必填", "示例", "填写说明"], notes)],
         text_columns=("证件号码", "联系电话"),
     )

@@ -26,24 +26,34 @@ from ..bulk import insert_new, insert_rows
 from ..common import today, utcnow
 from ..errors import DomainError
 from ..identifiers import mask_name
-from ..trainees.models import Trainee, TraineeTag
+from ..identifiers import DOCUMENT_TYPES
+from ..trainees.models import ASSISTED_REGIONS, EDUCATION_LEVELS, GROUP_TAGS, HUKOU_TYPES, Trainee, TraineeTag
 from ..trainees.operations import TraineeData, check_trainee_fields
 from ..training.models import Enrollment, TrainingSession
 from ..training.operations import ENROLLING_STATES, active_count, enrolment_rule, withdrawn_note
 from .tables import Column, Preview, Row, field_message, read_rows
 
 COLUMNS = [
-    Column("name", "姓名", ("学员姓名", "名字"), required=True, example="张三明"),
-    Column("document_type", "证件类型", ("证件种类",), example="居民身份证"),
+    Column("name", "姓名", ("学员姓名", "名字"), required=True, example="张三明",
+           note="已登记的学员须与登记的姓名一致"),
+    Column("document_type", "证件类型", ("证件种类",), example="居民身份证",
+           note="、".join(DOCUMENT_TYPES.values()) + ";空白按居民身份证"),
     Column("document_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号", "身份证"),
-           required=True, example="440106199003071234"),
-    Column("sex", "性别", example="男"),
-    Column("birth_date", "出生日期", ("出生年月日", "生日"), example="1990-03-07"),
-    Column("phone", "联系电话", ("手机", "手机号", "手机号码", "电话", "联系方式"), example="13800138000"),
-    Column("hukou_type", "户籍类型", ("户籍", "户口性质", "户口类型", "户籍性质"), example="城镇"),
-    Column("education", "文化程度", ("学历",), example="高中"),
-    Column("tags", "人员类别", ("人员类型", "类别", "重点群体"), example="退役军人、失业人员"),
-    Column("assisted_region", "帮扶地区", ("来源地区",), example=""),
+           required=True, example="440106199003071234",
+           note="请保持本列为文本格式,否则 18 位号码会被表格程序改写;末位 x 大小写均可"),
+    Column("sex", "性别", example="男", note="男、女;空白按证件号码"),
+    Column("birth_date", "出生日期", ("出生年月日", "生日"), example="1990-03-07",
+           note="日期,或写成 1990-3-7、1990/3/7、1990年3月7日;空白按证件号码"),
+    Column("phone", "联系电话", ("手机", "手机号", "手机号码", "电话", "联系方式"), example="13800138000",
+           note="手机或带区号的固定电话"),
+    Column("hukou_type", "户籍类型", ("户籍", "户口性质", "户口类型", "户籍性质"), example="城镇",
+           note="、".join(HUKOU_TYPES.values()) + "(也可写农业户口、非农业户口);新学员必填"),
+    Column("education", "文化程度", ("学历",), example="高中",
+           note="、".join(EDUCATION_LEVELS.values())),
+    Column("tags", "人员类别", ("人员类型", "类别", "重点群体"), example="退役军人、失业人员",
+           note="、".join(GROUP_TAGS.values()) + ";多个用顿号分隔,不属于任何一类留空"),
+    Column("assisted_region", "帮扶地区", ("来源地区",), example="",
+           note="来自帮扶地区的学员填写其来源地:" + "、".join(ASSISTED_REGIONS) + ";其余留空"),
 ]
 LABELS = {column.key: column.header for column in COLUMNS}
 KEYS = [column.key for column in COLUMNS]

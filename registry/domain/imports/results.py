@@ -11,20 +11,25 @@ from ..audit import record_updates, set_reason
 from ..errors import DomainError
 from ..identifiers import mask_name
 from ..trainees.models import Trainee
-from ..training.models import Enrollment, TrainingSession
+from ..catalogue import ASSESSMENT_TYPES
+from ..training.models import RESULTS, Enrollment, TrainingSession
 from ..training.results import ResultData, certificate_refusal, check_can_change_records, check_result
 from .tables import Column, Preview, Row, field_message, normalise_into, read_rows
 
 COLUMNS = [
-    Column("name", "姓名", ("学员姓名",), example="张三明"),
-    Column("document_type", "证件类型", ("证件种类",), example="居民身份证"),
+    Column("name", "姓名", ("学员姓名",), example="张三明", note="须与报名时的姓名一致"),
+    Column("document_type", "证件类型", ("证件种类",), example="居民身份证", note="空白按居民身份证"),
     Column("document_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "证件号", "身份证"),
-           required=True, example="440106199003071234"),
-    Column("attended_hours", "实到学时", ("学时", "实际学时", "出勤学时", "培训学时"), example="80"),
-    Column("result", "考核结果", ("结果", "是否合格", "考核情况"), example="合格"),
-    Column("score", "成绩", ("分数", "考核成绩"), example="86"),
-    Column("assessed_on", "考核日期", ("考试日期", "鉴定日期", "评价日期"), example="2026-06-30"),
-    Column("assessment_type", "考核类型", ("评价方式", "考核方式"), example="职业技能等级认定"),
+           required=True, example="440106199003071234", note="本班期已报名学员的证件号码;请保持本列为文本格式"),
+    Column("attended_hours", "实到学时", ("学时", "实际学时", "出勤学时", "培训学时"), example="80",
+           note="不超过班期的计划学时,可有一位小数"),
+    Column("result", "考核结果", ("结果", "是否合格", "考核情况"), example="合格",
+           note="、".join(RESULTS.values()) + ";空白或「未考核」为尚无结果"),
+    Column("score", "成绩", ("分数", "考核成绩"), example="86", note="0 到 100"),
+    Column("assessed_on", "考核日期", ("考试日期", "鉴定日期", "评价日期"), example="2026-06-30",
+           note="填写考核结果时必填,在开班日期与今天之间"),
+    Column("assessment_type", "考核类型", ("评价方式", "考核方式"), example="职业技能等级认定",
+           note="、".join(ASSESSMENT_TYPES.values()) + ";按班期的职业(工种)或专项选择,缺考可不填"),
 ]
 LABELS = {column.key: column.header for column in COLUMNS}
 FIELDS = ("attended_hours", "result", "score", "assessed_on", "assessment_type")

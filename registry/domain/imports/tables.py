@@ -57,8 +57,9 @@ class Column:
     header: str
     aliases: tuple[str, ...] = ()
     required: bool = False
-    #: Shown in the downloadable template.
+    #: Shown in the downloadable template's 填写说明: an example, and what the column takes.
     example: str = ""
+    note: str = ""
 
 
 def _clean_header(value: Any) -> str:
