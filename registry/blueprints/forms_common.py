@@ -16,32 +16,30 @@ from ..extensions import MAX_RECORD_ID, db
 from ..forms import RegistryForm
 
 
+def _named_value(field, valuelist, convert, message: str):
+    """``convert`` of the typed text, None when empty; bad input reported with the field's name."""
+    if not valuelist or not valuelist[0].strip():
+        field.data = None
+        return
+    try:
+        field.data = convert(valuelist[0].strip())
+    except ValueError:
+        field.data = None
+        raise ValueError(f"「{field.label.text}」{message}") from None
+
+
 class NamedIntegerField(IntegerField):
     """An integer whose bad input is reported with the field's name (「学制」应为整数)."""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(f"「{self.label.text}」应为整数") from None
+        _named_value(self, valuelist, int, "应为整数")
 
 
 class NamedDateField(DateField):
     """A date whose bad input is reported with the field's name."""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = date.fromisoformat(valuelist[0].strip())
-        except ValueError:
-            self.data = None
-            raise ValueError(f"「{self.label.text}」应为有效日期(年-月-日)") from None
+        _named_value(self, valuelist, date.fromisoformat, "应为有效日期(年-月-日)")
 
 
 class MultiCheckboxField(SelectMultipleField):

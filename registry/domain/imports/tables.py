@@ -57,8 +57,7 @@ class Column:
     header: str
     aliases: tuple[str, ...] = ()
     required: bool = False
-    #: Shown in the downloadable template's 填写说明: an example, and what the column takes.
-    example: str = ""
+    example: str = ""  # the template's 填写说明: an example, and (note) what the column takes
     note: str = ""
 
 
